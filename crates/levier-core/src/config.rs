@@ -1,0 +1,316 @@
+//! levier's configuration: one TOML file, every setting overridable by a `LEVIER_*` variable.
+//!
+//! Precedence, lowest first: built-in defaults, the file, the environment, command-line flags
+//! (applied by the binary). Unknown keys and wrong types are errors that name the file, the line
+//! and the key, because a silently ignored typo in a production config is worse than a refusal.
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+mod env;
+mod template;
+
+pub use env::apply_env;
+pub use template::commented_template;
+
+/// The effective configuration of a levier process.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Directory holding the SQLite database, indexes and models.
+    pub data_dir: PathBuf,
+    /// Address the HTTP server listens on, as HOST:PORT.
+    pub addr: String,
+    /// Empty for the embedded SQLite store, or a `postgres://` URL to share one store between nodes.
+    pub database_url: String,
+    /// Log output: `text` for people, `json` for log collectors.
+    pub log_format: LogFormat,
+    /// Store tuning.
+    pub store: StoreConfig,
+    /// HTTP server limits.
+    pub server: ServerConfig,
+    /// Durable task workers.
+    pub tasks: TaskConfig,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Store tuning.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoreConfig {
+    /// Maximum connections in the pool.
+    pub max_connections: u32,
+    /// How long a SQLite writer waits for a lock before failing, in milliseconds.
+    pub busy_timeout_ms: u64,
+}
+
+/// HTTP server limits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// Largest request body accepted, in bytes.
+    pub body_limit_bytes: u64,
+    /// Time after which a request is abandoned, in seconds.
+    pub request_timeout_secs: u64,
+}
+
+/// Durable task workers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TaskConfig {
+    /// Number of tasks one process runs at once (0 disables the worker in this process).
+    pub workers: u32,
+    /// How long a claimed task stays reserved without a heartbeat, in seconds.
+    pub lease_secs: u64,
+    /// Attempts before a failing task is given up.
+    pub max_attempts: u32,
+    /// First retry delay in seconds; doubles at each attempt.
+    pub retry_base_secs: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data_dir: PathBuf::from("levier-data"),
+            addr: "127.0.0.1:8080".to_string(),
+            database_url: String::new(),
+            log_format: LogFormat::Text,
+            store: StoreConfig::default(),
+            server: ServerConfig::default(),
+            tasks: TaskConfig::default(),
+        }
+    }
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        StoreConfig {
+            max_connections: 8,
+            busy_timeout_ms: 10_000,
+        }
+    }
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            body_limit_bytes: 50 * 1024 * 1024,
+            request_timeout_secs: 60,
+        }
+    }
+}
+
+impl Default for TaskConfig {
+    fn default() -> Self {
+        TaskConfig {
+            workers: 2,
+            lease_secs: 30,
+            max_attempts: 5,
+            retry_base_secs: 5,
+        }
+    }
+}
+
+/// The configuration could not be read or is invalid.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file is not valid TOML, or a key is unknown or of the wrong type.
+    #[error("{path}:{line}:{column}: setting `{key}`: {message}")]
+    File {
+        /// The configuration file.
+        path: PathBuf,
+        /// 1-based line of the problem.
+        line: usize,
+        /// 1-based column of the problem.
+        column: usize,
+        /// The dotted key involved (`server.body_limit_bytes`), or `?` when unknown.
+        key: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A `LEVIER_*` variable holds a value of the wrong type.
+    #[error("environment variable {var}: {message}")]
+    Env {
+        /// The variable's name.
+        var: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A value is well-typed but unusable.
+    #[error("setting `{key}`: {message}")]
+    Invalid {
+        /// The dotted key.
+        key: String,
+        /// What is wrong and what to do.
+        message: String,
+    },
+}
+
+impl Config {
+    /// Parses a configuration file's text; `path` is used in error messages and to resolve
+    /// a relative `data_dir` against the file's directory.
+    pub fn from_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let mut config: Config = toml::from_str(text).map_err(|e| file_error(text, path, &e))?;
+        if config.data_dir.is_relative()
+            && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        {
+            config.data_dir = dir.join(&config.data_dir);
+        }
+        Ok(config)
+    }
+
+    /// Checks the values that types alone cannot check.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if !self.database_url.is_empty()
+            && !self.database_url.starts_with("postgres://")
+            && !self.database_url.starts_with("postgresql://")
+        {
+            return Err(ConfigError::Invalid {
+                key: "database_url".into(),
+                message: "must be empty (embedded SQLite) or a postgres:// URL".into(),
+            });
+        }
+        if self
+            .addr
+            .rsplit_once(':')
+            .is_none_or(|(_, p)| p.parse::<u16>().is_err())
+        {
+            return Err(ConfigError::Invalid {
+                key: "addr".into(),
+                message: format!("'{}' is not HOST:PORT (e.g. 127.0.0.1:8080)", self.addr),
+            });
+        }
+        if self.store.max_connections == 0 {
+            return Err(ConfigError::Invalid {
+                key: "store.max_connections".into(),
+                message: "must be at least 1".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The configuration as TOML with secrets (passwords in URLs) masked, for display.
+    pub fn to_masked_toml(&self) -> String {
+        let mut shown = self.clone();
+        shown.database_url = mask_url_password(&self.database_url);
+        toml::to_string_pretty(&shown).unwrap_or_else(|e| format!("# cannot display: {e}\n"))
+    }
+}
+
+/// Replaces the password of a URL by `***` so it can be shown or logged.
+pub fn mask_url_password(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut u) if u.password().is_some() => {
+            // set_password only fails for URLs that cannot have one, excluded by the guard.
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => raw.to_string(),
+    }
+}
+
+fn file_error(text: &str, path: &Path, e: &toml::de::Error) -> ConfigError {
+    let offset = e.span().map(|s| s.start).unwrap_or(0).min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    ConfigError::File {
+        path: path.to_path_buf(),
+        line,
+        column,
+        key: key_at(text, line),
+        message: e.message().to_string(),
+    }
+}
+
+/// The dotted key defined on `line` (1-based), qualified by the table header above it.
+fn key_at(text: &str, line: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(current) = lines.get(line.saturating_sub(1)) else {
+        return "?".into();
+    };
+    let key = current
+        .split_once('=')
+        .map(|(k, _)| k.trim().to_string())
+        .unwrap_or_else(|| current.trim().trim_matches(['[', ']']).to_string());
+    let table = lines[..line.saturating_sub(1)]
+        .iter()
+        .rev()
+        .map(|l| l.trim())
+        .find(|l| l.starts_with('[') && l.ends_with(']'))
+        .map(|l| l.trim_matches(['[', ']']).trim().to_string());
+    match table {
+        Some(t) if !current.trim_start().starts_with('[') => format!("{t}.{key}"),
+        _ => key,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        Config::default().validate().expect("defaults validate");
+    }
+
+    #[test]
+    fn unknown_key_names_file_line_and_key() {
+        let text = "addr = \"127.0.0.1:9000\"\n\n[server]\nbody_limit = 10\n";
+        let err = Config::from_toml(text, Path::new("/etc/levier.toml")).expect_err("unknown key");
+        let msg = err.to_string();
+        assert!(msg.starts_with("/etc/levier.toml:4:"), "{msg}");
+        assert!(msg.contains("`server.body_limit`"), "{msg}");
+        assert!(msg.contains("unknown field"), "{msg}");
+    }
+
+    #[test]
+    fn wrong_type_names_the_key() {
+        let text = "[tasks]\nworkers = \"many\"\n";
+        let err = Config::from_toml(text, Path::new("l.toml")).expect_err("wrong type");
+        let msg = err.to_string();
+        assert!(msg.starts_with("l.toml:2:"), "{msg}");
+        assert!(msg.contains("`tasks.workers`"), "{msg}");
+    }
+
+    #[test]
+    fn relative_data_dir_follows_the_file() {
+        let c = Config::from_toml("data_dir = \"data\"\n", Path::new("/srv/acme/levier.toml"))
+            .expect("valid");
+        assert_eq!(c.data_dir, PathBuf::from("/srv/acme/data"));
+    }
+
+    #[test]
+    fn password_is_masked() {
+        let c = Config {
+            database_url: "postgres://levier:s3cret@db:5432/levier".into(),
+            ..Config::default()
+        };
+        let shown = c.to_masked_toml();
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("levier:***@db"), "{shown}");
+    }
+
+    #[test]
+    fn validate_rejects_bad_values() {
+        let c = Config {
+            database_url: "mysql://x".into(),
+            ..Config::default()
+        };
+        assert!(c.validate().is_err());
+        let c = Config {
+            addr: "localhost".into(),
+            ..Config::default()
+        };
+        assert!(c.validate().is_err());
+    }
+}

@@ -1,0 +1,79 @@
+//! The commented `levier.toml` that `levier init` writes.
+
+use super::Config;
+
+/// A commented configuration file holding the defaults, for `levier init`.
+///
+/// It is built from [`Config::default`] so a default changed in code is a default changed here;
+/// a test checks that it parses back to the defaults.
+pub fn commented_template() -> String {
+    let d = Config::default();
+    format!(
+        r#"# levier configuration.
+# Every setting can be overridden by an environment variable: LEVIER_ then the key in
+# capitals, prefixed by its section (e.g. LEVIER_DATA_DIR, LEVIER_SERVER_BODY_LIMIT_BYTES).
+# `levier config show` prints the effective configuration.
+
+# Where levier keeps its database, indexes and models. Relative to this file.
+data_dir = "data"
+
+# Address of the web server and API (HOST:PORT). Use 0.0.0.0 to listen on every interface.
+addr = "{addr}"
+
+# Empty: the embedded SQLite database in data_dir (one server).
+# postgres://USER:PASSWORD@HOST:5432/DB: a shared PostgreSQL store (several servers).
+database_url = ""
+
+# "text" for people, "json" for log collectors.
+log_format = "text"
+
+[store]
+# Connections kept open to the database.
+max_connections = {max_connections}
+# How long a SQLite writer waits for another writer, in milliseconds.
+busy_timeout_ms = {busy_timeout_ms}
+
+[server]
+# Largest accepted request body (uploads included), in bytes.
+body_limit_bytes = {body_limit_bytes}
+# Requests taking longer are abandoned, in seconds.
+request_timeout_secs = {request_timeout_secs}
+
+[tasks]
+# Long-running tasks (ingestion, re-indexing…) run at once by this process; 0 to run none.
+workers = {workers}
+# A task claimed by a worker that stops sending heartbeats is retaken after this many seconds.
+lease_secs = {lease_secs}
+# Attempts before a failing task is marked failed.
+max_attempts = {max_attempts}
+# First retry delay in seconds; it doubles after each failure.
+retry_base_secs = {retry_base_secs}
+"#,
+        addr = d.addr,
+        max_connections = d.store.max_connections,
+        busy_timeout_ms = d.store.busy_timeout_ms,
+        body_limit_bytes = d.server.body_limit_bytes,
+        request_timeout_secs = d.server.request_timeout_secs,
+        workers = d.tasks.workers,
+        lease_secs = d.tasks.lease_secs,
+        max_attempts = d.tasks.max_attempts,
+        retry_base_secs = d.tasks.retry_base_secs,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::{Path, PathBuf};
+
+    #[test]
+    fn template_parses_back_to_defaults() {
+        let parsed = Config::from_toml(&commented_template(), Path::new("/x/levier.toml"))
+            .expect("template parses");
+        let expected = Config {
+            data_dir: PathBuf::from("/x/data"),
+            ..Config::default()
+        };
+        assert_eq!(parsed, expected);
+    }
+}

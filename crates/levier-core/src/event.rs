@@ -1,0 +1,138 @@
+//! The kinds of events levier records. KPIs are computed from these, never typed in.
+//!
+//! Each event is stored as its kind's name, a schema version and a JSON payload. A reader that
+//! meets a kind or version it does not know keeps the raw payload instead of failing, so an
+//! older binary can still read a log written by a newer one.
+
+use crate::ids::{DocumentId, TaskId, UserId};
+use crate::role::Role;
+use crate::time::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// Something that happened, with its typed details.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "data", rename_all = "snake_case")]
+pub enum EventKind {
+    /// An account was created.
+    UserCreated {
+        /// The new user.
+        user_id: UserId,
+        /// Their role.
+        role: Role,
+    },
+    /// A document was stored or replaced by a new version.
+    DocumentStored {
+        /// The document.
+        document_id: DocumentId,
+        /// Its version after the change.
+        version: i64,
+        /// Its size in bytes.
+        bytes: i64,
+    },
+    /// A document was removed.
+    DocumentRemoved {
+        /// The document.
+        document_id: DocumentId,
+    },
+    /// A durable task reached a final state.
+    TaskFinished {
+        /// The task.
+        task_id: TaskId,
+        /// Its kind (e.g. `demo.load`).
+        task_kind: String,
+        /// `succeeded`, `failed` or `cancelled`.
+        outcome: String,
+        /// Attempts it took.
+        attempts: i64,
+    },
+    /// The demo company was loaded into a data directory.
+    DemoLoaded {
+        /// Documents registered.
+        documents: i64,
+        /// FAQ entries loaded.
+        faq_entries: i64,
+        /// Leads loaded.
+        leads: i64,
+    },
+    /// A backup of the store was written.
+    BackupWritten {
+        /// Size of the backup in bytes.
+        bytes: i64,
+    },
+}
+
+impl EventKind {
+    /// The stable name stored with the event, e.g. `task_finished`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::UserCreated { .. } => "user_created",
+            EventKind::DocumentStored { .. } => "document_stored",
+            EventKind::DocumentRemoved { .. } => "document_removed",
+            EventKind::TaskFinished { .. } => "task_finished",
+            EventKind::DemoLoaded { .. } => "demo_loaded",
+            EventKind::BackupWritten { .. } => "backup_written",
+        }
+    }
+
+    /// The schema version of this kind's payload; bumped when its fields change meaning.
+    pub fn version(&self) -> i64 {
+        1
+    }
+
+    /// The payload alone, as stored next to the name and version.
+    pub fn payload(&self) -> serde_json::Value {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::Object(mut map)) => {
+                map.remove("data").unwrap_or(serde_json::Value::Null)
+            }
+            _ => serde_json::Value::Null,
+        }
+    }
+
+    /// Rebuilds a typed event from its stored name and payload; `None` for an unknown kind.
+    pub fn from_stored(name: &str, payload: &serde_json::Value) -> Option<EventKind> {
+        let tagged = serde_json::json!({ "kind": name, "data": payload });
+        serde_json::from_value(tagged).ok()
+    }
+}
+
+/// An event about to be appended to the log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// When it happened.
+    pub at: Timestamp,
+    /// Who caused it, when a person did.
+    pub actor: Option<UserId>,
+    /// What happened.
+    pub kind: EventKind,
+}
+
+impl Event {
+    /// An event happening now, caused by the system.
+    pub fn now(kind: EventKind) -> Event {
+        Event {
+            at: Timestamp::now(),
+            actor: None,
+            kind,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_form_round_trips() {
+        let kind = EventKind::TaskFinished {
+            task_id: TaskId(7),
+            task_kind: "demo.load".into(),
+            outcome: "succeeded".into(),
+            attempts: 1,
+        };
+        let payload = kind.payload();
+        assert_eq!(payload["task_id"], 7);
+        assert_eq!(EventKind::from_stored(kind.name(), &payload), Some(kind));
+        assert_eq!(EventKind::from_stored("from_the_future", &payload), None);
+    }
+}

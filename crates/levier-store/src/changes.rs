@@ -1,0 +1,123 @@
+//! The change sequence that derived indexes follow.
+//!
+//! Every write to a document or FAQ entry records `(seq, entity, id, op)` in the same
+//! transaction. An index applies changes in order and remembers the last `seq` it applied, so
+//! after a crash or on another node it resumes from there and never misses a change.
+
+use crate::events::next_seq;
+use crate::tx::WriteTx;
+use crate::{Store, StoreResult};
+use levier_core::Timestamp;
+use sqlx::Row;
+
+/// What kind of record changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    /// A document and its chunks.
+    Document,
+    /// An FAQ entry and its phrasings.
+    FaqEntry,
+}
+
+impl Entity {
+    fn as_str(self) -> &'static str {
+        match self {
+            Entity::Document => "document",
+            Entity::FaqEntry => "faq_entry",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Entity> {
+        match s {
+            "document" => Some(Entity::Document),
+            "faq_entry" => Some(Entity::FaqEntry),
+            _ => None,
+        }
+    }
+}
+
+/// Whether the record now exists or was removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeOp {
+    /// Created or modified: re-read it.
+    Upsert,
+    /// Removed: drop it from the index.
+    Delete,
+}
+
+/// One entry of the change sequence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// Position in the sequence.
+    pub seq: i64,
+    /// What changed.
+    pub entity: Entity,
+    /// The changed record's id.
+    pub entity_id: i64,
+    /// How.
+    pub op: ChangeOp,
+}
+
+/// Records a change inside the transaction that makes it.
+pub(crate) async fn record_in(
+    tx: &mut WriteTx,
+    entity: Entity,
+    entity_id: i64,
+    op: ChangeOp,
+) -> StoreResult<i64> {
+    let seq = next_seq(tx, "changes").await?;
+    let op = match op {
+        ChangeOp::Upsert => "upsert",
+        ChangeOp::Delete => "delete",
+    };
+    sqlx::query("INSERT INTO changes (seq, at, entity, entity_id, op) VALUES ($1, $2, $3, $4, $5)")
+        .bind(seq)
+        .bind(Timestamp::now().millis())
+        .bind(entity.as_str())
+        .bind(entity_id)
+        .bind(op)
+        .execute(&mut **tx)
+        .await?;
+    Ok(seq)
+}
+
+impl Store {
+    /// Changes after `after_seq`, oldest first, at most `limit`.
+    pub async fn changes_since(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<Change>> {
+        let rows = sqlx::query(
+            "SELECT seq, entity, entity_id, op FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(after_seq)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let entity: String = row.try_get("entity")?;
+            let op: String = row.try_get("op")?;
+            // A kind of entity this binary does not index (written by a newer levier) is skipped.
+            let Some(entity) = Entity::parse(&entity) else {
+                continue;
+            };
+            out.push(Change {
+                seq: row.try_get("seq")?,
+                entity,
+                entity_id: row.try_get("entity_id")?,
+                op: if op == "delete" {
+                    ChangeOp::Delete
+                } else {
+                    ChangeOp::Upsert
+                },
+            });
+        }
+        Ok(out)
+    }
+
+    /// The newest change's sequence number, 0 when nothing changed yet.
+    pub async fn last_change_seq(&self) -> StoreResult<i64> {
+        let row = sqlx::query("SELECT COALESCE(MAX(seq), 0) AS seq FROM changes")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(row.try_get("seq")?)
+    }
+}

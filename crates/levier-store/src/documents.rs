@@ -1,0 +1,205 @@
+//! Documents of the company's knowledge, with their access groups and versions.
+//!
+//! Storing a document whose content hash did not change is a no-op, so re-reading a folder
+//! costs nothing for unchanged files; a changed document gets a new version, and every change
+//! is recorded in the change sequence for the indexes.
+
+use crate::changes::{self, ChangeOp, Entity};
+use crate::directory::link_groups;
+use crate::{Store, StoreResult, events};
+use levier_core::ids::{DocumentId, SourceId};
+use levier_core::{Event, EventKind, Timestamp};
+use sqlx::Row;
+
+/// A document to store.
+#[derive(Debug, Clone)]
+pub struct NewDocument {
+    /// The source it comes from.
+    pub source_id: SourceId,
+    /// Its identity within the source (relative path, upload name, message id).
+    pub external_id: String,
+    /// Title shown in results.
+    pub title: String,
+    /// Media type, e.g. `application/pdf`.
+    pub media_type: String,
+    /// sha256 of the original bytes, hex.
+    pub content_hash: String,
+    /// Size of the original bytes.
+    pub size_bytes: i64,
+    /// Detected language (`fr`, `en`), when known.
+    pub language: Option<String>,
+    /// Whether customers may see it.
+    pub public: bool,
+    /// Author, dates and other metadata, as JSON.
+    pub metadata: serde_json::Value,
+    /// Extracted text, when extracted.
+    pub body: Option<String>,
+    /// Slugs of the groups that may read it.
+    pub groups: Vec<String>,
+}
+
+/// What storing a document did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreOutcome {
+    /// New document.
+    Added(DocumentId),
+    /// Existing document with new content; its version was incremented.
+    Updated(DocumentId),
+    /// Same content hash as stored: nothing was written.
+    Unchanged(DocumentId),
+}
+
+/// A document's summary as listed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentSummary {
+    /// Identifier.
+    pub id: DocumentId,
+    /// Identity within its source.
+    pub external_id: String,
+    /// Title.
+    pub title: String,
+    /// Media type.
+    pub media_type: String,
+    /// Size of the original.
+    pub size_bytes: i64,
+    /// Version, starting at 1.
+    pub version: i64,
+}
+
+impl Store {
+    /// Stores a document: adds it, replaces it if its content changed, or does nothing.
+    pub async fn store_document(&self, doc: &NewDocument) -> StoreResult<StoreOutcome> {
+        let now = Timestamp::now().millis();
+        let mut tx = self.write_tx().await?;
+        let existing = sqlx::query(
+            "SELECT id, content_hash, version FROM documents WHERE source_id = $1 AND external_id = $2",
+        )
+        .bind(doc.source_id.0)
+        .bind(&doc.external_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (id, version, outcome) = match existing {
+            Some(row) => {
+                let id = DocumentId(row.try_get("id")?);
+                let hash: String = row.try_get("content_hash")?;
+                if hash == doc.content_hash {
+                    return Ok(StoreOutcome::Unchanged(id));
+                }
+                let version: i64 = row.try_get::<i64, _>("version")? + 1;
+                sqlx::query(
+                    "UPDATE documents SET title = $1, media_type = $2, content_hash = $3, size_bytes = $4,
+                     language = $5, public = $6, metadata = $7, body = $8, version = $9, updated_at = $10
+                     WHERE id = $11",
+                )
+                .bind(&doc.title)
+                .bind(&doc.media_type)
+                .bind(&doc.content_hash)
+                .bind(doc.size_bytes)
+                .bind(doc.language.as_deref())
+                .bind(i64::from(doc.public))
+                .bind(doc.metadata.to_string())
+                .bind(doc.body.as_deref())
+                .bind(version)
+                .bind(now)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+                for table in ["document_groups", "chunks"] {
+                    sqlx::query(&format!("DELETE FROM {table} WHERE document_id = $1"))
+                        .bind(id.0)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                (id, version, StoreOutcome::Updated(id))
+            }
+            None => {
+                let row = sqlx::query(
+                    "INSERT INTO documents (source_id, external_id, title, media_type, content_hash,
+                     size_bytes, language, public, metadata, body, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+                )
+                .bind(doc.source_id.0)
+                .bind(&doc.external_id)
+                .bind(&doc.title)
+                .bind(&doc.media_type)
+                .bind(&doc.content_hash)
+                .bind(doc.size_bytes)
+                .bind(doc.language.as_deref())
+                .bind(i64::from(doc.public))
+                .bind(doc.metadata.to_string())
+                .bind(doc.body.as_deref())
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                let id = DocumentId(row.try_get("id")?);
+                (id, 1, StoreOutcome::Added(id))
+            }
+        };
+        link_groups(&mut tx, "document_groups", "document_id", id.0, &doc.groups).await?;
+        changes::record_in(&mut tx, Entity::Document, id.0, ChangeOp::Upsert).await?;
+        let event = Event::now(EventKind::DocumentStored {
+            document_id: id,
+            version,
+            bytes: doc.size_bytes,
+        });
+        events::append_in(&mut tx, &event).await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    /// Removes a document, its chunks and group links; returns false if it did not exist.
+    pub async fn remove_document(&self, id: DocumentId) -> StoreResult<bool> {
+        let mut tx = self.write_tx().await?;
+        let removed = sqlx::query("DELETE FROM documents WHERE id = $1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if removed == 0 {
+            return Ok(false);
+        }
+        changes::record_in(&mut tx, Entity::Document, id.0, ChangeOp::Delete).await?;
+        events::append_in(
+            &mut tx,
+            &Event::now(EventKind::DocumentRemoved { document_id: id }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Documents of a source, by external id.
+    pub async fn documents_of_source(&self, source: SourceId) -> StoreResult<Vec<DocumentSummary>> {
+        let rows = sqlx::query(
+            "SELECT id, external_id, title, media_type, size_bytes, version FROM documents
+             WHERE source_id = $1 ORDER BY external_id",
+        )
+        .bind(source.0)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(DocumentSummary {
+                    id: DocumentId(r.try_get("id")?),
+                    external_id: r.try_get("external_id")?,
+                    title: r.try_get("title")?,
+                    media_type: r.try_get("media_type")?,
+                    size_bytes: r.try_get("size_bytes")?,
+                    version: r.try_get("version")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Slugs of the groups allowed to read a document.
+    pub async fn document_groups(&self, id: DocumentId) -> StoreResult<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT g.slug FROM document_groups dg JOIN groups g ON g.id = dg.group_id
+             WHERE dg.document_id = $1 ORDER BY g.slug",
+        )
+        .bind(id.0)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get("slug")?)).collect()
+    }
+}

@@ -1,0 +1,94 @@
+//! Versioned schema migrations, run when the store opens.
+//!
+//! Each migration is portable SQL plus optional backend-specific SQL (triggers differ). The
+//! applied versions are recorded in `levier_migrations`; a database that has a version this binary
+//! does not know was written by a newer levier and is refused rather than guessed at.
+
+use crate::{Backend, Store, StoreError, StoreResult};
+use levier_core::Timestamp;
+use sqlx::Row;
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    portable: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "initial",
+    portable: include_str!("migrations/0001_initial.sql"),
+    sqlite: include_str!("migrations/0001_initial.sqlite.sql"),
+    postgres: include_str!("migrations/0001_initial.postgres.sql"),
+}];
+
+/// The schema version this binary writes and expects.
+pub const SCHEMA_VERSION: i64 = 1;
+
+const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS levier_migrations (
+    version BIGINT PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at BIGINT NOT NULL
+)";
+
+/// Brings the schema up to [`SCHEMA_VERSION`], one transaction per migration.
+pub(crate) async fn run(store: &Store) -> StoreResult<()> {
+    let mut tx = store.write_tx().await?;
+    if let Some(lock) = store.backend().migration_lock() {
+        sqlx::query(lock).execute(&mut *tx).await?;
+    }
+    sqlx::query(CREATE_LEDGER).execute(&mut *tx).await?;
+    let current = max_version(&mut tx).await?;
+    if current > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            found: current,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+        tracing::info!(version = m.version, name = m.name, "applying migration");
+        let specific = match store.backend() {
+            Backend::Sqlite { .. } => m.sqlite,
+            Backend::Postgres { .. } => m.postgres,
+        };
+        let sql = format!("{}\n{}", store.backend().ddl(m.portable), specific);
+        sqlx::raw_sql(&sql).execute(&mut *tx).await?;
+        sqlx::query(
+            "INSERT INTO levier_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+        )
+        .bind(m.version)
+        .bind(m.name)
+        .bind(Timestamp::now().millis())
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
+}
+
+async fn max_version(conn: &mut sqlx::AnyConnection) -> StoreResult<i64> {
+    let row = sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM levier_migrations")
+        .fetch_one(conn)
+        .await?;
+    Ok(row.try_get("v")?)
+}
+
+/// The highest migration applied to the database.
+pub(crate) async fn current_version(store: &Store) -> StoreResult<i64> {
+    let mut conn = store.pool().acquire().await?;
+    max_version(&mut conn).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_contiguous_and_end_at_schema_version() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version, i as i64 + 1, "migration {}", m.name);
+        }
+        assert_eq!(MIGRATIONS.last().map(|m| m.version), Some(SCHEMA_VERSION));
+    }
+}
