@@ -113,6 +113,17 @@ impl Store {
         Ok(FaqEntryId(id))
     }
 
+    /// The FAQ entry whose canonical question is exactly `question`, if any.
+    pub async fn faq_entry_by_question(&self, question: &str) -> StoreResult<Option<FaqEntryId>> {
+        let row = sqlx::query("SELECT id FROM faq_entries WHERE question = $1 ORDER BY id LIMIT 1")
+            .bind(question.trim())
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|r| r.try_get("id").map(FaqEntryId))
+            .transpose()
+            .map_err(Into::into)
+    }
+
     /// Adds a use case to the inventory (or replaces the one with the same name).
     pub async fn upsert_use_case(&self, u: &NewUseCase) -> StoreResult<UseCaseId> {
         for (name, score) in [("impact", u.impact), ("feasibility", u.feasibility)] {

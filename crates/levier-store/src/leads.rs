@@ -109,4 +109,15 @@ impl Store {
         tx.commit().await?;
         Ok(LeadId(id))
     }
+
+    /// The lead imported with this reference from its source system, if any.
+    pub async fn lead_by_external_ref(&self, reference: &str) -> StoreResult<Option<LeadId>> {
+        let row = sqlx::query("SELECT id FROM leads WHERE external_ref = $1 ORDER BY id LIMIT 1")
+            .bind(reference)
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|r| r.try_get("id").map(LeadId))
+            .transpose()
+            .map_err(Into::into)
+    }
 }

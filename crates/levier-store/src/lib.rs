@@ -16,6 +16,7 @@ mod error;
 pub mod events;
 pub mod knowledge;
 pub mod leads;
+mod meta;
 mod migrations;
 pub mod tasks;
 mod tx;

@@ -1,0 +1,138 @@
+//! The command line: every subcommand with its help text.
+
+use clap::{Args, Parser, Subcommand};
+use levier_core::config::LogFormat;
+use std::path::PathBuf;
+
+/// levier — a self-hosted AI assistant for small and medium businesses.
+#[derive(Debug, Parser)]
+#[command(name = "levier", version, about, long_about = None)]
+pub struct Cli {
+    /// Options every command accepts.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command accepts; they override the file and the environment.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Configuration file [default: ./levier.toml when it exists]
+    #[arg(long, global = true, env = "LEVIER_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Data directory (database, indexes, models) [env: LEVIER_DATA_DIR]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Address to listen on, HOST:PORT [env: LEVIER_ADDR]
+    #[arg(long, global = true, value_name = "HOST:PORT")]
+    pub addr: Option<String>,
+    /// Log format on stderr: text or json [env: LEVIER_LOG_FORMAT]
+    #[arg(long, global = true, value_parser = parse_log_format)]
+    pub log_format: Option<LogFormat>,
+}
+
+fn parse_log_format(s: &str) -> Result<LogFormat, String> {
+    match s {
+        "text" => Ok(LogFormat::Text),
+        "json" => Ok(LogFormat::Json),
+        other => Err(format!("'{other}' is not a log format: use text or json")),
+    }
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a commented levier.toml into DIR (created if needed).
+    Init {
+        /// Where to write levier.toml.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Replace an existing levier.toml.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Show the configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Load the demo company (Ergolis, a French SME) and serve it.
+    Demo {
+        /// Delete the data directory first and load the demo again.
+        #[arg(long)]
+        fresh: bool,
+        /// Load the demo company into the data directory, then exit.
+        #[arg(long)]
+        load_only: bool,
+        /// Print one JSON document on stdout instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the web server and the task workers.
+    Serve,
+    /// Write a consistent copy of the store to FILE (SQLite; use pg_dump for PostgreSQL).
+    Backup {
+        /// Destination file; must not exist.
+        file: PathBuf,
+        /// Print one JSON document on stdout instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Replace the store by a backup made with `levier backup` (the server must be stopped).
+    Restore {
+        /// A file written by `levier backup`.
+        file: PathBuf,
+    },
+    /// Inspect and cancel long-running tasks.
+    #[command(subcommand)]
+    Task(TaskCommand),
+}
+
+/// `levier config …`
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the effective configuration (file, environment and flags applied), secrets masked.
+    Show {
+        /// Print JSON instead of TOML.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `levier task …`
+#[derive(Debug, Subcommand)]
+pub enum TaskCommand {
+    /// List recent tasks, newest first.
+    List {
+        /// How many.
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one task with its progress.
+    Show {
+        /// The task id.
+        id: i64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cancel a task: at once if queued, at its next progress report if running.
+    Cancel {
+        /// The task id.
+        id: i64,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

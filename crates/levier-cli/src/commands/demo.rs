@@ -1,0 +1,172 @@
+//! `levier demo`: loads the demo company into the data directory (once) and serves it.
+
+use super::serve::{serve_with_workers, worker_id};
+use crate::demo::{self, LoadSummary};
+use crate::exit::{INPUT, coded};
+use crate::lock::DataDirLock;
+use indicatif::{ProgressBar, ProgressStyle};
+use levier_core::Config;
+use levier_store::Store;
+use levier_store::tasks::{NewTask, Runner, TaskStatus};
+use std::io::IsTerminal;
+use std::path::Path;
+use std::time::Duration;
+
+pub async fn run(config: &Config, fresh: bool, load_only: bool, json: bool) -> anyhow::Result<()> {
+    if fresh {
+        reset_data_dir(config)?;
+    }
+    let _lock = DataDirLock::acquire(&config.data_dir)?;
+    let store = Store::open(config).await?;
+    let loaded = match store.meta(demo::LOADED_KEY).await? {
+        Some(_) => None,
+        None => Some(load_with_progress(&store, config, json).await?),
+    };
+    let company = demo::company()?;
+    if load_only {
+        store.close().await;
+        return report(config, &company, loaded.as_ref(), None, json);
+    }
+    let name = company.company.name.clone();
+    serve_with_workers(config, store, name, move |addr| {
+        if let Err(e) = report(config, &company, loaded.as_ref(), Some(addr), json) {
+            tracing::warn!(error = %e, "cannot print the demo summary");
+        }
+    })
+    .await
+}
+
+/// Removes the data directory, but only one that levier made (it holds levier.db or nothing).
+fn reset_data_dir(config: &Config) -> anyhow::Result<()> {
+    if !config.database_url.is_empty() {
+        return Err(coded(
+            INPUT,
+            "--fresh resets the embedded SQLite store only; with PostgreSQL, drop and recreate the database",
+        ));
+    }
+    let dir = &config.data_dir;
+    if !dir.exists() {
+        return Ok(());
+    }
+    let ours = dir.join(levier_store::SQLITE_FILE).exists() || is_empty_dir(dir);
+    if !ours {
+        return Err(coded(
+            INPUT,
+            format!(
+                "{} does not look like a levier data directory (no levier.db); not deleting it",
+                dir.display()
+            ),
+        ));
+    }
+    let _lock = DataDirLock::acquire(dir)?;
+    std::fs::remove_dir_all(dir)
+        .map_err(|e| anyhow::anyhow!("cannot delete {}: {e}", dir.display()))
+}
+
+fn is_empty_dir(dir: &Path) -> bool {
+    std::fs::read_dir(dir)
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(false)
+}
+
+/// Runs the `demo.load` task in this process while drawing its progress.
+async fn load_with_progress(
+    store: &Store,
+    config: &Config,
+    json: bool,
+) -> anyhow::Result<LoadSummary> {
+    let id = store
+        .enqueue_task(&NewTask {
+            kind: demo::TASK_KIND.into(),
+            payload: serde_json::json!({ "data_dir": config.data_dir }),
+            max_attempts: 3,
+        })
+        .await?;
+    let bar = if json || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(0)
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg:40} [{bar:30}] {pos}/{len}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let runner = demo::register(Runner::new(
+        store.clone(),
+        worker_id(),
+        config.tasks.clone(),
+    ));
+    let work = tokio::spawn(async move {
+        loop {
+            if !runner.run_one().await? {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+        #[allow(unreachable_code)]
+        Ok::<(), levier_store::StoreError>(())
+    });
+    let task = loop {
+        let task = store
+            .task(id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("task {id} vanished"))?;
+        bar.set_length(task.progress_total.max(0) as u64);
+        bar.set_position(task.progress_done.max(0) as u64);
+        bar.set_message(task.progress_message.clone());
+        if task.status.is_final() {
+            break task;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    work.abort();
+    bar.finish_and_clear();
+    match task.status {
+        TaskStatus::Succeeded => Ok(serde_json::from_value(task.result.unwrap_or_default())?),
+        _ => Err(anyhow::anyhow!(
+            "loading the demo company failed: {}",
+            task.last_error
+                .unwrap_or_else(|| "no reason recorded".into())
+        )),
+    }
+}
+
+fn report(
+    config: &Config,
+    company: &demo::CompanyFile,
+    loaded: Option<&LoadSummary>,
+    addr: Option<std::net::SocketAddr>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let accounts: Vec<serde_json::Value> = company
+        .users
+        .iter()
+        .map(|u| serde_json::json!({ "email": u.email, "role": u.role, "name": u.name, "password": demo::PASSWORD }))
+        .collect();
+    if json {
+        return super::print_json(&serde_json::json!({
+            "data_dir": config.data_dir,
+            "url": addr.map(|a| format!("http://{a}")),
+            "loaded": loaded,
+            "reused": loaded.is_none(),
+            "accounts": accounts,
+        }));
+    }
+    match loaded {
+        Some(s) => println!("{}", s.describe()),
+        None => println!(
+            "demo company already loaded in {} (use --fresh to reload)",
+            config.data_dir.display()
+        ),
+    }
+    if let Some(addr) = addr {
+        println!(
+            "\n{} is served at http://{addr}  (Ctrl-C to stop)",
+            company.company.name
+        );
+    }
+    println!("\ndemo accounts (password: {}):", demo::PASSWORD);
+    for u in &company.users {
+        println!("  {:<9} {:<32} {}", u.role, u.email, u.name);
+    }
+    Ok(())
+}

@@ -1,0 +1,56 @@
+//! One module per subcommand; `run` dispatches.
+
+mod backup;
+mod config;
+mod demo;
+mod init;
+mod serve;
+mod task;
+
+use crate::cli::{Cli, Command};
+use crate::settings;
+use levier_core::config::LogFormat;
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Command::Init { dir, force } = &cli.command {
+        return init::run(dir, *force);
+    }
+    let settings = settings::load(&cli.global)?;
+    init_logging(settings.config.log_format);
+    for var in &settings.unknown_env {
+        tracing::warn!(%var, "ignoring an environment variable that matches no setting");
+    }
+    match cli.command {
+        Command::Init { .. } => Ok(()),
+        Command::Config(cmd) => config::run(&settings, cmd),
+        Command::Demo {
+            fresh,
+            load_only,
+            json,
+        } => demo::run(&settings.config, fresh, load_only, json).await,
+        Command::Serve => serve::run(&settings.config).await,
+        Command::Backup { file, json } => backup::backup(&settings.config, &file, json).await,
+        Command::Restore { file } => backup::restore(&settings.config, &file).await,
+        Command::Task(cmd) => task::run(&settings.config, cmd).await,
+    }
+}
+
+/// Logs go to stderr (stdout is kept for `--json` output), as text or JSON lines.
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("LEVIER_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+/// Prints a value as one JSON document on stdout.
+fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}

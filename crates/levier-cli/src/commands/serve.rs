@@ -1,0 +1,89 @@
+//! `levier serve`: the web server plus this node's task workers, until Ctrl-C or SIGTERM.
+
+use crate::lock::DataDirLock;
+use levier_core::Config;
+use levier_server::AppState;
+use levier_store::Store;
+use levier_store::tasks::Runner;
+use std::net::SocketAddr;
+use tokio::sync::watch;
+
+pub async fn run(config: &Config) -> anyhow::Result<()> {
+    let _lock = DataDirLock::acquire(&config.data_dir)?;
+    let store = Store::open(config).await?;
+    let company = store
+        .meta("company.name")
+        .await?
+        .unwrap_or_else(|| "levier".into());
+    serve_with_workers(config, store, company, |addr| {
+        tracing::info!(%addr, "levier is listening");
+        eprintln!("levier is listening on http://{addr}");
+    })
+    .await
+}
+
+/// Serves `store` and runs the task workers; returns after a graceful shutdown.
+pub async fn serve_with_workers(
+    config: &Config,
+    store: Store,
+    company: String,
+    on_ready: impl FnOnce(SocketAddr),
+) -> anyhow::Result<()> {
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let worker = (config.tasks.workers > 0).then(|| {
+        let runner = crate::demo::register(Runner::new(
+            store.clone(),
+            worker_id(),
+            config.tasks.clone(),
+        ));
+        tokio::spawn(runner.run(stop_rx))
+    });
+    let shutdown = async move {
+        wait_for_signal().await;
+        tracing::info!("shutting down: finishing requests and tasks in progress");
+        let _ = stop_tx.send(true);
+    };
+    let state = AppState {
+        store: store.clone(),
+        company,
+    };
+    levier_server::serve(state, &config.addr, on_ready, shutdown).await?;
+    if let Some(worker) = worker {
+        worker.await??;
+    }
+    store.close().await;
+    Ok(())
+}
+
+/// Identifies this process among the workers sharing a store.
+pub fn worker_id() -> String {
+    let host = std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_string())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "node".into());
+    format!("{host}:{}", std::process::id())
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}

@@ -1,0 +1,362 @@
+//! Loading the demo company, step by step, with progress. Every step is idempotent, so a
+//! retried task (after a crash) completes the load without duplicating anything.
+
+use super::{CompanyFile, FILES, PASSWORD, embedded_text, leads};
+use levier_core::password::hash_password;
+use levier_core::{Event, EventKind, Role};
+use levier_store::directory::{NewSource, NewUser};
+use levier_store::documents::NewDocument;
+use levier_store::knowledge::{NewFaqEntry, NewUseCase};
+use levier_store::tasks::{TaskContext, TaskFailure};
+use levier_store::{Store, StoreError};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// What the load did, returned as the task's result.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct LoadSummary {
+    /// Access groups.
+    pub groups: usize,
+    /// Demo accounts.
+    pub users: usize,
+    /// Documents registered.
+    pub documents: usize,
+    /// FAQ entries.
+    pub faq_entries: usize,
+    /// Leads.
+    pub leads: usize,
+    /// Use cases.
+    pub use_cases: usize,
+    /// Rows that could not be loaded, each with file, line and reason.
+    pub rejected: Vec<String>,
+}
+
+impl LoadSummary {
+    /// One paragraph for people.
+    pub fn describe(&self) -> String {
+        let mut s = format!(
+            "demo company loaded: {} groups, {} accounts, {} documents, {} FAQ entries, {} leads, {} use cases",
+            self.groups, self.users, self.documents, self.faq_entries, self.leads, self.use_cases
+        );
+        for r in &self.rejected {
+            s.push_str(&format!("\n  rejected: {r}"));
+        }
+        s
+    }
+}
+
+/// A store failure during the load: worth retrying.
+pub(super) fn retry(e: impl std::fmt::Display) -> TaskFailure {
+    TaskFailure::Retry(e.to_string())
+}
+
+fn permanent(e: impl std::fmt::Display) -> TaskFailure {
+    TaskFailure::Permanent(e.to_string())
+}
+
+/// Loads everything; `data_dir/demo-company/` receives the documents as files.
+pub(super) async fn load(ctx: &TaskContext, data_dir: &Path) -> Result<LoadSummary, TaskFailure> {
+    let store = &ctx.store;
+    let company = super::company().map_err(permanent)?;
+    let mut summary = LoadSummary::default();
+    ctx.progress(0, 6, "groupes et comptes").await?;
+    load_people(store, &company, &mut summary).await?;
+    ctx.progress(1, 6, "documents").await?;
+    load_documents(
+        store,
+        &company,
+        &data_dir.join("demo-company"),
+        &mut summary,
+    )
+    .await?;
+    ctx.progress(2, 6, "FAQ").await?;
+    load_faq(store, &mut summary).await?;
+    ctx.progress(3, 6, "prospects").await?;
+    leads::load(store, &mut summary).await?;
+    ctx.progress(4, 6, "cas d'usage").await?;
+    load_use_cases(store, &mut summary).await?;
+    ctx.progress(5, 6, "finalisation").await?;
+    store
+        .set_meta("company.name", &company.company.name)
+        .await
+        .map_err(retry)?;
+    store
+        .set_meta("company.legal_name", &company.company.legal_name)
+        .await
+        .map_err(retry)?;
+    store
+        .append_event(&Event::now(EventKind::DemoLoaded {
+            documents: summary.documents as i64,
+            faq_entries: summary.faq_entries as i64,
+            leads: summary.leads as i64,
+        }))
+        .await
+        .map_err(retry)?;
+    store
+        .set_meta(super::LOADED_KEY, "1")
+        .await
+        .map_err(retry)?;
+    ctx.progress(6, 6, "terminé").await?;
+    Ok(summary)
+}
+
+async fn load_people(
+    store: &Store,
+    company: &CompanyFile,
+    summary: &mut LoadSummary,
+) -> Result<(), TaskFailure> {
+    for g in &company.groups {
+        store
+            .upsert_group(&g.slug, &g.name, &g.description)
+            .await
+            .map_err(retry)?;
+        summary.groups += 1;
+    }
+    let hash = hash_password(PASSWORD).map_err(permanent)?;
+    for u in &company.users {
+        let role: Role = u
+            .role
+            .parse()
+            .map_err(|e| permanent(format!("demo/company.toml: {e}")))?;
+        let new = NewUser {
+            email: u.email.clone(),
+            display_name: u.name.clone(),
+            role,
+            password_hash: Some(hash.clone()),
+            team: u.team.clone(),
+            groups: u.groups.clone(),
+        };
+        match store.create_user(&new, None).await {
+            Ok(_) | Err(StoreError::Conflict(_)) => summary.users += 1,
+            Err(e) => return Err(retry(e)),
+        }
+    }
+    Ok(())
+}
+
+async fn load_documents(
+    store: &Store,
+    company: &CompanyFile,
+    target: &Path,
+    summary: &mut LoadSummary,
+) -> Result<(), TaskFailure> {
+    for source in &company.sources {
+        let folder = target.join(&source.path);
+        std::fs::create_dir_all(&folder)
+            .map_err(|e| retry(format!("creating {}: {e}", folder.display())))?;
+        let source_id = store
+            .upsert_source(&NewSource {
+                name: source.path.clone(),
+                kind: "folder".into(),
+                location: folder.display().to_string(),
+                public: source.public,
+                groups: source.groups.clone(),
+            })
+            .await
+            .map_err(retry)?;
+        let Some(dir) = FILES.get_dir(&source.path) else {
+            summary
+                .rejected
+                .push(format!("{}: folder missing from the demo", source.path));
+            continue;
+        };
+        for file in dir.files() {
+            let name = file
+                .path()
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
+            let bytes = file.contents();
+            std::fs::write(folder.join(&name), bytes)
+                .map_err(|e| retry(format!("writing {name}: {e}")))?;
+            let doc = NewDocument {
+                source_id,
+                external_id: name.clone(),
+                title: title_of(&name, bytes),
+                media_type: media_type(&name).into(),
+                content_hash: hex::encode(Sha256::digest(bytes)),
+                size_bytes: bytes.len() as i64,
+                language: None,
+                public: source.public,
+                metadata: serde_json::json!({ "path": file.path() }),
+                body: None,
+                groups: source.groups.clone(),
+            };
+            store.store_document(&doc).await.map_err(retry)?;
+            summary.documents += 1;
+        }
+    }
+    Ok(())
+}
+
+/// The media type levier records for a file, from its extension.
+fn media_type(name: &str) -> &'static str {
+    match name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .as_deref()
+    {
+        Some("md") => "text/markdown",
+        Some("txt") => "text/plain",
+        Some("html" | "htm") => "text/html",
+        Some("pdf") => "application/pdf",
+        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Some("odt") => "application/vnd.oasis.opendocument.text",
+        Some("csv") => "text/csv",
+        Some("eml") => "message/rfc822",
+        Some("mbox") => "application/mbox",
+        _ => "application/octet-stream",
+    }
+}
+
+/// A Markdown file's first heading, else the file name made readable.
+fn title_of(name: &str, bytes: &[u8]) -> String {
+    if name.ends_with(".md")
+        && let Ok(text) = std::str::from_utf8(bytes)
+        && let Some(h) = text.lines().find_map(|l| l.strip_prefix("# "))
+    {
+        return h.trim().to_string();
+    }
+    let stem = name
+        .rsplit_once('.')
+        .map_or(name, |(s, _)| s)
+        .replace(['-', '_'], " ");
+    let mut chars = stem.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+#[derive(Deserialize)]
+struct FaqRow {
+    question: String,
+    answer: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    language: String,
+    #[serde(default)]
+    variants: String,
+}
+
+async fn load_faq(store: &Store, summary: &mut LoadSummary) -> Result<(), TaskFailure> {
+    let text = embedded_text("faq.csv").map_err(permanent)?;
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    for (i, row) in reader.deserialize::<FaqRow>().enumerate() {
+        let line = i + 2;
+        let row = match row {
+            Ok(r) => r,
+            Err(e) => {
+                summary.rejected.push(format!("faq.csv line {line}: {e}"));
+                continue;
+            }
+        };
+        if store
+            .faq_entry_by_question(&row.question)
+            .await
+            .map_err(retry)?
+            .is_some()
+        {
+            summary.faq_entries += 1;
+            continue;
+        }
+        let entry = NewFaqEntry {
+            question: row.question,
+            answer: row.answer,
+            category: row.category,
+            language: if row.language.is_empty() {
+                "fr".into()
+            } else {
+                row.language
+            },
+            public: true,
+            phrasings: row
+                .variants
+                .split('|')
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .collect(),
+        };
+        match store.create_faq_entry(&entry).await {
+            Ok(_) => summary.faq_entries += 1,
+            Err(StoreError::Invalid(reason)) => summary
+                .rejected
+                .push(format!("faq.csv line {line}: {reason}")),
+            Err(e) => return Err(retry(e)),
+        }
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct UseCaseFile {
+    use_cases: Vec<UseCaseRow>,
+}
+
+#[derive(Deserialize)]
+struct UseCaseRow {
+    name: String,
+    process: String,
+    pain: String,
+    frequency_per_month: i64,
+    minutes_per_occurrence: i64,
+    people_involved: i64,
+    data_available: String,
+    risk: String,
+    impact: i64,
+    feasibility: i64,
+}
+
+async fn load_use_cases(store: &Store, summary: &mut LoadSummary) -> Result<(), TaskFailure> {
+    let text = embedded_text("use_cases.toml").map_err(permanent)?;
+    let file: UseCaseFile =
+        toml::from_str(text).map_err(|e| permanent(format!("demo/use_cases.toml: {e}")))?;
+    for u in file.use_cases {
+        let name = u.name.clone();
+        let new = NewUseCase {
+            name: u.name,
+            process: u.process,
+            pain: u.pain,
+            frequency_per_month: u.frequency_per_month,
+            minutes_per_occurrence: u.minutes_per_occurrence,
+            people_involved: u.people_involved,
+            data_available: u.data_available,
+            risk: u.risk,
+            impact: u.impact,
+            feasibility: u.feasibility,
+        };
+        match store.upsert_use_case(&new).await {
+            Ok(_) => summary.use_cases += 1,
+            Err(StoreError::Invalid(reason)) => summary
+                .rejected
+                .push(format!("use_cases.toml '{name}': {reason}")),
+            Err(e) => return Err(retry(e)),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_and_media_types() {
+        assert_eq!(
+            title_of("livraison.md", "Intro\n# Livraison et délais\n".as_bytes()),
+            "Livraison et délais"
+        );
+        assert_eq!(
+            title_of("fiche-produit-alto.pdf", b"%PDF"),
+            "Fiche produit alto"
+        );
+        assert_eq!(
+            media_type("a.DOCX"),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        );
+        assert_eq!(media_type("noext"), "application/octet-stream");
+    }
+}
