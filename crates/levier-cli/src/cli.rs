@@ -70,7 +70,7 @@ pub enum Command {
     },
     /// Run the web server and the task workers.
     Serve,
-    /// Write a consistent copy of the store to FILE (SQLite; use pg_dump for PostgreSQL).
+    /// Write a consistent copy of the store to FILE (SQLite copy, or pg_dump archive for PostgreSQL).
     Backup {
         /// Destination file; must not exist.
         file: PathBuf,

@@ -206,7 +206,9 @@ impl Config {
     }
 }
 
-/// Replaces the password of a URL by `***` so it can be shown or logged.
+/// Replaces the password of a URL by `***` so it can be shown or logged. A URL that does not
+/// parse (a port out of range, say) is masked by hand: everything between the user name and
+/// the last `@` is hidden, so a typo elsewhere in the URL never leaks the password.
 pub fn mask_url_password(raw: &str) -> String {
     match url::Url::parse(raw) {
         Ok(mut u) if u.password().is_some() => {
@@ -214,7 +216,21 @@ pub fn mask_url_password(raw: &str) -> String {
             let _ = u.set_password(Some("***"));
             u.to_string()
         }
-        _ => raw.to_string(),
+        Ok(_) => raw.to_string(),
+        Err(_) => mask_by_hand(raw),
+    }
+}
+
+fn mask_by_hand(raw: &str) -> String {
+    let Some((scheme, rest)) = raw.split_once("://") else {
+        return raw.to_string();
+    };
+    let Some(at) = rest.rfind('@') else {
+        return raw.to_string();
+    };
+    match rest[..at].split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***{}", &rest[at..]),
+        None => raw.to_string(),
     }
 }
 
@@ -298,6 +314,12 @@ mod tests {
         let shown = c.to_masked_toml();
         assert!(!shown.contains("s3cret"), "{shown}");
         assert!(shown.contains("levier:***@db"), "{shown}");
+        let unparseable = mask_url_password("postgres://levier:s3cret@db:99999/levier");
+        assert_eq!(unparseable, "postgres://levier:***@db:99999/levier");
+        assert_eq!(
+            mask_url_password("postgres://db/levier"),
+            "postgres://db/levier"
+        );
     }
 
     #[test]

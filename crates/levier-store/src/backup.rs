@@ -89,14 +89,22 @@ pub async fn restore_sqlite(src: &Path, db: &Path) -> StoreResult<()> {
         .map_err(|e| StoreError::io(format!("replacing {}", db.display()), e))
 }
 
+/// Checks `src` as it will be copied: alone. Immutable mode reads the file only, ignoring any
+/// `-wal` next to it (the copy leaves it behind too), and never creates, locks or writes a file.
 async fn check_backup(src: &Path) -> Result<(), String> {
     sqlx::any::install_default_drivers();
-    let url = format!("sqlite://{}?mode=ro", src.display());
+    let url = format!("sqlite://{}?mode=ro&immutable=true", src.display());
     let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
         .await
         .map_err(|e| e.to_string())?;
+    let checked = check_backup_contents(&mut conn).await;
+    let _ = sqlx::Connection::close(conn).await;
+    checked
+}
+
+async fn check_backup_contents(conn: &mut sqlx::AnyConnection) -> Result<(), String> {
     let app_id: i64 = sqlx::query("PRAGMA application_id")
-        .fetch_one(&mut conn)
+        .fetch_one(&mut *conn)
         .await
         .and_then(|r| r.try_get(0))
         .map_err(|e| e.to_string())?;
@@ -104,7 +112,7 @@ async fn check_backup(src: &Path) -> Result<(), String> {
         return Err(format!("application id {app_id:#x} is not levier's"));
     }
     let version: i64 = sqlx::query("SELECT COALESCE(MAX(version), 0) FROM levier_migrations")
-        .fetch_one(&mut conn)
+        .fetch_one(&mut *conn)
         .await
         .and_then(|r| r.try_get(0))
         .map_err(|e| format!("no migration ledger ({e})"))?;
@@ -114,7 +122,7 @@ async fn check_backup(src: &Path) -> Result<(), String> {
         ));
     }
     let check: String = sqlx::query("PRAGMA integrity_check")
-        .fetch_one(&mut conn)
+        .fetch_one(&mut *conn)
         .await
         .and_then(|r| r.try_get(0))
         .map_err(|e| e.to_string())?;

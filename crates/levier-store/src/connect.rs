@@ -4,7 +4,7 @@
 use crate::{Backend, Store, StoreError, StoreResult};
 use levier_core::config::{StoreConfig, mask_url_password};
 use sqlx::any::AnyPoolOptions;
-use sqlx::{Executor, Row};
+use sqlx::{Connection, Executor, Row};
 use std::io::Read;
 use std::path::Path;
 use std::time::Duration;
@@ -18,6 +18,19 @@ const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 pub(crate) async fn sqlite(path: &Path, cfg: &StoreConfig) -> StoreResult<Store> {
     sqlx::any::install_default_drivers();
     let existed = check_sqlite_file(path)?;
+    // Opening a file read-write creates `-wal`/`-shm` files next to a WAL-mode database, and
+    // closing the last connection checkpoints the WAL into the file and deletes it; a pool also
+    // retries a connection that fails to set up until its timeout, losing the cause. So an
+    // existing file is first examined through one read-only connection, which never writes,
+    // checkpoints or deletes anything: immutable (no locks, no side files) when the file stands
+    // alone; reading the WAL, which may hold committed transactions the file lacks, when a
+    // `-wal` file is there (SQLite may then add the `-shm` index next to it).
+    let non_empty = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
+    let examined = if non_empty {
+        Some(examine_untouched(path).await?)
+    } else {
+        None
+    };
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)
             .map_err(|e| StoreError::io(format!("creating data directory {}", dir.display()), e))?;
@@ -52,7 +65,11 @@ pub(crate) async fn sqlite(path: &Path, cfg: &StoreConfig) -> StoreResult<Store>
             path: path.to_path_buf(),
         },
     };
-    check_sqlite_identity(&store, path).await?;
+    if let Err(e) = check_sqlite_identity(&store, path, examined).await {
+        // Close before reporting, so no connection lingers on a file we refused.
+        store.close().await;
+        return Err(e);
+    }
     sqlx::query("PRAGMA journal_mode = WAL")
         .execute(store.pool())
         .await?;
@@ -82,14 +99,78 @@ fn check_sqlite_file(path: &Path) -> StoreResult<bool> {
     Ok(true)
 }
 
-/// A SQLite file is ours when it carries levier's application id, or is brand new (no tables).
-async fn check_sqlite_identity(store: &Store, path: &Path) -> StoreResult<()> {
+/// The file next to the database with `suffix` appended to its name (`-wal`, `-shm`).
+fn sibling(path: &Path, suffix: &str) -> std::path::PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+/// What the integrity and identity checks found in a sound SQLite file.
+enum Identity {
+    /// It carries levier's application id.
+    Levier,
+    /// A blank database: no schema objects and no application id.
+    Blank,
+}
+
+/// Checks an existing file through a read-only connection, so that a damaged or foreign file
+/// is refused without being touched.
+async fn examine_untouched(path: &Path) -> StoreResult<Identity> {
+    let mode = if sibling(path, "-wal").exists() {
+        "ro"
+    } else {
+        "ro&immutable=true"
+    };
+    let url = format!("sqlite://{}?mode={mode}", path.display());
+    let mut conn = sqlx::AnyConnection::connect(&url)
+        .await
+        .map_err(|e| StoreError::Corrupt {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+    let found = identity(&mut conn, path).await;
+    let _ = conn.close().await;
+    found
+}
+
+/// A SQLite file is ours when it carries levier's application id, or is brand new (no tables),
+/// in which case it is stamped with levier's id. `examined` is what [`examine_untouched`]
+/// found, if it ran, so that the integrity check does not run twice.
+async fn check_sqlite_identity(
+    store: &Store,
+    path: &Path,
+    examined: Option<Identity>,
+) -> StoreResult<()> {
+    let mut conn = store
+        .pool()
+        .acquire()
+        .await
+        .map_err(|e| StoreError::Corrupt {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+    let found = match examined {
+        Some(found) => found,
+        None => identity(&mut conn, path).await?,
+    };
+    if let Identity::Blank = found {
+        sqlx::query(&format!("PRAGMA application_id = {SQLITE_APPLICATION_ID}"))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Runs SQLite's quick integrity check, then tells levier's databases from blank and foreign
+/// ones.
+async fn identity(conn: &mut sqlx::AnyConnection, path: &Path) -> StoreResult<Identity> {
     let corrupt = |e: sqlx::Error| StoreError::Corrupt {
         path: path.to_path_buf(),
         message: e.to_string(),
     };
     let check: String = sqlx::query("PRAGMA quick_check")
-        .fetch_one(store.pool())
+        .fetch_one(&mut *conn)
         .await
         .and_then(|r| r.try_get(0))
         .map_err(corrupt)?;
@@ -100,23 +181,18 @@ async fn check_sqlite_identity(store: &Store, path: &Path) -> StoreResult<()> {
         });
     }
     let app_id: i64 = sqlx::query("PRAGMA application_id")
-        .fetch_one(store.pool())
+        .fetch_one(&mut *conn)
         .await
         .and_then(|r| r.try_get(0))
         .map_err(corrupt)?;
     let tables: i64 = sqlx::query("SELECT COUNT(*) FROM sqlite_master")
-        .fetch_one(store.pool())
+        .fetch_one(&mut *conn)
         .await
         .and_then(|r| r.try_get(0))
         .map_err(corrupt)?;
     match (app_id, tables) {
-        (SQLITE_APPLICATION_ID, _) => Ok(()),
-        (0, 0) => {
-            sqlx::query(&format!("PRAGMA application_id = {SQLITE_APPLICATION_ID}"))
-                .execute(store.pool())
-                .await?;
-            Ok(())
-        }
+        (SQLITE_APPLICATION_ID, _) => Ok(Identity::Levier),
+        (0, 0) => Ok(Identity::Blank),
         _ => Err(StoreError::NotLevier {
             location: path.display().to_string(),
             message: format!("application id {app_id:#x}, {tables} schema objects"),
@@ -127,15 +203,26 @@ async fn check_sqlite_identity(store: &Store, path: &Path) -> StoreResult<()> {
 pub(crate) async fn postgres(url: &str, cfg: &StoreConfig) -> StoreResult<Store> {
     sqlx::any::install_default_drivers();
     let masked_url = mask_url_password(url);
+    let unreachable = |e: sqlx::Error| StoreError::Unreachable {
+        url: masked_url.clone(),
+        message: e.to_string().replace(url, &masked_url),
+    };
+    // One direct connection first: a pool would retry until its timeout and then report the
+    // timeout, hiding the real cause (connection refused, authentication failed…).
+    let probe = tokio::time::timeout(Duration::from_secs(10), sqlx::AnyConnection::connect(url))
+        .await
+        .map_err(|_| StoreError::Unreachable {
+            url: masked_url.clone(),
+            message: "no answer within 10 s".into(),
+        })?
+        .map_err(unreachable)?;
+    probe.close().await.map_err(unreachable)?;
     let pool = AnyPoolOptions::new()
         .max_connections(cfg.max_connections)
         .acquire_timeout(Duration::from_secs(10))
         .connect(url)
         .await
-        .map_err(|e| StoreError::Unreachable {
-            url: masked_url.clone(),
-            message: e.to_string().replace(url, &masked_url),
-        })?;
+        .map_err(unreachable)?;
     Ok(Store {
         pool,
         backend: Backend::Postgres { masked_url },

@@ -25,11 +25,11 @@ impl Store {
 impl WriteTx {
     /// Makes the transaction's writes durable and returns the connection to the pool.
     pub(crate) async fn commit(mut self) -> StoreResult<()> {
-        if let Some(mut conn) = self.conn.take() {
-            if let Err(e) = sqlx::query("COMMIT").execute(&mut *conn).await {
-                conn.close_on_drop();
-                return Err(e.into());
-            }
+        if let Some(mut conn) = self.conn.take()
+            && let Err(e) = sqlx::query("COMMIT").execute(&mut *conn).await
+        {
+            conn.close_on_drop();
+            return Err(e.into());
         }
         Ok(())
     }

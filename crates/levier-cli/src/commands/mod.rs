@@ -10,6 +10,7 @@ mod task;
 use crate::cli::{Cli, Command};
 use crate::settings;
 use levier_core::config::LogFormat;
+use std::io::IsTerminal;
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -36,12 +37,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// Logs go to stderr (stdout is kept for `--json` output), as text or JSON lines.
+/// Logs go to stderr (stdout is kept for `--json` output), as text or JSON lines; colours only
+/// on a terminal (not in log files or journald) and never when `NO_COLOR` is set.
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("LEVIER_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let colour = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour)
         .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Json => builder.json().try_init(),

@@ -147,7 +147,7 @@ impl Runner {
                 }
             }
         }
-        let all = u32::try_from(this.config.workers.max(1)).unwrap_or(u32::MAX);
+        let all = this.config.workers.max(1);
         let _ = slots.acquire_many(all).await;
         Ok(())
     }
