@@ -61,6 +61,8 @@ pub struct ServerConfig {
     pub body_limit_bytes: u64,
     /// Time after which a request is abandoned, in seconds.
     pub request_timeout_secs: u64,
+    /// How long a login lasts without logging in again, in hours.
+    pub session_hours: u64,
 }
 
 /// Durable task workers.
@@ -105,6 +107,7 @@ impl Default for ServerConfig {
         ServerConfig {
             body_limit_bytes: 50 * 1024 * 1024,
             request_timeout_secs: 60,
+            session_hours: 12,
         }
     }
 }

@@ -30,6 +30,20 @@ impl Role {
         Role::Viewer,
     ];
 
+    /// True when this role may do everything `other` may: an admin may do anything; agents and
+    /// champions may do what members may; members what viewers may. Agents and champions have
+    /// different rights, so neither includes the other.
+    pub fn includes(self, other: Role) -> bool {
+        match self {
+            Role::Admin => true,
+            Role::Agent | Role::Champion => {
+                matches!(other, Role::Member | Role::Viewer) || other == self
+            }
+            Role::Member => matches!(other, Role::Member | Role::Viewer),
+            Role::Viewer => other == Role::Viewer,
+        }
+    }
+
     /// The stable lowercase name used in the store, the API and the CLI.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -75,5 +89,16 @@ mod tests {
         }
         assert!("superuser".parse::<Role>().is_err());
         assert_eq!(" Agent ".parse::<Role>().ok(), Some(Role::Agent));
+    }
+
+    #[test]
+    fn inclusion_is_not_a_ladder() {
+        assert!(Role::Admin.includes(Role::Champion));
+        assert!(Role::Agent.includes(Role::Member));
+        assert!(!Role::Agent.includes(Role::Champion));
+        assert!(!Role::Champion.includes(Role::Agent));
+        assert!(!Role::Member.includes(Role::Agent));
+        assert!(Role::Viewer.includes(Role::Viewer));
+        assert!(!Role::Viewer.includes(Role::Member));
     }
 }

@@ -1,28 +1,77 @@
-//! levier's HTTP server.
+//! levier's HTTP server: the REST API under `/api/v1`, the web pages, health and metrics.
 //!
-//! It serves the health endpoints used by load balancers and scripts (`/healthz` answers once
-//! the server is up, `/readyz` once the store answers with the expected schema) and an overview
-//! page of what the data directory holds. Accounts, the API and the web UI build on this router.
+//! Layout follows the resources: `routes.rs` declares every route with its access rule;
+//! `access.rs` enforces the rules (and CSRF); `auth/` resolves who calls; `api/` and `pages/`
+//! hold the handlers, one file per resource; `admin.rs` holds the operations both share.
 
-mod overview;
+pub mod access;
+mod admin;
+pub mod api;
+mod assets;
+pub mod auth;
+pub mod error;
+mod format;
+mod health;
+pub mod http;
+pub mod i18n;
+pub mod pages;
+pub mod routes;
 
 use axum::Router;
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::{from_fn, from_fn_with_state};
+use levier_core::config::ServerConfig;
 use levier_store::Store;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::time::Duration;
 use tokio::net::TcpListener;
+use tower_http::timeout::TimeoutLayer;
+
+/// Server limits taken from the configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Largest request body, in bytes.
+    pub body_limit: usize,
+    /// Request timeout.
+    pub request_timeout: Duration,
+    /// Login lifetime, in hours.
+    pub session_hours: u64,
+}
+
+impl From<&ServerConfig> for Settings {
+    fn from(c: &ServerConfig) -> Self {
+        Settings {
+            body_limit: usize::try_from(c.body_limit_bytes).unwrap_or(usize::MAX),
+            request_timeout: Duration::from_secs(c.request_timeout_secs.max(1)),
+            session_hours: c.session_hours,
+        }
+    }
+}
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     /// The store.
     pub store: Store,
-    /// The company's display name, shown in page titles.
+    /// The company's display name.
     pub company: String,
+    /// Limits.
+    pub settings: Settings,
+    /// Request metrics.
+    pub metrics: http::metrics::Metrics,
+}
+
+impl AppState {
+    /// State for a server over `store`.
+    pub fn new(store: Store, company: String, config: &ServerConfig) -> AppState {
+        AppState {
+            store,
+            company,
+            settings: config.into(),
+            metrics: Default::default(),
+        }
+    }
 }
 
 /// The server could not start.
@@ -41,13 +90,44 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
 }
 
-/// The application's routes.
+/// The application: every route of the table behind its access rule, then the layers every
+/// request goes through (request id and log, security headers, timeout, body limit).
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/", get(overview::page))
-        .with_state(state)
+    let mut router = Router::new();
+    for route in routes::table() {
+        let guarded = route.handler.layer(from_fn_with_state(
+            (state.clone(), route.access),
+            access::enforce,
+        ));
+        router = router.route(route.path, guarded);
+    }
+    router
+        .route_layer(from_fn_with_state(
+            state.metrics.clone(),
+            http::metrics::middleware,
+        ))
+        .fallback(not_found)
+        .with_state(state.clone())
+        .layer(DefaultBodyLimit::max(state.settings.body_limit))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            state.settings.request_timeout,
+        ))
+        .layer(from_fn(http::security::middleware))
+        .layer(from_fn(http::request_id::middleware))
+}
+
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        error::ApiError::from_status(axum::http::StatusCode::NOT_FOUND).into_response()
+    } else {
+        (
+            axum::http::StatusCode::NOT_FOUND,
+            axum::response::Html("<!doctype html><title>404</title><h1>404</h1>"),
+        )
+            .into_response()
+    }
 }
 
 /// Binds `addr`, then serves until `shutdown` completes, letting requests in flight finish.
@@ -65,19 +145,11 @@ pub async fn serve(
             source,
         })?;
     on_ready(listener.local_addr()?);
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
     Ok(())
-}
-
-async fn healthz() -> &'static str {
-    "ok\n"
-}
-
-async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.store.ready().await {
-        Ok(()) => (StatusCode::OK, "ready\n".to_string()),
-        Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("not ready: {e}\n")),
-    }
 }

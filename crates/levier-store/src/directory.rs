@@ -154,6 +154,109 @@ impl Store {
         self.users_where(None).await
     }
 
+    /// An account by id.
+    pub async fn user_by_id(&self, id: UserId) -> StoreResult<Option<User>> {
+        Ok(self.users_where(Some(id.0)).await?.pop())
+    }
+
+    /// How many accounts exist (0 means the first-run page may create the admin).
+    pub async fn user_count(&self) -> StoreResult<i64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM users")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+
+    /// The account and its password hash, for logging in.
+    pub async fn credentials(&self, email: &str) -> StoreResult<Option<(User, Option<String>)>> {
+        let Some(user) = self.user_by_email(email).await? else {
+            return Ok(None);
+        };
+        let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+            .bind(user.id.0)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(Some((user, row.try_get("password_hash")?)))
+    }
+
+    /// Changes an account's role.
+    pub async fn set_user_role(&self, id: UserId, role: Role) -> StoreResult<()> {
+        self.update_user(id, "role = $1", role.as_str().to_string())
+            .await
+    }
+
+    /// Disables or re-enables an account.
+    pub async fn set_user_disabled(&self, id: UserId, disabled: bool) -> StoreResult<()> {
+        self.update_user(id, "disabled = $1", i64::from(disabled))
+            .await
+    }
+
+    /// Replaces an account's password hash.
+    pub async fn set_user_password_hash(&self, id: UserId, hash: &str) -> StoreResult<()> {
+        self.update_user(id, "password_hash = $1", hash.to_string())
+            .await
+    }
+
+    /// Sets an account's preferred interface language (`fr`, `en`).
+    pub async fn set_user_locale(&self, id: UserId, locale: &str) -> StoreResult<()> {
+        self.update_user(id, "locale = $1", locale.to_string())
+            .await
+    }
+
+    /// An account's preferred interface language, if chosen.
+    pub async fn user_locale(&self, id: UserId) -> StoreResult<Option<String>> {
+        let row = sqlx::query("SELECT locale FROM users WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.map(|r| r.try_get("locale")).transpose()?.flatten())
+    }
+
+    /// Replaces the groups an account belongs to.
+    pub async fn set_user_groups(&self, id: UserId, slugs: &[String]) -> StoreResult<()> {
+        let mut tx = self.write_tx().await?;
+        let exists = sqlx::query("SELECT id FROM users WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            return Err(user_not_found(id));
+        }
+        sqlx::query("DELETE FROM user_groups WHERE user_id = $1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        link_groups(&mut tx, "user_groups", "user_id", id.0, slugs).await?;
+        tx.commit().await
+    }
+
+    async fn update_user<T>(&self, id: UserId, assignment: &str, value: T) -> StoreResult<()>
+    where
+        T: for<'q> sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any> + Send,
+    {
+        let done = sqlx::query(&format!(
+            "UPDATE users SET {assignment}, updated_at = $2 WHERE id = $3"
+        ))
+        .bind(value)
+        .bind(Timestamp::now().millis())
+        .bind(id.0)
+        .execute(self.pool())
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(user_not_found(id));
+        }
+        Ok(())
+    }
+
+    /// Deletes a group (its members and documents lose that access).
+    pub async fn delete_group(&self, slug: &str) -> StoreResult<bool> {
+        let done = sqlx::query("DELETE FROM groups WHERE slug = $1")
+            .bind(slug.trim().to_lowercase())
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     async fn users_where(&self, id: Option<i64>) -> StoreResult<Vec<User>> {
         let rows = sqlx::query(
             "SELECT u.id, u.email, u.display_name, u.role, u.team, u.disabled, g.slug
@@ -212,6 +315,13 @@ impl Store {
         link_groups(&mut tx, "source_groups", "source_id", id, &new.groups).await?;
         tx.commit().await?;
         Ok(SourceId(id))
+    }
+}
+
+fn user_not_found(id: UserId) -> StoreError {
+    StoreError::NotFound {
+        what: "user",
+        id: id.to_string(),
     }
 }
 

@@ -6,6 +6,8 @@
 //! tables, the store holds the durable task queue ([`tasks`]), the append-only event log
 //! ([`events`]) and the change sequence derived indexes follow ([`changes`]).
 
+pub mod accounts;
+pub mod audit;
 pub mod backup;
 pub mod changes;
 mod connect;

@@ -16,16 +16,25 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial",
-    portable: include_str!("migrations/0001_initial.sql"),
-    sqlite: include_str!("migrations/0001_initial.sqlite.sql"),
-    postgres: include_str!("migrations/0001_initial.postgres.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial",
+        portable: include_str!("migrations/0001_initial.sql"),
+        sqlite: include_str!("migrations/0001_initial.sqlite.sql"),
+        postgres: include_str!("migrations/0001_initial.postgres.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "accounts",
+        portable: include_str!("migrations/0002_accounts.sql"),
+        sqlite: include_str!("migrations/0002_accounts.sqlite.sql"),
+        postgres: include_str!("migrations/0002_accounts.postgres.sql"),
+    },
+];
 
 /// The schema version this binary writes and expects.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS levier_migrations (
     version BIGINT PRIMARY KEY,

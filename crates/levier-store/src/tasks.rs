@@ -170,13 +170,14 @@ impl Store {
         row.as_ref().map(task_from_row).transpose()
     }
 
-    /// Marks failed the running tasks whose lease expired after their last allowed attempt.
+    /// Settles the running tasks whose lease expired and that must not run again: failed after
+    /// their last allowed attempt, cancelled when a cancellation was asked.
     async fn fail_exhausted(&self, now: Timestamp) -> StoreResult<()> {
         let mut tx = self.write_tx().await?;
         let rows = sqlx::query(
             "UPDATE tasks SET status = 'failed', lease_owner = NULL, finished_at = $1, updated_at = $1,
              last_error = COALESCE(last_error, 'its worker stopped responding on every attempt')
-             WHERE status = 'running' AND lease_until < $1 AND attempts >= max_attempts
+             WHERE status = 'running' AND lease_until < $1 AND attempts >= max_attempts AND cancel_requested = 0
              RETURNING id, kind, attempts",
         )
         .bind(now.millis())
@@ -184,6 +185,18 @@ impl Store {
         .await?;
         for row in rows {
             record_finish(&mut tx, &row, "failed").await?;
+        }
+        // A task whose worker died after a cancellation was asked is cancelled, not run again.
+        let rows = sqlx::query(
+            "UPDATE tasks SET status = 'cancelled', lease_owner = NULL, finished_at = $1, updated_at = $1
+             WHERE status = 'running' AND lease_until < $1 AND cancel_requested = 1
+             RETURNING id, kind, attempts",
+        )
+        .bind(now.millis())
+        .fetch_all(&mut *tx)
+        .await?;
+        for row in rows {
+            record_finish(&mut tx, &row, "cancelled").await?;
         }
         tx.commit().await
     }

@@ -43,10 +43,7 @@ pub async fn serve_with_workers(
         tracing::info!("shutting down: finishing requests and tasks in progress");
         let _ = stop_tx.send(true);
     };
-    let state = AppState {
-        store: store.clone(),
-        company,
-    };
+    let state = AppState::new(store.clone(), company, &config.server);
     levier_server::serve(state, &config.addr, on_ready, shutdown).await?;
     if let Some(worker) = worker {
         worker.await??;

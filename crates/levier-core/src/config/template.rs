@@ -38,6 +38,8 @@ busy_timeout_ms = {busy_timeout_ms}
 body_limit_bytes = {body_limit_bytes}
 # Requests taking longer are abandoned, in seconds.
 request_timeout_secs = {request_timeout_secs}
+# How long a login lasts, in hours.
+session_hours = {session_hours}
 
 [tasks]
 # Long-running tasks (ingestion, re-indexing…) run at once by this process; 0 to run none.
@@ -54,6 +56,7 @@ retry_base_secs = {retry_base_secs}
         busy_timeout_ms = d.store.busy_timeout_ms,
         body_limit_bytes = d.server.body_limit_bytes,
         request_timeout_secs = d.server.request_timeout_secs,
+        session_hours = d.server.session_hours,
         workers = d.tasks.workers,
         lease_secs = d.tasks.lease_secs,
         max_attempts = d.tasks.max_attempts,

@@ -60,10 +60,14 @@ impl TaskContext {
             .await
         {
             Ok(Heartbeat::Continue) => Ok(()),
-            Ok(Heartbeat::CancelRequested) | Err(_) => {
+            Ok(Heartbeat::CancelRequested) | Err(crate::StoreError::Conflict(_)) => {
                 self.cancelled.store(true, Ordering::Relaxed);
                 Err(TaskFailure::Cancelled)
             }
+            // A passing store error is not a cancellation: let the task be retried.
+            Err(e) => Err(TaskFailure::Retry(format!(
+                "reporting progress failed: {e}"
+            ))),
         }
     }
 
@@ -118,7 +122,11 @@ impl Runner {
             }
             let permit = tokio::select! {
                 p = slots.clone().acquire_owned() => p.map_err(|_| crate::StoreError::Invalid("runner closed".into()))?,
-                _ = shutdown.changed() => continue,
+                changed = shutdown.changed() => {
+                    // A dropped sender means nobody can ask us to stop any more: stop now.
+                    if changed.is_err() { break; }
+                    continue;
+                }
             };
             let kind_refs: Vec<&str> = kinds.iter().map(String::as_str).collect();
             match this
@@ -137,7 +145,7 @@ impl Runner {
                     drop(permit);
                     tokio::select! {
                         _ = tokio::time::sleep(this.poll) => {}
-                        _ = shutdown.changed() => {}
+                        changed = shutdown.changed() => if changed.is_err() { break },
                     }
                 }
                 Err(e) => {

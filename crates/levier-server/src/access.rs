@@ -1,0 +1,121 @@
+//! Who may call each route. Every route is declared with its [`Access`] rule in
+//! [`crate::routes::table`], and the router is built from that table, so a route without a rule
+//! cannot exist; the RBAC matrix test walks the same table.
+
+use crate::AppState;
+use crate::auth::{Via, caller, csrf};
+use crate::error::ApiError;
+use crate::http::client::{is_loopback, peer_ip};
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use levier_core::Role;
+
+/// The rule of a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, logged in or not (login page, health, the public widget).
+    Public,
+    /// Only from this machine, or an admin from anywhere (metrics).
+    LoopbackOrAdmin,
+    /// Any logged-in user.
+    Authenticated,
+    /// Logged-in users with one of these roles.
+    Roles(&'static [Role]),
+}
+
+impl Access {
+    /// Whether a caller with `role` (None: anonymous) from a loopback address or not may call.
+    pub fn allows(self, role: Option<Role>, loopback: bool) -> bool {
+        match self {
+            Access::Public => true,
+            Access::LoopbackOrAdmin => loopback || role == Some(Role::Admin),
+            Access::Authenticated => role.is_some(),
+            Access::Roles(roles) => role.is_some_and(|r| roles.contains(&r)),
+        }
+    }
+}
+
+/// Only administrators.
+pub const ADMIN: Access = Access::Roles(&[Role::Admin]);
+
+/// Enforces the route's rule, then CSRF for state-changing session requests, and hands the
+/// [`Caller`] to the handler as an extension.
+pub async fn enforce(
+    State((state, access)): State<(AppState, Access)>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let caller = match caller::resolve(&state, req.headers()).await {
+        Ok(c) => c,
+        Err(e) if access == Access::Public => {
+            tracing::debug!(error = %e.detail, "ignoring bad credentials on a public route");
+            None
+        }
+        Err(e) => return e.into_response(),
+    };
+    let loopback = is_loopback(peer_ip(&req));
+    if !access.allows(caller.as_ref().map(|c| c.role), loopback) {
+        return deny(caller.is_some(), is_api, req.uri().path());
+    }
+    if csrf::is_unsafe(req.method()) {
+        let expected = match &caller {
+            Some(c) if c.via == Via::Token => None,
+            Some(c) => c.csrf.clone(),
+            None => crate::auth::cookies::get(req.headers(), crate::auth::cookies::CSRF)
+                .map(str::to_string),
+        };
+        let needs_check = !matches!(&caller, Some(c) if c.via == Via::Token);
+        if needs_check {
+            let (sent, rebuilt) = match csrf::sent_token(req, state.settings.body_limit).await {
+                Ok(x) => x,
+                Err(_) => return ApiError::payload_too_large().into_response(),
+            };
+            req = rebuilt;
+            let valid = matches!((&sent, &expected), (Some(s), Some(e)) if csrf::same(s, e));
+            if !valid {
+                return ApiError::csrf().into_response();
+            }
+        }
+    }
+    if let Some(c) = caller {
+        req.extensions_mut().insert(c);
+    }
+    next.run(req).await
+}
+
+fn deny(logged_in: bool, is_api: bool, path: &str) -> Response {
+    match (logged_in, is_api) {
+        (false, true) => ApiError::unauthorized().into_response(),
+        (true, true) => ApiError::forbidden().into_response(),
+        (false, false) => {
+            Redirect::to(&format!("/login?next={}", encode_next(path))).into_response()
+        }
+        (true, false) => (StatusCode::FORBIDDEN, crate::pages::forbidden_page()).into_response(),
+    }
+}
+
+fn encode_next(path: &str) -> String {
+    serde_urlencoded::to_string([("", path)])
+        .map(|s| s.trim_start_matches('=').to_string())
+        .unwrap_or_else(|_| "/".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules() {
+        assert!(Access::Public.allows(None, false));
+        assert!(!Access::Authenticated.allows(None, true));
+        assert!(Access::Authenticated.allows(Some(Role::Viewer), false));
+        assert!(ADMIN.allows(Some(Role::Admin), false));
+        assert!(!ADMIN.allows(Some(Role::Agent), true));
+        assert!(Access::LoopbackOrAdmin.allows(None, true));
+        assert!(!Access::LoopbackOrAdmin.allows(Some(Role::Member), false));
+        assert_eq!(encode_next("/settings/users"), "%2Fsettings%2Fusers");
+    }
+}

@@ -1,0 +1,160 @@
+//! The route table: every route with its access rule. The router is built from this table
+//! (see [`crate::router`]), so a route cannot exist without a rule, and the RBAC matrix test
+//! walks the same table.
+
+use crate::access::{ADMIN, Access};
+use crate::{AppState, api, assets, health, pages};
+use axum::routing::{MethodRouter, delete, get, patch, post};
+
+/// One route: method, path pattern, who may call it, and its handler.
+pub struct Route {
+    /// HTTP method.
+    pub method: &'static str,
+    /// Path pattern (axum syntax).
+    pub path: &'static str,
+    /// Who may call it.
+    pub access: Access,
+    /// The handler.
+    pub handler: MethodRouter<AppState>,
+}
+
+fn r(
+    method: &'static str,
+    path: &'static str,
+    access: Access,
+    handler: MethodRouter<AppState>,
+) -> Route {
+    Route {
+        method,
+        path,
+        access,
+        handler,
+    }
+}
+
+/// Every route of the server.
+pub fn table() -> Vec<Route> {
+    use Access::{Authenticated, LoopbackOrAdmin, Public};
+    vec![
+        // Operations.
+        r("GET", "/healthz", Public, get(health::healthz)),
+        r("GET", "/readyz", Public, get(health::readyz)),
+        r("GET", "/metrics", LoopbackOrAdmin, get(health::metrics)),
+        r("GET", "/assets/{file}", Public, get(assets::serve)),
+        // Accounts.
+        r("GET", "/login", Public, get(pages::account::login_page)),
+        r("POST", "/login", Public, post(pages::account::login_submit)),
+        r(
+            "POST",
+            "/logout",
+            Authenticated,
+            post(pages::account::logout),
+        ),
+        r("GET", "/setup", Public, get(pages::account::setup_page)),
+        r("POST", "/setup", Public, post(pages::account::setup_submit)),
+        r(
+            "POST",
+            "/language",
+            Public,
+            post(pages::account::set_language),
+        ),
+        // Pages.
+        r("GET", "/", Authenticated, get(pages::home::home)),
+        r("GET", "/settings/users", ADMIN, get(pages::settings::users)),
+        r(
+            "POST",
+            "/settings/users",
+            ADMIN,
+            post(pages::settings::create_user),
+        ),
+        r(
+            "POST",
+            "/settings/users/{id}",
+            ADMIN,
+            post(pages::settings::update_user),
+        ),
+        r(
+            "GET",
+            "/settings/groups",
+            ADMIN,
+            get(pages::settings::groups),
+        ),
+        r(
+            "POST",
+            "/settings/groups",
+            ADMIN,
+            post(pages::settings::create_group),
+        ),
+        r(
+            "POST",
+            "/settings/groups/{slug}/delete",
+            ADMIN,
+            post(pages::settings::delete_group),
+        ),
+        r(
+            "GET",
+            "/settings/tokens",
+            Authenticated,
+            get(pages::settings::tokens),
+        ),
+        r(
+            "POST",
+            "/settings/tokens",
+            Authenticated,
+            post(pages::settings::create_token),
+        ),
+        r(
+            "POST",
+            "/settings/tokens/{id}/revoke",
+            Authenticated,
+            post(pages::settings::revoke_token),
+        ),
+        r("GET", "/settings/audit", ADMIN, get(pages::settings::audit)),
+        // API.
+        r("GET", "/api/v1/openapi.json", Public, get(api::openapi)),
+        r("GET", "/api/v1/me", Authenticated, get(api::users::me)),
+        r("GET", "/api/v1/users", ADMIN, get(api::users::list)),
+        r("POST", "/api/v1/users", ADMIN, post(api::users::create)),
+        r(
+            "PATCH",
+            "/api/v1/users/{id}",
+            ADMIN,
+            patch(api::users::update),
+        ),
+        r("GET", "/api/v1/groups", ADMIN, get(api::groups::list)),
+        r("POST", "/api/v1/groups", ADMIN, post(api::groups::create)),
+        r(
+            "DELETE",
+            "/api/v1/groups/{slug}",
+            ADMIN,
+            delete(api::groups::delete),
+        ),
+        r(
+            "GET",
+            "/api/v1/tokens",
+            Authenticated,
+            get(api::tokens::list),
+        ),
+        r(
+            "POST",
+            "/api/v1/tokens",
+            Authenticated,
+            post(api::tokens::create),
+        ),
+        r(
+            "DELETE",
+            "/api/v1/tokens/{id}",
+            Authenticated,
+            delete(api::tokens::revoke),
+        ),
+        r("GET", "/api/v1/audit", ADMIN, get(api::audit::list)),
+        r("GET", "/api/v1/tasks", ADMIN, get(api::tasks::list)),
+        r("GET", "/api/v1/tasks/{id}", ADMIN, get(api::tasks::get)),
+        r(
+            "POST",
+            "/api/v1/tasks/{id}/cancel",
+            ADMIN,
+            post(api::tasks::cancel),
+        ),
+    ]
+}
