@@ -168,7 +168,7 @@ impl IntoResponse for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
         match e {
-            StoreError::Conflict(what) => ApiError::conflict(format!("{what}")),
+            StoreError::Conflict(what) => ApiError::conflict(format!("{what} already exists")),
             StoreError::NotFound { what, id } => ApiError::not_found(format!("{what} {id}")),
             StoreError::Invalid(msg) => ApiError::bad_request(msg),
             other => ApiError::internal(&other),

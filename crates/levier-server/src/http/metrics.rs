@@ -19,10 +19,13 @@ struct Series {
     buckets: [u64; BUCKETS.len()],
 }
 
+/// A series is identified by route pattern, method and status.
+type SeriesKey = (String, String, u16);
+
 /// The registry, shared by all requests.
 #[derive(Default, Clone)]
 pub struct Metrics {
-    series: Arc<Mutex<BTreeMap<(String, String, u16), Series>>>,
+    series: Arc<Mutex<BTreeMap<SeriesKey, Series>>>,
 }
 
 impl Metrics {
