@@ -1,6 +1,7 @@
 //! The command line: every subcommand with its help text.
 
 use clap::{Args, Parser, Subcommand};
+use levier_core::Role;
 use levier_core::config::LogFormat;
 use std::path::PathBuf;
 
@@ -86,6 +87,9 @@ pub enum Command {
     /// Inspect and cancel long-running tasks.
     #[command(subcommand)]
     Task(TaskCommand),
+    /// Manage user accounts: create, list, change role, disable, reset a password.
+    #[command(subcommand)]
+    User(UserCommand),
 }
 
 /// `levier config …`
@@ -124,6 +128,69 @@ pub enum TaskCommand {
         /// The task id.
         id: i64,
     },
+}
+
+/// `levier user …`
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password comes from --password-stdin, else from a prompt on a
+    /// terminal, else it is generated and printed once.
+    Add {
+        /// Login e-mail (case-insensitive, unique).
+        email: String,
+        /// Name shown in the interface.
+        #[arg(long)]
+        name: String,
+        /// Role: admin, agent, champion, member or viewer.
+        #[arg(long, default_value = "member", value_parser = parse_role, conflicts_with = "admin")]
+        role: Role,
+        /// Same as --role admin.
+        #[arg(long)]
+        admin: bool,
+        /// Access group (its slug); repeat for several.
+        #[arg(long = "group", value_name = "SLUG")]
+        groups: Vec<String>,
+        /// Read the password from the first line of standard input (for scripts).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts with their role, groups and whether they are disabled.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change an account's role (the last enabled admin cannot be demoted).
+    Role {
+        /// The account's e-mail.
+        email: String,
+        /// The new role: admin, agent, champion, member or viewer.
+        #[arg(value_parser = parse_role)]
+        role: Role,
+    },
+    /// Disable an account: it can no longer log in and its sessions end (never the last admin).
+    Disable {
+        /// The account's e-mail.
+        email: String,
+    },
+    /// Enable a disabled account again.
+    Enable {
+        /// The account's e-mail.
+        email: String,
+    },
+    /// Set a new password and end the account's sessions (same password sources as `add`).
+    ResetPassword {
+        /// The account's e-mail.
+        email: String,
+        /// Read the password from the first line of standard input (for scripts).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    s.parse()
+        .map_err(|e: levier_core::role::UnknownRole| e.to_string())
 }
 
 #[cfg(test)]

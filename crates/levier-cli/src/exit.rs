@@ -44,9 +44,11 @@ pub fn code_for(err: &anyhow::Error) -> u8 {
         }
         if let Some(s) = cause.downcast_ref::<StoreError>() {
             return match s {
+                // A duplicate (an e-mail already taken) is a problem with what was asked.
                 StoreError::NotABackup { .. }
                 | StoreError::Invalid(_)
-                | StoreError::NotFound { .. } => INPUT,
+                | StoreError::NotFound { .. }
+                | StoreError::Conflict(_) => INPUT,
                 StoreError::Busy(_) => BUSY,
                 _ => STORE,
             };

@@ -134,8 +134,12 @@ impl Store {
 
     /// Ends every session of a user (password reset, account disabled, role changed).
     pub async fn delete_sessions_of(&self, user: UserId) -> StoreResult<u64> {
-        let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 OR expires_at < $2")
+        let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user.0)
+            .execute(self.pool())
+            .await?;
+        // Housekeeping while we are here: expired sessions of anyone are useless.
+        sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
             .bind(Timestamp::now().millis())
             .execute(self.pool())
             .await?;
@@ -156,6 +160,11 @@ impl Store {
                 "a token cannot have more rights than its owner: {} may create tokens up to the role {}",
                 user.email, user.role
             )));
+        }
+        if expires_at.is_some_and(|e| e <= Timestamp::now()) {
+            return Err(StoreError::Invalid(
+                "a token's expiry must be in the future".into(),
+            ));
         }
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {

@@ -6,6 +6,7 @@ mod demo;
 mod init;
 mod serve;
 mod task;
+mod user;
 
 use crate::cli::{Cli, Command};
 use crate::settings;
@@ -34,6 +35,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Backup { file, json } => backup::backup(&settings.config, &file, json).await,
         Command::Restore { file } => backup::restore(&settings.config, &file).await,
         Command::Task(cmd) => task::run(&settings.config, cmd).await,
+        Command::User(cmd) => user::run(&settings.config, cmd).await,
     }
 }
 
