@@ -7,7 +7,7 @@
 use crate::changes::{self, ChangeOp, Entity};
 use crate::directory::link_groups;
 use crate::{Store, StoreResult, events};
-use levier_core::ids::{DocumentId, SourceId};
+use levier_core::ids::{ChunkId, DocumentId, SourceId};
 use levier_core::{Event, EventKind, Timestamp};
 use sqlx::Row;
 
@@ -36,7 +36,79 @@ pub struct NewDocument {
     pub body: Option<String>,
     /// Slugs of the groups that may read it.
     pub groups: Vec<String>,
+    /// Its passages, the units of retrieval (replacing any previous ones).
+    pub chunks: Vec<NewChunk>,
 }
+
+/// A passage of a document to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewChunk {
+    /// Position in the document (0, 1, 2…).
+    pub ordinal: i64,
+    /// Headings above the passage, outermost first.
+    pub heading_path: Vec<String>,
+    /// The passage's text.
+    pub body: String,
+    /// Detected language.
+    pub language: Option<String>,
+    /// Start, in characters of the document's text.
+    pub start_offset: i64,
+    /// End (exclusive), in characters of the document's text.
+    pub end_offset: i64,
+}
+
+/// A stored passage.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Chunk {
+    /// Identifier.
+    pub id: ChunkId,
+    /// Position in the document.
+    pub ordinal: i64,
+    /// Headings above it, outermost first.
+    pub heading_path: Vec<String>,
+    /// Text.
+    pub body: String,
+    /// Language.
+    pub language: Option<String>,
+    /// Start offset in the document's text (characters).
+    pub start_offset: i64,
+    /// End offset (exclusive).
+    pub end_offset: i64,
+}
+
+/// A document with everything an index or a viewer needs.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FullDocument {
+    /// Identifier.
+    pub id: DocumentId,
+    /// Its source.
+    pub source_id: SourceId,
+    /// Identity within the source.
+    pub external_id: String,
+    /// Title.
+    pub title: String,
+    /// Media type.
+    pub media_type: String,
+    /// Language.
+    pub language: Option<String>,
+    /// Customers may see it.
+    pub public: bool,
+    /// Version.
+    pub version: i64,
+    /// Metadata (author, dates…).
+    pub metadata: serde_json::Value,
+    /// Extracted text.
+    pub body: Option<String>,
+    /// Last change.
+    pub updated_at: Timestamp,
+    /// Groups that may read it.
+    pub groups: Vec<String>,
+    /// Its passages, in order.
+    pub chunks: Vec<Chunk>,
+}
+
+/// Heading paths are stored as one text, levels separated by this (never in a heading).
+const HEADING_SEPARATOR: &str = "\u{1f}";
 
 /// What storing a document did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,6 +208,21 @@ impl Store {
             }
         };
         link_groups(&mut tx, "document_groups", "document_id", id.0, &doc.groups).await?;
+        for c in &doc.chunks {
+            sqlx::query(
+                "INSERT INTO chunks (document_id, ordinal, heading_path, body, language, start_offset, end_offset)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(id.0)
+            .bind(c.ordinal)
+            .bind(c.heading_path.join(HEADING_SEPARATOR))
+            .bind(&c.body)
+            .bind(c.language.as_deref())
+            .bind(c.start_offset)
+            .bind(c.end_offset)
+            .execute(&mut *tx)
+            .await?;
+        }
         changes::record_in(&mut tx, Entity::Document, id.0, ChangeOp::Upsert).await?;
         let event = Event::now(EventKind::DocumentStored {
             document_id: id,
@@ -189,6 +276,77 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// A document with its groups and passages, or None if it does not exist.
+    pub async fn full_document(&self, id: DocumentId) -> StoreResult<Option<FullDocument>> {
+        let Some(r) = sqlx::query(
+            "SELECT id, source_id, external_id, title, media_type, language, public, version, metadata, body, updated_at
+             FROM documents WHERE id = $1",
+        )
+        .bind(id.0)
+        .fetch_optional(self.pool())
+        .await?
+        else {
+            return Ok(None);
+        };
+        let metadata: String = r.try_get("metadata")?;
+        let chunks = sqlx::query(
+            "SELECT id, ordinal, heading_path, body, language, start_offset, end_offset FROM chunks
+             WHERE document_id = $1 ORDER BY ordinal",
+        )
+        .bind(id.0)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|c| {
+            let path: String = c.try_get("heading_path")?;
+            Ok(Chunk {
+                id: ChunkId(c.try_get("id")?),
+                ordinal: c.try_get("ordinal")?,
+                heading_path: path
+                    .split(HEADING_SEPARATOR)
+                    .filter(|h| !h.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                body: c.try_get("body")?,
+                language: c.try_get("language")?,
+                start_offset: c.try_get("start_offset")?,
+                end_offset: c.try_get("end_offset")?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Some(FullDocument {
+            id,
+            source_id: SourceId(r.try_get("source_id")?),
+            external_id: r.try_get("external_id")?,
+            title: r.try_get("title")?,
+            media_type: r.try_get("media_type")?,
+            language: r.try_get("language")?,
+            public: r.try_get::<i64, _>("public")? != 0,
+            version: r.try_get("version")?,
+            metadata: serde_json::from_str(&metadata).unwrap_or(serde_json::Value::Null),
+            body: r.try_get("body")?,
+            updated_at: Timestamp(r.try_get("updated_at")?),
+            groups: self.document_groups(id).await?,
+            chunks,
+        }))
+    }
+
+    /// The id of a document of a source by its identity within the source.
+    pub async fn document_id(
+        &self,
+        source: SourceId,
+        external_id: &str,
+    ) -> StoreResult<Option<DocumentId>> {
+        let row = sqlx::query("SELECT id FROM documents WHERE source_id = $1 AND external_id = $2")
+            .bind(source.0)
+            .bind(external_id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|r| r.try_get("id").map(DocumentId))
+            .transpose()
+            .map_err(Into::into)
     }
 
     /// Slugs of the groups allowed to read a document.

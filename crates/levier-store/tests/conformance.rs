@@ -7,7 +7,7 @@ use levier_core::ids::{DocumentId, SourceId};
 use levier_core::{Event, EventKind, Role, Timestamp};
 use levier_store::changes::{ChangeOp, Entity};
 use levier_store::directory::{NewSource, NewUser};
-use levier_store::documents::{NewDocument, StoreOutcome};
+use levier_store::documents::{NewChunk, NewDocument, StoreOutcome};
 use levier_store::events::EventQuery;
 use levier_store::knowledge::{NewFaqEntry, NewUseCase};
 use levier_store::leads::{LeadInteraction, NewLead};
@@ -135,6 +135,14 @@ fn doc(source: SourceId, path: &str, hash: &str, groups: &[&str]) -> NewDocument
         metadata: serde_json::json!({"author": "Service client"}),
         body: Some("Vous disposez de 30 jours pour retourner un article.".into()),
         groups: groups.iter().map(|g| g.to_string()).collect(),
+        chunks: vec![NewChunk {
+            ordinal: 0,
+            heading_path: vec!["Retours".into(), format!("Délai ({hash})")],
+            body: "Vous disposez de 30 jours pour retourner un article.".into(),
+            language: Some("fr".into()),
+            start_offset: 0,
+            end_offset: 52,
+        }],
     }
 }
 
@@ -184,6 +192,17 @@ async fn documents_version_and_feed_the_change_sequence(t: &TestStore) {
         s.document_groups(id).await.expect("groups"),
         vec!["personnel", "public"]
     );
+    let full = s.full_document(id).await.expect("read").expect("exists");
+    assert_eq!(full.chunks.len(), 1, "an update replaces the passages");
+    assert_eq!(
+        full.chunks[0].heading_path,
+        vec!["Retours".to_string(), "Délai (h2)".to_string()]
+    );
+    assert_eq!(full.groups, vec!["personnel", "public"]);
+    assert_eq!(
+        s.document_id(src, "retours.md").await.expect("lookup"),
+        Some(id)
+    );
 
     assert!(s.remove_document(id).await.expect("remove"));
     assert!(!s.remove_document(id).await.expect("remove twice"));
@@ -191,6 +210,10 @@ async fn documents_version_and_feed_the_change_sequence(t: &TestStore) {
         !s.remove_document(DocumentId(999_999))
             .await
             .expect("remove missing")
+    );
+    assert!(
+        s.full_document(id).await.expect("read").is_none(),
+        "passages and document removed"
     );
 
     let changes = s.changes_since(start, 100).await.expect("changes");

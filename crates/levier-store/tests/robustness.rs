@@ -202,6 +202,7 @@ fn doc(source: SourceId, path: &str, body: &str) -> NewDocument {
         metadata: serde_json::json!({"path": path}),
         body: Some(body.into()),
         groups: vec!["rh".into()],
+        chunks: Vec::new(),
     }
 }
 

@@ -183,6 +183,7 @@ async fn load_documents(
                 metadata: serde_json::json!({ "path": file.path() }),
                 body: None,
                 groups: source.groups.clone(),
+                chunks: Vec::new(),
             };
             store.store_document(&doc).await.map_err(retry)?;
             summary.documents += 1;
