@@ -7,3 +7,10 @@ document.addEventListener("change", (event) => {
     select.form.requestSubmit();
   }
 });
+
+// A page showing something only once (a new API token's secret) answers a form's POST. Its
+// history entry becomes a plain GET of the same address, so reloading it or coming back to it
+// neither sends the form again (a second token) nor shows the secret again.
+if (document.querySelector("[data-shown-once]")) {
+  history.replaceState(null, "", location.href);
+}

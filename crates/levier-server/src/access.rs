@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::auth::{Via, caller, csrf};
 use crate::error::ApiError;
-use crate::http::client::{is_loopback, peer_ip};
+use crate::http::client::{is_local, peer_ip};
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
@@ -56,7 +56,7 @@ pub async fn enforce(
         }
         Err(e) => return e.into_response(),
     };
-    let loopback = is_loopback(peer_ip(&req));
+    let loopback = is_local(req.headers(), peer_ip(&req));
     if !access.allows(caller.as_ref().map(|c| c.role), loopback) {
         return deny(caller.is_some(), is_api, req.uri().path());
     }

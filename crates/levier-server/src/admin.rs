@@ -225,6 +225,24 @@ pub async fn create_token(
     days: Option<u64>,
 ) -> ApiResult<(i64, String)> {
     let role = parse_role("role", role)?;
+    // The role this request acts with, not the owner's: a read-only token of an administrator
+    // must not mint itself an administrator token.
+    if !caller.role.includes(role) {
+        return Err(ApiError::invalid_field(
+            "role",
+            format!(
+                "a token cannot have more rights than the role you act with ({})",
+                caller.role
+            ),
+        ));
+    }
+    let name_len = name.trim().chars().count();
+    if name_len == 0 || name_len > 100 {
+        return Err(ApiError::invalid_field(
+            "name",
+            "a token needs a name of 1 to 100 characters",
+        ));
+    }
     if days == Some(0) || days.is_some_and(|d| d > 3650) {
         return Err(ApiError::invalid_field(
             "expires_in_days",
@@ -235,11 +253,7 @@ pub async fn create_token(
     let (id, secret) = state
         .store
         .create_api_token(&caller.user, name, role, expires)
-        .await
-        .map_err(|e| match e {
-            levier_store::StoreError::Invalid(m) => ApiError::invalid_field("role", m),
-            other => other.into(),
-        })?;
+        .await?;
     audit(
         state,
         caller,

@@ -52,7 +52,7 @@ fn request(route: &Route, path: &str, who: &Who, peer: SocketAddr) -> Req {
     if route.method == "GET" {
         return req.auth(who);
     }
-    let req = req.as_who(who);
+    let req = req.sent_by(who);
     if path.starts_with("/api/") {
         req.json(&serde_json::json!({}))
     } else if path == "/language" {
@@ -182,6 +182,7 @@ async fn every_route_enforces_its_access_rule_for_every_caller() {
     let routes = table();
     let mut failures = Vec::new();
     let mut calls = 0;
+    let mut denied = 0;
     for (peer, is_loopback) in [(loopback(), true), (remote(), false)] {
         for route in routes.iter() {
             let path = concrete_path(route, &fixtures);
@@ -195,6 +196,9 @@ async fn every_route_enforces_its_access_rule_for_every_caller() {
                 };
                 let reply = app.send(request(route, &path, &who, peer)).await;
                 calls += 1;
+                if !route.access.allows(*role, is_loopback) {
+                    denied += 1;
+                }
                 if let Some(why) = check(route, &path, *role, is_loopback, &reply) {
                     failures.push(format!(
                         "{} {path} as {label} from {peer}: {why}",
@@ -205,6 +209,11 @@ async fn every_route_enforces_its_access_rule_for_every_caller() {
         }
     }
     assert!(calls >= routes.len() * callers.len() * 2);
+    // Both outcomes are exercised in bulk, so the matrix cannot pass vacuously.
+    assert!(
+        denied > 200 && calls - denied > 200,
+        "{denied} denied of {calls}"
+    );
     assert!(
         failures.is_empty(),
         "{} of {calls} calls broke the access rules:\n{}",
@@ -239,7 +248,7 @@ async fn logging_out_by_session_ends_only_that_session() {
     let r = app
         .send(
             Req::post("/logout")
-                .as_who(&Who::Session(end.clone()))
+                .sent_by(&Who::Session(end.clone()))
                 .form(&[]),
         )
         .await;

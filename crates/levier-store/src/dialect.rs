@@ -67,11 +67,24 @@ impl Backend {
         }
     }
 
-    /// A lock that serialises nodes migrating the same PostgreSQL database at once.
-    pub(crate) fn migration_lock(&self) -> Option<&'static str> {
+    /// A transaction-scoped lock that serialises PostgreSQL writers doing the same
+    /// check-then-write (migrating, creating the first account); SQLite's `BEGIN IMMEDIATE`
+    /// already serialises all writers.
+    pub(crate) fn exclusive_lock(&self, purpose: LockPurpose) -> Option<String> {
         match self {
             Backend::Sqlite { .. } => None,
-            Backend::Postgres { .. } => Some("SELECT pg_advisory_xact_lock(746572)"),
+            Backend::Postgres { .. } => {
+                Some(format!("SELECT pg_advisory_xact_lock({})", purpose as i64))
+            }
         }
     }
+}
+
+/// What an exclusive lock protects; the value is the PostgreSQL advisory lock key.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum LockPurpose {
+    /// Running migrations.
+    Migrations = 746_572,
+    /// Creating the first account.
+    FirstAccount = 746_573,
 }

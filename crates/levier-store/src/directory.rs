@@ -1,5 +1,6 @@
 //! People and access: users, groups and the sources documents come from.
 
+use crate::dialect::LockPurpose;
 use crate::tx::WriteTx;
 use crate::{Store, StoreError, StoreResult, events};
 use levier_core::ids::{GroupId, SourceId, UserId};
@@ -101,6 +102,21 @@ impl Store {
 
     /// Creates an account and records a `user_created` event.
     pub async fn create_user(&self, new: &NewUser, actor: Option<UserId>) -> StoreResult<UserId> {
+        self.insert_user(new, actor, false).await
+    }
+
+    /// Creates the first account, only if no account exists yet: two first-run requests at the
+    /// same moment create one administrator, the other gets [`StoreError::Conflict`].
+    pub async fn create_first_user(&self, new: &NewUser) -> StoreResult<UserId> {
+        self.insert_user(new, None, true).await
+    }
+
+    async fn insert_user(
+        &self,
+        new: &NewUser,
+        actor: Option<UserId>,
+        only_first: bool,
+    ) -> StoreResult<UserId> {
         let email = new.email.trim().to_lowercase();
         if !email.contains('@') {
             return Err(StoreError::Invalid(format!(
@@ -109,6 +125,17 @@ impl Store {
         }
         let now = Timestamp::now().millis();
         let mut tx = self.write_tx().await?;
+        if only_first {
+            if let Some(lock) = self.backend().exclusive_lock(LockPurpose::FirstAccount) {
+                sqlx::query(&lock).execute(&mut *tx).await?;
+            }
+            let row = sqlx::query("SELECT COUNT(*) AS n FROM users")
+                .fetch_one(&mut *tx)
+                .await?;
+            if row.try_get::<i64, _>("n")? > 0 {
+                return Err(StoreError::Conflict("an account (the first one)".into()));
+            }
+        }
         let row = sqlx::query(
             "INSERT INTO users (email, display_name, role, password_hash, team, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",

@@ -4,6 +4,7 @@
 //! applied versions are recorded in `levier_migrations`; a database that has a version this binary
 //! does not know was written by a newer levier and is refused rather than guessed at.
 
+use crate::dialect::LockPurpose;
 use crate::{Backend, Store, StoreError, StoreResult};
 use levier_core::Timestamp;
 use sqlx::Row;
@@ -45,8 +46,8 @@ const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS levier_migrations (
 /// Brings the schema up to [`SCHEMA_VERSION`], one transaction per migration.
 pub(crate) async fn run(store: &Store) -> StoreResult<()> {
     let mut tx = store.write_tx().await?;
-    if let Some(lock) = store.backend().migration_lock() {
-        sqlx::query(lock).execute(&mut *tx).await?;
+    if let Some(lock) = store.backend().exclusive_lock(LockPurpose::Migrations) {
+        sqlx::query(&lock).execute(&mut *tx).await?;
     }
     sqlx::query(CREATE_LEDGER).execute(&mut *tx).await?;
     let current = max_version(&mut tx).await?;

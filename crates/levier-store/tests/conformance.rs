@@ -21,6 +21,7 @@ on_both_backends!(
     events_are_ordered_queryable_and_append_only,
     concurrent_writers_lose_nothing,
     faq_leads_and_use_cases_are_counted,
+    only_one_first_account_is_created,
 );
 
 async fn migrations_are_idempotent(t: &TestStore) {
@@ -452,4 +453,31 @@ async fn faq_leads_and_use_cases_are_counted(t: &TestStore) {
     assert_eq!(after.leads, before.leads + 1);
     assert_eq!(after.lead_interactions, before.lead_interactions + 1);
     assert_eq!(after.use_cases, before.use_cases + 1);
+}
+
+async fn only_one_first_account_is_created(t: &TestStore) {
+    // Eight first-run requests at once, from two pools (two nodes): exactly one admin.
+    let other = Store::open(&t.config).await.expect("second store");
+    let mut handles = Vec::new();
+    for i in 0..8 {
+        let s = if i % 2 == 0 {
+            t.store.clone()
+        } else {
+            other.clone()
+        };
+        handles.push(tokio::spawn(async move {
+            s.create_first_user(&user(&format!("admin{i}@ergolis.fr"), Role::Admin, &[]))
+                .await
+        }));
+    }
+    let mut created = 0;
+    for h in handles {
+        match h.await.expect("task") {
+            Ok(_) => created += 1,
+            Err(StoreError::Conflict(_)) => {}
+            Err(e) => panic!("unexpected error: {e}"),
+        }
+    }
+    assert_eq!(created, 1);
+    assert_eq!(t.store.user_count().await.expect("count"), 1);
 }

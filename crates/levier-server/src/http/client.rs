@@ -1,7 +1,17 @@
 //! Who is on the other end of the connection.
 
 use axum::extract::{ConnectInfo, Request};
+use axum::http::HeaderMap;
 use std::net::{IpAddr, SocketAddr};
+
+/// True when the request comes from this machine and was not relayed by a proxy: a reverse
+/// proxy on the same host makes every visitor's connection look local, but it says so with
+/// `Forwarded` / `X-Forwarded-For`, and such requests are treated as remote.
+pub fn is_local(headers: &HeaderMap, ip: Option<IpAddr>) -> bool {
+    is_loopback(ip)
+        && !headers.contains_key("forwarded")
+        && !headers.contains_key("x-forwarded-for")
+}
 
 /// The peer address of a request (the proxy's, when behind one).
 pub fn peer_ip(req: &Request) -> Option<IpAddr> {

@@ -4,7 +4,7 @@ use super::{MessagePage, Page, page};
 use crate::AppState;
 use crate::auth::login::{LoginError, login};
 use crate::auth::{Caller, cookies};
-use crate::http::client::is_loopback;
+use crate::http::client::is_local;
 use askama::Template;
 use axum::Extension;
 use axum::Form;
@@ -27,10 +27,19 @@ struct LoginPage {
     next: String,
 }
 
-/// Where to go after login: only a path of this site (never `//host` or a full URL).
+/// Where to go after login: only a path of this site (never `//host` or a full URL). Control
+/// characters are refused too: browsers drop tabs and newlines from URLs, so `/\t/host` would
+/// become `//host`.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(char::is_control) =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -167,8 +176,12 @@ struct SetupPage {
 }
 
 /// Whether the first-run page may be used: no account yet, and the browser is on this machine.
-async fn setup_open(state: &AppState, peer: SocketAddr) -> Result<bool, Response> {
-    if !is_loopback(Some(peer.ip())) {
+async fn setup_open(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+) -> Result<bool, Response> {
+    if !is_local(headers, Some(peer.ip())) {
         return Ok(false);
     }
     match state.store.user_count().await {
@@ -179,7 +192,7 @@ async fn setup_open(state: &AppState, peer: SocketAddr) -> Result<bool, Response
 
 async fn setup_closed(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> Response {
     let p = page(state, headers, None, "/setup").await;
-    let key = if is_loopback(Some(peer.ip())) {
+    let key = if is_local(headers, Some(peer.ip())) {
         "setup.closed"
     } else {
         "setup.local-only"
@@ -204,7 +217,7 @@ pub async fn setup_page(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Response {
-    match setup_open(&state, peer).await {
+    match setup_open(&state, &headers, peer).await {
         Ok(true) => {
             let p = page(&state, &headers, None, "/setup").await;
             let cookies = p.cookies;
@@ -240,7 +253,7 @@ pub async fn setup_submit(
     headers: HeaderMap,
     Form(form): Form<SetupForm>,
 ) -> Response {
-    match setup_open(&state, peer).await {
+    match setup_open(&state, &headers, peer).await {
         Ok(true) => {}
         Ok(false) => return setup_closed(&state, &headers, peer).await,
         Err(r) => return r,
@@ -257,7 +270,7 @@ pub async fn setup_submit(
             };
             state
                 .store
-                .create_user(&new, None)
+                .create_first_user(&new)
                 .await
                 .map_err(|e| e.to_string())
         }
@@ -348,6 +361,8 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\r\n/evil.example")), "/");
         assert_eq!(safe_next(None), "/");
     }
 }

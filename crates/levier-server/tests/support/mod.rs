@@ -1,5 +1,10 @@
 //! Test support: the real router over a fresh SQLite store, driven in-process with
-//! `tower::ServiceExt::oneshot`, the peer address given by `MockConnectInfo`.
+//! `tower::ServiceExt::oneshot`.
+//!
+//! The peer address goes into each request as a `ConnectInfo<SocketAddr>` extension, exactly
+//! as `axum::serve(.., into_make_service_with_connect_info)` puts it. (`MockConnectInfo` would
+//! not do: the handlers' `ConnectInfo` extractor falls back to it, but the access check reads
+//! the `ConnectInfo` extension itself, so every caller would look remote.)
 //!
 //! [`TestApp::new`] creates one user per role (all with [`PASSWORD`]); [`TestApp::login`] logs one
 //! in through `GET /login` + `POST /login`, like a browser, and reads the session's CSRF token
@@ -8,7 +13,7 @@
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::connect_info::MockConnectInfo;
+use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use levier_core::config::ServerConfig;
 use levier_core::ids::UserId;
@@ -140,7 +145,7 @@ impl Req {
     }
 
     /// With the credentials of `who` and, when it needs one, the CSRF token in the header.
-    pub fn as_who(self, who: &Who) -> Req {
+    pub fn sent_by(self, who: &Who) -> Req {
         let req = self.auth(who);
         match who {
             Who::Anonymous => req
@@ -170,7 +175,7 @@ impl Req {
         self
     }
 
-    fn build(self) -> (SocketAddr, Request<Body>) {
+    fn build(self) -> Request<Body> {
         let mut b = Request::builder().method(self.method).uri(self.path);
         for (k, v) in &self.headers {
             b = b.header(k, v);
@@ -183,7 +188,9 @@ impl Req {
                 .collect();
             b = b.header(header::COOKIE, c.join("; "));
         }
-        (self.peer, b.body(Body::from(self.body)).expect("request"))
+        let mut request = b.body(Body::from(self.body)).expect("request");
+        request.extensions_mut().insert(ConnectInfo(self.peer));
+        request
     }
 }
 
@@ -338,16 +345,15 @@ impl TestApp {
         &self.users[&role]
     }
 
-    /// The router as a client at `peer` reaches it.
-    pub fn router(&self, peer: SocketAddr) -> Router {
-        levier_server::router(self.state.clone()).layer(MockConnectInfo(peer))
+    /// The router (over the shared state).
+    pub fn router(&self) -> Router {
+        levier_server::router(self.state.clone())
     }
 
     /// Sends a request and reads the whole response.
     pub async fn send(&self, req: Req) -> Reply {
-        let (peer, request) = req.build();
         let response =
-            tokio::time::timeout(Duration::from_secs(30), self.router(peer).oneshot(request))
+            tokio::time::timeout(Duration::from_secs(30), self.router().oneshot(req.build()))
                 .await
                 .expect("response in time")
                 .expect("infallible");
@@ -378,8 +384,8 @@ impl TestApp {
         cookie
     }
 
-    /// Submits the login form from `peer` as a browser would, carrying `extra_cookies`
-    /// (e.g. an older session); returns the response.
+    /// Submits the login form from `peer` as a browser would (anonymous CSRF `csrf` in both the
+    /// cookie and the form); returns the response.
     pub async fn login_attempt(
         &self,
         peer: SocketAddr,
@@ -428,7 +434,7 @@ impl TestApp {
         let reply = self
             .send(
                 Req::post("/api/v1/tokens")
-                    .as_who(who)
+                    .sent_by(who)
                     .json(&serde_json::json!({ "name": name, "role": role.as_str() })),
             )
             .await;
