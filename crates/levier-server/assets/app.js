@@ -14,3 +14,46 @@ document.addEventListener("change", (event) => {
 if (document.querySelector("[data-shown-once]")) {
   history.replaceState(null, "", location.href);
 }
+
+// Drag and drop onto the upload form fills its file input (the plain input works without it).
+for (const zone of document.querySelectorAll("[data-dropzone]")) {
+  const input = zone.querySelector("input[type=file]");
+  zone.addEventListener("dragover", (e) => { e.preventDefault(); zone.classList.add("dragging"); });
+  zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
+  zone.addEventListener("drop", (e) => {
+    e.preventDefault();
+    zone.classList.remove("dragging");
+    if (input && e.dataTransfer && e.dataTransfer.files.length) {
+      input.files = e.dataTransfer.files;
+    }
+  });
+}
+
+// Search as you type: titles of matching documents under the search box (prefix search).
+for (const box of document.querySelectorAll("input[data-suggest]")) {
+  const list = document.createElement("ul");
+  list.className = "suggestions";
+  list.hidden = true;
+  list.setAttribute("role", "listbox");
+  box.form.after(list);
+  let timer = 0;
+  box.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const q = box.value.trim();
+      if (q.length < 3) { list.hidden = true; return; }
+      const res = await fetch(`/api/v1/search?prefix=true&limit=5&q=${encodeURIComponent(q)}`, { headers: { accept: "application/json" } });
+      if (!res.ok) { list.hidden = true; return; }
+      const body = await res.json();
+      list.replaceChildren(...body.hits.map((hit) => {
+        const li = document.createElement("li");
+        const a = document.createElement("a");
+        a.href = `/documents/${hit.document_id}?q=${encodeURIComponent(q)}#c${hit.ordinal}`;
+        a.textContent = hit.title;
+        li.append(a);
+        return li;
+      }));
+      list.hidden = body.hits.length === 0;
+    }, 200);
+  });
+}

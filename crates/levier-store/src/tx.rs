@@ -14,11 +14,16 @@ pub(crate) struct WriteTx {
 impl Store {
     /// Starts a write transaction (on SQLite, with the write lock taken at once).
     pub(crate) async fn write_tx(&self) -> StoreResult<WriteTx> {
-        let mut conn = self.pool().acquire().await?;
+        // The guard owns the connection before BEGIN is sent: if this future is cancelled while
+        // BEGIN runs (a client hanging up, an aborted task), dropping the guard closes the
+        // connection instead of returning it to the pool holding the write lock.
+        let mut tx = WriteTx {
+            conn: Some(self.pool().acquire().await?),
+        };
         sqlx::query(self.backend().begin_write())
-            .execute(&mut *conn)
+            .execute(&mut *tx)
             .await?;
-        Ok(WriteTx { conn: Some(conn) })
+        Ok(tx)
     }
 }
 

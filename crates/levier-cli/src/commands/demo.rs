@@ -96,13 +96,15 @@ async fn load_with_progress(
         worker_id(),
         config.tasks.clone(),
     ));
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    // The worker is stopped by asking, never aborted: an aborted store call could leave a
+    // transaction open.
     let work = tokio::spawn(async move {
-        loop {
+        while !*stop_rx.borrow() {
             if !runner.run_one().await? {
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
         }
-        #[allow(unreachable_code)]
         Ok::<(), levier_store::StoreError>(())
     });
     let task = loop {
@@ -118,7 +120,8 @@ async fn load_with_progress(
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
-    work.abort();
+    let _ = stop_tx.send(true);
+    work.await??;
     bar.finish_and_clear();
     match task.status {
         TaskStatus::Succeeded => Ok(serde_json::from_value(task.result.unwrap_or_default())?),

@@ -11,10 +11,7 @@ use tokio::sync::watch;
 pub async fn run(config: &Config) -> anyhow::Result<()> {
     let _lock = DataDirLock::acquire(&config.data_dir)?;
     let store = Store::open(config).await?;
-    let company = store
-        .meta("company.name")
-        .await?
-        .unwrap_or_else(|| "levier".into());
+    let company = store.meta("company.name").await?.unwrap_or_default();
     serve_with_workers(config, store, company, |addr| {
         tracing::info!(%addr, "levier is listening");
         eprintln!("levier is listening on http://{addr}");

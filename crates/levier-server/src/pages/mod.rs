@@ -37,8 +37,10 @@ pub struct ShellUser {
 pub struct Shell {
     /// The catalogue of the page's language.
     pub t: &'static Catalog,
-    /// The company's name.
+    /// The company's name (empty before one is set).
     pub company: String,
+    /// A fingerprint of the stylesheet and script, so browsers fetch them again after an upgrade.
+    pub assets: &'static str,
     /// The logged-in person, if any.
     pub user: Option<ShellUser>,
     /// The token forms must carry.
@@ -110,6 +112,7 @@ pub async fn page(
         shell: Shell {
             t,
             company: state.company.clone(),
+            assets: crate::assets::fingerprint(),
             user: caller.map(|c| ShellUser {
                 name: c.user.display_name.clone(),
                 role_label: role_label(t, c.role),

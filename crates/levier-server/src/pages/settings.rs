@@ -355,12 +355,18 @@ async fn tokens_page(
                 revoked: t.revoked_at.is_some(),
             })
             .collect(),
-        roles: role_options(&shell, |r| caller.user.role.includes(r)),
+        roles: role_options(&shell, |r| caller.role.includes(r)),
         created,
         error,
         shell,
     };
-    super::render_with(&template, status, cookies)
+    let mut response = super::render_with(&template, status, cookies);
+    // The page may show a token's secret: never keep it in a cache or in the history.
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    response
 }
 
 /// `GET /settings/tokens`.
