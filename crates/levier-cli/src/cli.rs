@@ -84,6 +84,43 @@ pub enum Command {
         /// A file written by `levier backup`.
         file: PathBuf,
     },
+    /// Add a folder (kept in sync on later runs) or a file to the searchable documents.
+    Ingest {
+        /// A folder (recursive) or a file.
+        path: PathBuf,
+        /// A group that may read the documents (repeat for several) [default: personnel]
+        #[arg(long = "group", value_name = "SLUG")]
+        groups: Vec<String>,
+        /// Customers may see these documents (the public assistant may quote them).
+        #[arg(long)]
+        public: bool,
+        /// Print one JSON document on stdout instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search the documents.
+    Search {
+        /// Words, "phrases", +required, -excluded.
+        query: String,
+        /// Search with the access of this user (their groups).
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_user: Option<String>,
+        /// Search these groups' documents [default: all groups].
+        #[arg(long = "group", value_name = "SLUG", conflicts_with = "as_user")]
+        groups: Vec<String>,
+        /// How many results.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild the search index from the store (the server must be stopped).
+    Reindex {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Inspect and cancel long-running tasks.
     #[command(subcommand)]
     Task(TaskCommand),

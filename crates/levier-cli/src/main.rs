@@ -8,6 +8,7 @@ mod commands;
 mod demo;
 mod exit;
 mod lock;
+mod search_index;
 mod settings;
 
 use clap::Parser;

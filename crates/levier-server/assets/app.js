@@ -48,7 +48,7 @@ for (const box of document.querySelectorAll("input[data-suggest]")) {
       list.replaceChildren(...body.hits.map((hit) => {
         const li = document.createElement("li");
         const a = document.createElement("a");
-        a.href = `/documents/${hit.document_id}?q=${encodeURIComponent(q)}#c${hit.ordinal}`;
+        a.href = `/documents/${hit.document_id}?q=${encodeURIComponent(q)}#c${hit.chunk_id}`;
         a.textContent = hit.title;
         li.append(a);
         return li;

@@ -40,6 +40,10 @@ impl Access {
 /// Only administrators.
 pub const ADMIN: Access = Access::Roles(&[Role::Admin]);
 
+/// Everyone who may add documents: all but read-only viewers.
+pub const CONTRIBUTORS: Access =
+    Access::Roles(&[Role::Admin, Role::Agent, Role::Champion, Role::Member]);
+
 /// Enforces the route's rule, then CSRF for state-changing session requests, and hands the
 /// [`Caller`] to the handler as an extension.
 pub async fn enforce(

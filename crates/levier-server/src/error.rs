@@ -97,6 +97,15 @@ impl ApiError {
         ApiError::new(StatusCode::CONFLICT, "Conflict", detail)
     }
 
+    /// A part of the server is not available.
+    pub fn unavailable(detail: impl Into<String>) -> ApiError {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Service unavailable",
+            detail,
+        )
+    }
+
     /// Too many attempts; retry after some seconds.
     pub fn too_many(retry_after: u64, detail: impl Into<String>) -> ApiError {
         ApiError {

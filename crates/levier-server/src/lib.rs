@@ -12,8 +12,10 @@ pub mod auth;
 pub mod error;
 mod format;
 mod health;
+mod highlight;
 pub mod http;
 pub mod i18n;
+mod knowledge;
 pub mod pages;
 pub mod routes;
 
@@ -21,9 +23,11 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
 use levier_core::config::ServerConfig;
+use levier_index::LexicalIndex;
 use levier_store::Store;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::timeout::TimeoutLayer;
@@ -60,17 +64,26 @@ pub struct AppState {
     pub settings: Settings,
     /// Request metrics.
     pub metrics: http::metrics::Metrics,
+    /// This node's search index, following the store (absent: search answers 503).
+    pub index: Option<Arc<LexicalIndex>>,
 }
 
 impl AppState {
-    /// State for a server over `store`.
+    /// State for a server over `store`, without a search index.
     pub fn new(store: Store, company: String, config: &ServerConfig) -> AppState {
         AppState {
             store,
             company,
             settings: config.into(),
             metrics: Default::default(),
+            index: None,
         }
+    }
+
+    /// The same state with a search index.
+    pub fn with_index(mut self, index: Arc<LexicalIndex>) -> AppState {
+        self.index = Some(index);
+        self
     }
 }
 

@@ -2,7 +2,7 @@
 //! (see [`crate::router`]), so a route cannot exist without a rule, and the RBAC matrix test
 //! walks the same table.
 
-use crate::access::{ADMIN, Access};
+use crate::access::{ADMIN, Access, CONTRIBUTORS};
 use crate::{AppState, api, assets, health, pages};
 use axum::routing::{MethodRouter, delete, get, patch, post};
 
@@ -60,6 +60,20 @@ pub fn table() -> Vec<Route> {
         ),
         // Pages.
         r("GET", "/", Authenticated, get(pages::home::home)),
+        r("GET", "/search", Authenticated, get(pages::search::search)),
+        r(
+            "GET",
+            "/documents/{id}",
+            Authenticated,
+            get(pages::search::document),
+        ),
+        r(
+            "GET",
+            "/upload",
+            CONTRIBUTORS,
+            get(pages::search::upload_form),
+        ),
+        r("POST", "/upload", CONTRIBUTORS, post(pages::search::upload)),
         r("GET", "/settings/users", ADMIN, get(pages::settings::users)),
         r(
             "POST",
@@ -148,6 +162,30 @@ pub fn table() -> Vec<Route> {
             delete(api::tokens::revoke),
         ),
         r("GET", "/api/v1/audit", ADMIN, get(api::audit::list)),
+        r(
+            "GET",
+            "/api/v1/search",
+            Authenticated,
+            get(api::search::search),
+        ),
+        r(
+            "POST",
+            "/api/v1/documents",
+            CONTRIBUTORS,
+            post(api::documents::upload),
+        ),
+        r(
+            "GET",
+            "/api/v1/documents/{id}",
+            Authenticated,
+            get(api::documents::get),
+        ),
+        r(
+            "DELETE",
+            "/api/v1/documents/{id}",
+            ADMIN,
+            delete(api::documents::remove),
+        ),
         r("GET", "/api/v1/tasks", ADMIN, get(api::tasks::list)),
         r("GET", "/api/v1/tasks/{id}", ADMIN, get(api::tasks::get)),
         r(

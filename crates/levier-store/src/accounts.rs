@@ -70,6 +70,9 @@ pub struct ApiToken {
     pub last_used_at: Option<Timestamp>,
 }
 
+/// How precisely a token's last use is recorded.
+const LAST_USED_PRECISION_MS: i64 = 60_000;
+
 /// The prefix of every API token, so leaked tokens are easy to find in logs and repositories.
 pub const TOKEN_PREFIX: &str = "lvr_";
 
@@ -194,16 +197,26 @@ impl Store {
     /// records its use.
     pub async fn api_token_user(&self, secret: &str) -> StoreResult<Option<(User, Role)>> {
         let now = Timestamp::now().millis();
+        let hash = secret_hash(secret);
         let row = sqlx::query(
-            "UPDATE api_tokens SET last_used_at = $1
-             WHERE token_hash = $2 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $1)
-             RETURNING user_id, role",
+            "SELECT id, user_id, role, last_used_at FROM api_tokens
+             WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)",
         )
+        .bind(&hash)
         .bind(now)
-        .bind(secret_hash(secret))
         .fetch_optional(self.pool())
         .await?;
         let Some(row) = row else { return Ok(None) };
+        // Recording every use would make each API call a write; a minute's precision is enough
+        // to tell a live token from a forgotten one.
+        let last_used: Option<i64> = row.try_get("last_used_at")?;
+        if last_used.is_none_or(|t| now - t >= LAST_USED_PRECISION_MS) {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(row.try_get::<i64, _>("id")?)
+                .execute(self.pool())
+                .await?;
+        }
         let role: String = row.try_get("role")?;
         let role: Role = role
             .parse()

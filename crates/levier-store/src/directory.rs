@@ -352,6 +352,18 @@ fn user_not_found(id: UserId) -> StoreError {
     }
 }
 
+impl Store {
+    /// The name of every source, by id (to label search filters).
+    pub async fn source_names(&self) -> StoreResult<std::collections::HashMap<SourceId, String>> {
+        let rows = sqlx::query("SELECT id, name FROM sources")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|r| Ok((SourceId(r.try_get("id")?), r.try_get("name")?)))
+            .collect()
+    }
+}
+
 /// Links a record to groups by slug in a join table; an unknown slug is an error naming it.
 pub(crate) async fn link_groups(
     tx: &mut WriteTx,

@@ -144,7 +144,7 @@ impl Store {
         let now = Timestamp::now().millis();
         let mut tx = self.write_tx().await?;
         let existing = sqlx::query(
-            "SELECT id, content_hash, version FROM documents WHERE source_id = $1 AND external_id = $2",
+            "SELECT id, content_hash, version, public FROM documents WHERE source_id = $1 AND external_id = $2",
         )
         .bind(doc.source_id.0)
         .bind(&doc.external_id)
@@ -154,7 +154,11 @@ impl Store {
             Some(row) => {
                 let id = DocumentId(row.try_get("id")?);
                 let hash: String = row.try_get("content_hash")?;
-                if hash == doc.content_hash {
+                let public = row.try_get::<i64, _>("public")? != 0;
+                if hash == doc.content_hash
+                    && public == doc.public
+                    && same_groups(&mut tx, id, &doc.groups).await?
+                {
                     return Ok(StoreOutcome::Unchanged(id));
                 }
                 let version: i64 = row.try_get::<i64, _>("version")? + 1;
@@ -333,6 +337,31 @@ impl Store {
         }))
     }
 
+    /// Every document of a source with its metadata, by identity within the source: what a
+    /// folder sync compares with the files on disk to skip unchanged ones.
+    pub async fn source_documents(
+        &self,
+        source: SourceId,
+    ) -> StoreResult<std::collections::HashMap<String, (DocumentId, serde_json::Value)>> {
+        let rows =
+            sqlx::query("SELECT id, external_id, metadata FROM documents WHERE source_id = $1")
+                .bind(source.0)
+                .fetch_all(self.pool())
+                .await?;
+        rows.iter()
+            .map(|r| {
+                let metadata: String = r.try_get("metadata")?;
+                Ok((
+                    r.try_get("external_id")?,
+                    (
+                        DocumentId(r.try_get("id")?),
+                        serde_json::from_str(&metadata).unwrap_or_default(),
+                    ),
+                ))
+            })
+            .collect()
+    }
+
     /// The id of a document of a source by its identity within the source.
     pub async fn document_id(
         &self,
@@ -360,4 +389,28 @@ impl Store {
         .await?;
         rows.iter().map(|r| Ok(r.try_get("slug")?)).collect()
     }
+}
+
+/// True when the document's current groups are exactly `wanted` (slugs, any order or case).
+async fn same_groups(
+    tx: &mut crate::tx::WriteTx,
+    id: DocumentId,
+    wanted: &[String],
+) -> StoreResult<bool> {
+    let rows = sqlx::query(
+        "SELECT g.slug FROM document_groups dg JOIN groups g ON g.id = dg.group_id WHERE dg.document_id = $1",
+    )
+    .bind(id.0)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut current: Vec<String> = rows
+        .iter()
+        .map(|r| r.try_get("slug"))
+        .collect::<Result<_, _>>()?;
+    let mut wanted: Vec<String> = wanted.iter().map(|g| g.trim().to_lowercase()).collect();
+    current.sort();
+    current.dedup();
+    wanted.sort();
+    wanted.dedup();
+    Ok(current == wanted)
 }

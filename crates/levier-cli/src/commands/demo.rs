@@ -1,16 +1,13 @@
 //! `levier demo`: loads the demo company into the data directory (once) and serves it.
 
-use super::serve::{serve_with_workers, worker_id};
+use super::serve::serve_with_workers;
 use crate::demo::{self, LoadSummary};
 use crate::exit::{INPUT, coded};
 use crate::lock::DataDirLock;
-use indicatif::{ProgressBar, ProgressStyle};
 use levier_core::Config;
 use levier_store::Store;
-use levier_store::tasks::{NewTask, Runner, TaskStatus};
-use std::io::IsTerminal;
+use levier_store::tasks::NewTask;
 use std::path::Path;
-use std::time::Duration;
 
 pub async fn run(config: &Config, fresh: bool, load_only: bool, json: bool) -> anyhow::Result<()> {
     if fresh {
@@ -24,6 +21,8 @@ pub async fn run(config: &Config, fresh: bool, load_only: bool, json: bool) -> a
     };
     let company = demo::company()?;
     if load_only {
+        // Make the documents searchable now, not at the next `serve`.
+        crate::search_index::open(config)?.sync(&store).await?;
         store.close().await;
         return report(config, &company, loaded.as_ref(), None, json);
     }
@@ -75,62 +74,15 @@ async fn load_with_progress(
     config: &Config,
     json: bool,
 ) -> anyhow::Result<LoadSummary> {
-    let id = store
-        .enqueue_task(&NewTask {
-            kind: demo::TASK_KIND.into(),
-            payload: serde_json::json!({ "data_dir": config.data_dir }),
-            max_attempts: 3,
-        })
-        .await?;
-    let bar = if json || !std::io::stderr().is_terminal() {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::new(0)
+    let task = NewTask {
+        kind: demo::TASK_KIND.into(),
+        payload: serde_json::json!({ "data_dir": config.data_dir }),
+        max_attempts: 3,
     };
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg:40} [{bar:30}] {pos}/{len}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    let runner = demo::register(Runner::new(
-        store.clone(),
-        worker_id(),
-        config.tasks.clone(),
-    ));
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    // The worker is stopped by asking, never aborted: an aborted store call could leave a
-    // transaction open.
-    let work = tokio::spawn(async move {
-        while !*stop_rx.borrow() {
-            if !runner.run_one().await? {
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-        }
-        Ok::<(), levier_store::StoreError>(())
-    });
-    let task = loop {
-        let task = store
-            .task(id)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("task {id} vanished"))?;
-        bar.set_length(task.progress_total.max(0) as u64);
-        bar.set_position(task.progress_done.max(0) as u64);
-        bar.set_message(task.progress_message.clone());
-        if task.status.is_final() {
-            break task;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
-    let _ = stop_tx.send(true);
-    work.await??;
-    bar.finish_and_clear();
-    match task.status {
-        TaskStatus::Succeeded => Ok(serde_json::from_value(task.result.unwrap_or_default())?),
-        _ => Err(anyhow::anyhow!(
-            "loading the demo company failed: {}",
-            task.last_error
-                .unwrap_or_else(|| "no reason recorded".into())
-        )),
-    }
+    let result = super::run_task::run(store, config, &task, json)
+        .await
+        .map_err(|e| anyhow::anyhow!("loading the demo company failed: {e}"))?;
+    Ok(serde_json::from_value(result)?)
 }
 
 fn report(

@@ -3,7 +3,10 @@
 mod backup;
 mod config;
 mod demo;
+mod ingest;
 mod init;
+mod run_task;
+mod search;
 mod serve;
 mod task;
 mod user;
@@ -35,6 +38,43 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Backup { file, json } => backup::backup(&settings.config, &file, json).await,
         Command::Restore { file } => backup::restore(&settings.config, &file).await,
         Command::Task(cmd) => task::run(&settings.config, cmd).await,
+        Command::Ingest {
+            path,
+            groups,
+            public,
+            json,
+        } => {
+            ingest::run(
+                &settings.config,
+                ingest::IngestArgs {
+                    path: &path,
+                    groups,
+                    public,
+                    json,
+                },
+            )
+            .await
+        }
+        Command::Search {
+            query,
+            as_user,
+            groups,
+            limit,
+            json,
+        } => {
+            search::search(
+                &settings.config,
+                search::SearchArgs {
+                    query,
+                    as_user,
+                    groups,
+                    limit,
+                    json,
+                },
+            )
+            .await
+        }
+        Command::Reindex { json } => search::reindex(&settings.config, json).await,
         Command::User(cmd) => user::run(&settings.config, cmd).await,
     }
 }

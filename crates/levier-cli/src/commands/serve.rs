@@ -27,26 +27,33 @@ pub async fn serve_with_workers(
     on_ready: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
-    let worker = (config.tasks.workers > 0).then(|| {
-        let runner = crate::demo::register(Runner::new(
-            store.clone(),
-            worker_id(),
-            config.tasks.clone(),
-        ));
-        tokio::spawn(runner.run(stop_rx))
-    });
+    let index = crate::search_index::open(config)?;
+    let follower = tokio::spawn(crate::search_index::follow(
+        index.clone(),
+        store.clone(),
+        stop_rx.clone(),
+    ));
+    let worker =
+        (config.tasks.workers > 0).then(|| tokio::spawn(task_runner(config, &store).run(stop_rx)));
     let shutdown = async move {
         wait_for_signal().await;
         tracing::info!("shutting down: finishing requests and tasks in progress");
         let _ = stop_tx.send(true);
     };
-    let state = AppState::new(store.clone(), company, &config.server);
+    let state = AppState::new(store.clone(), company, &config.server).with_index(index);
     levier_server::serve(state, &config.addr, on_ready, shutdown).await?;
     if let Some(worker) = worker {
         worker.await??;
     }
+    follower.await?;
     store.close().await;
     Ok(())
+}
+
+/// A task runner with every kind of task this binary knows.
+pub fn task_runner(config: &Config, store: &Store) -> Runner {
+    let runner = Runner::new(store.clone(), worker_id(), config.tasks.clone());
+    levier_ingest::task::register(crate::demo::register(runner))
 }
 
 /// Identifies this process among the workers sharing a store.

@@ -2,8 +2,10 @@
 //! OpenAPI 3.1 document generated from these handlers (`/api/v1/openapi.json`).
 
 pub mod audit;
+pub mod documents;
 pub mod groups;
 pub mod json;
+pub mod search;
 pub mod tasks;
 pub mod tokens;
 pub mod users;
@@ -21,6 +23,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         tokens::list, tokens::create, tokens::revoke,
         audit::list,
         tasks::list, tasks::get, tasks::cancel,
+        search::search, documents::upload, documents::get, documents::remove,
     ),
     modifiers(&Security),
     security(("bearer" = []), ("session" = []))

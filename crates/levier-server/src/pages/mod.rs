@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod home;
+pub mod search;
 pub mod settings;
 
 use crate::AppState;
@@ -132,18 +133,31 @@ fn main_nav(t: &Catalog, role: Role, path: &str) -> Vec<NavItem> {
     } else {
         "/settings/tokens"
     };
-    vec![
+    let mut items = vec![
         NavItem {
             href: "/",
             label: t.t("nav.home"),
             current: path == "/",
         },
         NavItem {
-            href: settings,
-            label: t.t("nav.settings"),
-            current: path.starts_with("/settings"),
+            href: "/search",
+            label: t.t("nav.search"),
+            current: path == "/search",
         },
-    ]
+    ];
+    if role != Role::Viewer {
+        items.push(NavItem {
+            href: "/upload",
+            label: t.t("nav.upload"),
+            current: path == "/upload",
+        });
+    }
+    items.push(NavItem {
+        href: settings,
+        label: t.t("nav.settings"),
+        current: path.starts_with("/settings"),
+    });
+    items
 }
 
 /// The settings sub-navigation for a role.

@@ -1,0 +1,292 @@
+//! One file's bytes into the store: extracted, cut into passages, stored with its access.
+
+use crate::rules::Access;
+use crate::{Failure, IngestError, IngestReport};
+use levier_core::ids::SourceId;
+use levier_extract::{ChunkOptions, Document, Limits, MediaType};
+use levier_store::documents::{NewChunk, NewDocument, StoreOutcome};
+use levier_store::knowledge::NewFaqEntry;
+use levier_store::{Store, StoreError};
+use sha2::{Digest, Sha256};
+
+/// A file to ingest.
+#[derive(Debug, Clone)]
+pub struct FileInput {
+    /// The source it belongs to.
+    pub source_id: SourceId,
+    /// Its identity within the source: the relative path, or the upload's name.
+    pub path: String,
+    /// Its content.
+    pub bytes: Vec<u8>,
+    /// Its modification time (milliseconds since the epoch), when known.
+    pub modified_ms: Option<i64>,
+    /// Who may read it.
+    pub access: Access,
+}
+
+/// The separator between a mailbox's path and a message's position in its identity.
+pub(crate) const MESSAGE_MARK: char = '#';
+
+/// What ingesting one file did.
+#[derive(Debug, Default)]
+pub struct FileOutcome {
+    /// Counts and failures.
+    pub report: IngestReport,
+    /// The identities now stored for this file (one, or one per mailbox message).
+    pub stored: Vec<String>,
+}
+
+/// Ingests one file. Extraction failures are reported in the outcome (the file fails alone);
+/// only a store failure is an error.
+pub async fn ingest_file(
+    store: &Store,
+    input: FileInput,
+    limits: &Limits,
+    chunking: &ChunkOptions,
+) -> Result<FileOutcome, IngestError> {
+    let mut out = FileOutcome::default();
+    out.report.bytes_read = input.bytes.len() as u64;
+    let name = input
+        .path
+        .rsplit('/')
+        .next()
+        .unwrap_or(&input.path)
+        .to_string();
+    let extracted = {
+        let (name, limits, chunking) = (name.clone(), limits.clone(), chunking.clone());
+        let bytes = input.bytes.clone();
+        // Extraction is CPU work (PDF, zip): keep it off the async workers. A reader that
+        // panics despite its guards fails this file alone: it is not a cancellation of the run.
+        tokio::task::spawn_blocking(move || extract_all(&name, &bytes, &limits, &chunking))
+            .await
+            .unwrap_or_else(|e| {
+                Err(format!(
+                    "the reader crashed on this file ({e}): please report it"
+                ))
+            })
+    };
+    let Extracted {
+        documents,
+        faq,
+        mailbox,
+    } = match extracted {
+        Ok(x) => x,
+        Err(reason) => {
+            out.report.failed.push(Failure {
+                path: input.path.clone(),
+                reason,
+            });
+            return Ok(out);
+        }
+    };
+    for (position, result) in documents {
+        let path = if mailbox {
+            format!("{}{MESSAGE_MARK}{position}", input.path)
+        } else {
+            input.path.clone()
+        };
+        match result {
+            Ok((doc, chunks)) => {
+                let new = new_document(&input, &path, &name, doc, chunks, mailbox);
+                match store.store_document(&new).await {
+                    Ok(StoreOutcome::Added(_)) => out.report.added += 1,
+                    Ok(StoreOutcome::Updated(_)) => out.report.updated += 1,
+                    Ok(StoreOutcome::Unchanged(_)) => out.report.unchanged += 1,
+                    // The document itself is refused (an access group that does not exist,
+                    // named by a folder's rules): it fails alone, the run goes on.
+                    Err(StoreError::Invalid(reason)) => {
+                        out.report.failed.push(Failure {
+                            path,
+                            reason: format!(
+                                "{reason}: create the group or correct the access rules"
+                            ),
+                        });
+                        continue;
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+                out.stored.push(path);
+            }
+            Err(reason) => out.report.failed.push(Failure { path, reason }),
+        }
+    }
+    import_faq(store, &input.path, faq, &mut out.report).await?;
+    Ok(out)
+}
+
+struct Extracted {
+    /// (position in the file, the document and its passages, or why it failed).
+    documents: Vec<(
+        usize,
+        Result<(Document, Vec<levier_extract::Chunk>), String>,
+    )>,
+    /// FAQ rows when the file is an FAQ CSV.
+    faq: Option<(Vec<levier_extract::FaqRow>, Vec<levier_extract::RowError>)>,
+    /// The file is a mailbox: each message is a document of its own.
+    mailbox: bool,
+}
+
+fn extract_all(
+    name: &str,
+    bytes: &[u8],
+    limits: &Limits,
+    chunking: &ChunkOptions,
+) -> Result<Extracted, String> {
+    let with_chunks = |d: Document| {
+        let chunks = levier_extract::chunk(&d, chunking);
+        (d, chunks)
+    };
+    let format = levier_extract::detect_format(name, bytes).ok();
+    if format == Some(MediaType::Mbox) {
+        let messages =
+            levier_extract::extract_mbox(name, bytes, limits).map_err(|e| e.to_string())?;
+        let documents = messages
+            .into_iter()
+            .map(|m| {
+                (
+                    m.index,
+                    m.result.map(with_chunks).map_err(|e| e.to_string()),
+                )
+            })
+            .collect();
+        return Ok(Extracted {
+            documents,
+            faq: None,
+            mailbox: true,
+        });
+    }
+    let doc = levier_extract::extract(name, bytes, limits).map_err(|e| e.to_string())?;
+    let faq = (doc.media_type == MediaType::Csv)
+        .then(|| levier_extract::faq_csv(bytes))
+        .filter(|(rows, _)| !rows.is_empty());
+    Ok(Extracted {
+        documents: vec![(1, Ok(with_chunks(doc)))],
+        faq,
+        mailbox: false,
+    })
+}
+
+fn new_document(
+    input: &FileInput,
+    path: &str,
+    name: &str,
+    doc: Document,
+    chunks: Vec<levier_extract::Chunk>,
+    part_of_many: bool,
+) -> NewDocument {
+    let body = doc.text();
+    let bytes = &input.bytes;
+    // A message of a mailbox changes with its own text, not with the rest of the file.
+    let hash = if part_of_many {
+        Sha256::digest(body.as_bytes())
+    } else {
+        Sha256::digest(bytes)
+    };
+    let title = doc
+        .title
+        .clone()
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| title_from_name(name));
+    let m = &doc.metadata;
+    NewDocument {
+        source_id: input.source_id,
+        external_id: path.to_string(),
+        title,
+        media_type: doc.media_type.mime().to_string(),
+        content_hash: hex::encode(hash),
+        size_bytes: if part_of_many {
+            body.len() as i64
+        } else {
+            bytes.len() as i64
+        },
+        language: doc.language.clone(),
+        public: input.access.public,
+        metadata: serde_json::json!({
+            "file_size": bytes.len(),
+            "file_modified_ms": input.modified_ms,
+            "access": fingerprint(&input.access),
+            "author": m.author, "created": m.created, "modified": m.modified, "subject": m.subject,
+        }),
+        body: Some(body),
+        groups: input.access.groups.clone(),
+        chunks: chunks
+            .into_iter()
+            .map(|c| NewChunk {
+                ordinal: c.ordinal as i64,
+                heading_path: c.heading_path,
+                body: c.text,
+                language: c.language,
+                start_offset: c.start as i64,
+                end_offset: c.end as i64,
+            })
+            .collect(),
+    }
+}
+
+/// A short description of who may read, stored with the document so that a folder sync notices
+/// a change of access rules even when the file itself did not change.
+pub(crate) fn fingerprint(access: &Access) -> String {
+    let mut groups = access.groups.clone();
+    groups.sort();
+    format!("{}|{}", groups.join(","), access.public)
+}
+
+/// "fiche-produit_alto.pdf" → "Fiche produit alto".
+fn title_from_name(name: &str) -> String {
+    let stem = name
+        .rsplit_once('.')
+        .map_or(name, |(s, _)| s)
+        .replace(['-', '_'], " ");
+    let mut chars = stem.trim().chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+async fn import_faq(
+    store: &Store,
+    path: &str,
+    faq: Option<(Vec<levier_extract::FaqRow>, Vec<levier_extract::RowError>)>,
+    report: &mut IngestReport,
+) -> Result<(), IngestError> {
+    let Some((rows, errors)) = faq else {
+        return Ok(());
+    };
+    for e in errors {
+        report.failed.push(Failure {
+            path: format!("{path} line {}", e.line),
+            reason: e.reason,
+        });
+    }
+    for row in rows {
+        if store.faq_entry_by_question(&row.question).await?.is_some() {
+            continue;
+        }
+        let entry = NewFaqEntry {
+            question: row.question,
+            answer: row.answer,
+            category: row.category.unwrap_or_default(),
+            language: row.language.unwrap_or_else(|| "fr".into()),
+            public: true,
+            phrasings: row.variants,
+        };
+        store.create_faq_entry(&entry).await?;
+        report.faq_entries += 1;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_from_file_names() {
+        assert_eq!(
+            title_from_name("fiche-produit_alto.pdf"),
+            "Fiche produit alto"
+        );
+        assert_eq!(title_from_name("README"), "README");
+    }
+}
