@@ -114,12 +114,12 @@ pub async fn ingest_file(
     Ok(out)
 }
 
+/// A document read from a file with its passages, or why it could not be read.
+type DocumentResult = Result<(Document, Vec<levier_extract::Chunk>), String>;
+
 struct Extracted {
     /// (position in the file, the document and its passages, or why it failed).
-    documents: Vec<(
-        usize,
-        Result<(Document, Vec<levier_extract::Chunk>), String>,
-    )>,
+    documents: Vec<(usize, DocumentResult)>,
     /// FAQ rows when the file is an FAQ CSV.
     faq: Option<(Vec<levier_extract::FaqRow>, Vec<levier_extract::RowError>)>,
     /// The file is a mailbox: each message is a document of its own.

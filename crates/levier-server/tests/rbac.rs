@@ -18,6 +18,8 @@ struct Fixtures {
     user_id: i64,
     token_id: i64,
     task_id: i64,
+    /// A document id nobody can read (it does not exist): allowed callers get 404, never 401/403.
+    document_id: i64,
     slug: &'static str,
 }
 
@@ -28,6 +30,8 @@ fn concrete_path(route: &Route, f: &Fixtures) -> String {
         f.token_id
     } else if route.path.contains("/tasks/") {
         f.task_id
+    } else if route.path.contains("/documents/") {
+        f.document_id
     } else {
         0
     };
@@ -137,6 +141,7 @@ async fn every_route_enforces_its_access_rule_for_every_caller() {
     let app = TestApp::new().await;
     let admin = app.login(Role::Admin).await;
     let fixtures = Fixtures {
+        document_id: 424_242,
         user_id: app.user(Role::Viewer).id.0,
         // A token nobody in the matrix authenticates with: revoking it changes nothing else.
         token_id: app

@@ -144,7 +144,7 @@ impl Store {
         let now = Timestamp::now().millis();
         let mut tx = self.write_tx().await?;
         let existing = sqlx::query(
-            "SELECT id, content_hash, version, public FROM documents WHERE source_id = $1 AND external_id = $2",
+            "SELECT id, content_hash, version, public, metadata FROM documents WHERE source_id = $1 AND external_id = $2",
         )
         .bind(doc.source_id.0)
         .bind(&doc.external_id)
@@ -159,6 +159,21 @@ impl Store {
                     && public == doc.public
                     && same_groups(&mut tx, id, &doc.groups).await?
                 {
+                    // Same content: no new version, but keep what the caller knows about the
+                    // file (its size and time) so an untouched file is not read again.
+                    let metadata: String = row.try_get("metadata")?;
+                    if serde_json::from_str::<serde_json::Value>(&metadata)
+                        .ok()
+                        .as_ref()
+                        != Some(&doc.metadata)
+                    {
+                        sqlx::query("UPDATE documents SET metadata = $1 WHERE id = $2")
+                            .bind(doc.metadata.to_string())
+                            .bind(id.0)
+                            .execute(&mut *tx)
+                            .await?;
+                        tx.commit().await?;
+                    }
                     return Ok(StoreOutcome::Unchanged(id));
                 }
                 let version: i64 = row.try_get::<i64, _>("version")? + 1;

@@ -193,16 +193,27 @@ async fn api_tokens_never_exceed_their_owner(t: &TestStore) {
         "{no_name:?}"
     );
 
-    // Expiry: a token past its date is refused, one before it works.
-    let (_, expired) = s
+    // Expiry: a date already past is refused at creation; a token past its date is refused
+    // at use; one before it works.
+    let past = s
         .create_api_token(
             &owner,
             "old",
             Role::Member,
             Some(Timestamp(Timestamp::now().0 - 1)),
         )
+        .await;
+    assert!(matches!(past, Err(StoreError::Invalid(_))), "{past:?}");
+    let (_, expired) = s
+        .create_api_token(
+            &owner,
+            "short",
+            Role::Member,
+            Some(Timestamp(Timestamp::now().0 + 50)),
+        )
         .await
         .expect("token");
+    tokio::time::sleep(std::time::Duration::from_millis(120)).await;
     assert!(s.api_token_user(&expired).await.expect("use").is_none());
     let (_, later) = s
         .create_api_token(

@@ -4,13 +4,13 @@
 use super::{CompanyFile, FILES, PASSWORD, embedded_text, leads};
 use levier_core::password::hash_password;
 use levier_core::{Event, EventKind, Role};
+use levier_extract::{ChunkOptions, Limits};
+use levier_ingest::{IngestError, Quiet};
 use levier_store::directory::{NewSource, NewUser};
-use levier_store::documents::NewDocument;
 use levier_store::knowledge::{NewFaqEntry, NewUseCase};
 use levier_store::tasks::{TaskContext, TaskFailure};
 use levier_store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::path::Path;
 
 /// What the load did, returned as the task's result.
@@ -20,7 +20,7 @@ pub struct LoadSummary {
     pub groups: usize,
     /// Demo accounts.
     pub users: usize,
-    /// Documents registered.
+    /// Documents ingested (added, updated or already there).
     pub documents: usize,
     /// FAQ entries.
     pub faq_entries: usize,
@@ -135,6 +135,10 @@ async fn load_people(
     Ok(())
 }
 
+/// Writes the demo documents into `target/<source path>/` and ingests each folder through the
+/// ingestion pipeline (text extracted, passages and access stored), as a company's own folders
+/// would be. Idempotent: a file already written with the same content is left alone, so a rerun
+/// (a retried task) finds everything unchanged and reads nothing again.
 async fn load_documents(
     store: &Store,
     company: &CompanyFile,
@@ -145,16 +149,6 @@ async fn load_documents(
         let folder = target.join(&source.path);
         std::fs::create_dir_all(&folder)
             .map_err(|e| retry(format!("creating {}: {e}", folder.display())))?;
-        let source_id = store
-            .upsert_source(&NewSource {
-                name: source.path.clone(),
-                kind: "folder".into(),
-                location: folder.display().to_string(),
-                public: source.public,
-                groups: source.groups.clone(),
-            })
-            .await
-            .map_err(retry)?;
         let Some(dir) = FILES.get_dir(&source.path) else {
             summary
                 .rejected
@@ -162,73 +156,51 @@ async fn load_documents(
             continue;
         };
         for file in dir.files() {
-            let name = file
-                .path()
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or_default()
-                .to_string();
-            let bytes = file.contents();
-            std::fs::write(folder.join(&name), bytes)
-                .map_err(|e| retry(format!("writing {name}: {e}")))?;
-            let doc = NewDocument {
-                source_id,
-                external_id: name.clone(),
-                title: title_of(&name, bytes),
-                media_type: media_type(&name).into(),
-                content_hash: hex::encode(Sha256::digest(bytes)),
-                size_bytes: bytes.len() as i64,
-                language: None,
-                public: source.public,
-                metadata: serde_json::json!({ "path": file.path() }),
-                body: None,
-                groups: source.groups.clone(),
-                chunks: Vec::new(),
+            let Some(name) = file.path().file_name() else {
+                continue;
             };
-            store.store_document(&doc).await.map_err(retry)?;
-            summary.documents += 1;
+            let path = folder.join(name);
+            let bytes = file.contents();
+            if std::fs::read(&path).ok().as_deref() != Some(bytes) {
+                std::fs::write(&path, bytes)
+                    .map_err(|e| retry(format!("writing {}: {e}", path.display())))?;
+            }
         }
+        let new = NewSource {
+            name: source.path.clone(),
+            kind: "folder".into(),
+            location: folder.display().to_string(),
+            public: source.public,
+            groups: source.groups.clone(),
+        };
+        let started = std::time::Instant::now();
+        let report = levier_ingest::sync_folder(
+            store,
+            &new,
+            &Limits::default(),
+            &ChunkOptions::default(),
+            &mut Quiet,
+        )
+        .await
+        .map_err(|e| match e {
+            IngestError::Rules(_) => permanent(e),
+            _ => retry(e),
+        })?;
+        tracing::info!(
+            source = %source.path,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "demo documents: {}",
+            report.summary()
+        );
+        summary.documents += report.added + report.updated + report.unchanged;
+        summary.rejected.extend(
+            report
+                .failed
+                .into_iter()
+                .map(|f| format!("{}/{}: {}", source.path, f.path, f.reason)),
+        );
     }
     Ok(())
-}
-
-/// The media type levier records for a file, from its extension.
-fn media_type(name: &str) -> &'static str {
-    match name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .as_deref()
-    {
-        Some("md") => "text/markdown",
-        Some("txt") => "text/plain",
-        Some("html" | "htm") => "text/html",
-        Some("pdf") => "application/pdf",
-        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        Some("odt") => "application/vnd.oasis.opendocument.text",
-        Some("csv") => "text/csv",
-        Some("eml") => "message/rfc822",
-        Some("mbox") => "application/mbox",
-        _ => "application/octet-stream",
-    }
-}
-
-/// A Markdown file's first heading, else the file name made readable.
-fn title_of(name: &str, bytes: &[u8]) -> String {
-    if name.ends_with(".md")
-        && let Ok(text) = std::str::from_utf8(bytes)
-        && let Some(h) = text.lines().find_map(|l| l.strip_prefix("# "))
-    {
-        return h.trim().to_string();
-    }
-    let stem = name
-        .rsplit_once('.')
-        .map_or(name, |(s, _)| s)
-        .replace(['-', '_'], " ");
-    let mut chars = stem.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 #[derive(Deserialize)]
@@ -343,21 +315,66 @@ async fn load_use_cases(store: &Store, summary: &mut LoadSummary) -> Result<(), 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use levier_core::Config;
 
-    #[test]
-    fn titles_and_media_types() {
-        assert_eq!(
-            title_of("livraison.md", "Intro\n# Livraison et délais\n".as_bytes()),
-            "Livraison et délais"
-        );
-        assert_eq!(
-            title_of("fiche-produit-alto.pdf", b"%PDF"),
-            "Fiche produit alto"
-        );
-        assert_eq!(
-            media_type("a.DOCX"),
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        );
-        assert_eq!(media_type("noext"), "application/octet-stream");
+    /// Every demo document goes through the ingestion pipeline without failure, with its text,
+    /// passages and the access its folder gives; loading again duplicates nothing.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_demo_document_is_ingested_once() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = Config {
+            data_dir: dir.path().join("data"),
+            ..Config::default()
+        };
+        let store = Store::open(&config).await.expect("open store");
+        let company = super::super::company().expect("company.toml");
+        for g in &company.groups {
+            store
+                .upsert_group(&g.slug, &g.name, &g.description)
+                .await
+                .expect("group");
+        }
+        let target = dir.path().join("demo-company");
+
+        let mut first = LoadSummary::default();
+        load_documents(&store, &company, &target, &mut first)
+            .await
+            .expect("load");
+        assert!(first.rejected.is_empty(), "{:?}", first.rejected);
+        assert_eq!(first.documents, 56);
+
+        let sources = store.source_names().await.expect("sources");
+        for source in &company.sources {
+            let (id, _) = sources
+                .iter()
+                .find(|(_, name)| **name == source.path)
+                .unwrap_or_else(|| panic!("no source {}", source.path));
+            let docs = store.documents_of_source(*id).await.expect("documents");
+            let files = FILES.get_dir(&source.path).map_or(0, |d| d.files().count());
+            assert_eq!(docs.len(), files, "{}", source.path);
+            for summary in docs {
+                let doc = store
+                    .full_document(summary.id)
+                    .await
+                    .expect("read")
+                    .expect("exists");
+                let mut groups = source.groups.clone();
+                groups.sort();
+                assert_eq!(doc.groups, groups, "{}", doc.external_id);
+                assert_eq!(doc.public, source.public, "{}", doc.external_id);
+                assert!(
+                    !doc.chunks.is_empty() && doc.body.as_deref().is_some_and(|b| b.len() > 200),
+                    "{}: no text extracted",
+                    doc.external_id
+                );
+            }
+        }
+
+        let mut second = LoadSummary::default();
+        load_documents(&store, &company, &target, &mut second)
+            .await
+            .expect("load again");
+        assert_eq!((second.documents, second.rejected.len()), (56, 0));
+        assert_eq!(store.counts().await.expect("counts").documents, 56);
     }
 }
