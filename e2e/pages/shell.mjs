@@ -6,6 +6,8 @@
 export const NAV = {
   fr: {
     home: 'Accueil',
+    search: 'Recherche',
+    upload: 'Ajouter des documents',
     settings: 'Réglages',
     users: 'Utilisateurs',
     groups: 'Groupes',
@@ -15,6 +17,8 @@ export const NAV = {
   },
   en: {
     home: 'Home',
+    search: 'Search',
+    upload: 'Add documents',
     settings: 'Settings',
     users: 'Users',
     groups: 'Groups',
@@ -23,6 +27,12 @@ export const NAV = {
     logout: 'Log out',
   },
 };
+
+/** The main navigation a role sees: read-only viewers cannot add documents. */
+export function mainNavFor(role, lang = 'fr') {
+  const n = NAV[lang];
+  return role === 'viewer' ? [n.home, n.search, n.settings] : [n.home, n.search, n.upload, n.settings];
+}
 
 /** The role names as the pages show them in French (locales/fr.ftl: role.*). */
 export const ROLE_LABELS = {
@@ -39,14 +49,13 @@ export const ROLE_LABELS = {
  */
 export const UNBUILT_SECTIONS = {
   labels: [
-    'Recherche', 'Search',
     'Boîte de réception', 'Inbox',
     'E-mails', 'Emails', 'E-mail',
     'Prospects', 'Leads',
     'Rapports', 'Reports',
     'Pilotes', 'Pilots',
   ],
-  paths: ['/search', '/inbox', '/emails', '/mail', '/leads', '/reports', '/pilots'],
+  paths: ['/inbox', '/emails', '/mail', '/leads', '/reports', '/pilots'],
 };
 
 async function readLinks(list) {
