@@ -1,0 +1,176 @@
+//! FAQ import from a CSV file (`question,answer[,category][,language][,variants]`): the
+//! format companies already keep their FAQ in. A broken row is reported with its line and
+//! skipped; the other rows still import.
+
+use crate::encoding::decode_text;
+use crate::formats::csv_table::detect_delimiter;
+
+/// One question-answer pair ready to become an FAQ entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FaqRow {
+    /// The line of the row in the file (1-based), to point people at it.
+    pub line: u64,
+    /// The canonical question.
+    pub question: String,
+    /// The answer, as written.
+    pub answer: String,
+    /// Category, if the file has the column and the row fills it.
+    pub category: Option<String>,
+    /// ISO 639-1 language code (`fr`, `en`), if given.
+    pub language: Option<String>,
+    /// Other ways people ask the same question (the `variants` column, split on `|`).
+    pub variants: Vec<String>,
+}
+
+/// A row that could not be imported, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    /// The line of the row in the file (1-based).
+    pub line: u64,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.reason)
+    }
+}
+
+/// Column positions found in the header.
+struct Columns {
+    question: usize,
+    answer: usize,
+    category: Option<usize>,
+    language: Option<usize>,
+    variants: Option<usize>,
+    count: usize,
+}
+
+/// Reads an FAQ CSV (delimiter `,` or `;` detected, any common encoding). Returns the rows that
+/// import and the errors of those that do not; a file without a usable header is one error on
+/// line 1.
+pub fn faq_csv(bytes: &[u8]) -> (Vec<FaqRow>, Vec<RowError>) {
+    let file_error = |reason: String| (Vec::new(), vec![RowError { line: 1, reason }]);
+    let text = match decode_text(bytes, None) {
+        Ok(text) => text,
+        Err(kind) => return file_error(kind.to_string()),
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(detect_delimiter(&text))
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let columns = match reader
+        .headers()
+        .map_err(|e| e.to_string())
+        .and_then(columns)
+    {
+        Ok(columns) => columns,
+        Err(reason) => return file_error(reason),
+    };
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    for record in reader.records() {
+        match record {
+            Ok(record) => match row(&record, &columns) {
+                Ok(faq) => rows.push(faq),
+                Err(error) => errors.push(error),
+            },
+            Err(error) => errors.push(RowError {
+                line: error.position().map_or(0, csv::Position::line),
+                reason: format!("unreadable row: {error}"),
+            }),
+        }
+    }
+    (rows, errors)
+}
+
+fn columns(header: &csv::StringRecord) -> Result<Columns, String> {
+    let find = |name: &str| {
+        header.iter().position(|h| {
+            h.trim()
+                .trim_start_matches('\u{feff}')
+                .eq_ignore_ascii_case(name)
+        })
+    };
+    let (Some(question), Some(answer)) = (find("question"), find("answer")) else {
+        return Err(format!(
+            "the header must name the columns question and answer (optionally category, \
+             language, variants); found: {}",
+            header.iter().collect::<Vec<_>>().join(", ")
+        ));
+    };
+    Ok(Columns {
+        question,
+        answer,
+        category: find("category"),
+        language: find("language"),
+        variants: find("variants"),
+        count: header.len(),
+    })
+}
+
+fn row(record: &csv::StringRecord, columns: &Columns) -> Result<FaqRow, RowError> {
+    let line = record.position().map_or(0, csv::Position::line);
+    let error = |reason: String| RowError { line, reason };
+    if record.len() != columns.count {
+        return Err(error(format!(
+            "expected {} fields, found {} (a delimiter inside an unquoted text?)",
+            columns.count,
+            record.len()
+        )));
+    }
+    let field = |i: Option<usize>| {
+        i.and_then(|i| record.get(i))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let question = field(Some(columns.question)).ok_or_else(|| error("empty question".into()))?;
+    let answer = field(Some(columns.answer)).ok_or_else(|| error("empty answer".into()))?;
+    let language = field(columns.language)
+        .map(|l| {
+            language_code(&l).ok_or_else(|| {
+                error(format!(
+                    "language {l:?} is not a language code such as fr or en"
+                ))
+            })
+        })
+        .transpose()?;
+    let variants = field(columns.variants)
+        .map(|v| {
+            v.split('|')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(FaqRow {
+        line,
+        question,
+        answer,
+        category: field(columns.category),
+        language,
+        variants,
+    })
+}
+
+/// `fr`, `FR`, `fr-FR` and `fr_FR` all mean `fr`.
+fn language_code(value: &str) -> Option<String> {
+    let primary = value.split(['-', '_']).next()?.to_ascii_lowercase();
+    let valid = (2..=3).contains(&primary.len()) && primary.chars().all(|c| c.is_ascii_lowercase());
+    valid.then_some(primary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_codes() {
+        assert_eq!(language_code("FR").as_deref(), Some("fr"));
+        assert_eq!(language_code("en-GB").as_deref(), Some("en"));
+        assert_eq!(language_code("français"), None);
+    }
+}

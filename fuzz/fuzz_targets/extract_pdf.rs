@@ -1,0 +1,10 @@
+//! Fuzzes the pdf reader (through `extract_as`) and the chunker on its output.
+#![no_main]
+
+use levier_extract::MediaType;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    levier_fuzz::tolerate_pdf_crate_panics();
+    levier_fuzz::run(MediaType::Pdf, "doc.pdf", data);
+});
