@@ -53,7 +53,9 @@ struct Columns {
 pub fn faq_csv(bytes: &[u8]) -> (Vec<FaqRow>, Vec<RowError>) {
     let file_error = |reason: String| (Vec::new(), vec![RowError { line: 1, reason }]);
     let text = match decode_text(bytes, None) {
-        Ok(text) => text,
+        // The csv crate counts a CRLF file's lines one short in its error positions
+        // (rust-csv#395): with plain LF line ends, reported lines are the editor's lines.
+        Ok(text) => text.replace("\r\n", "\n"),
         Err(kind) => return file_error(kind.to_string()),
     };
     let mut reader = csv::ReaderBuilder::new()

@@ -865,8 +865,6 @@ async fn an_faq_csv_imports_entries_and_reports_broken_rows(t: &TestStore) {
 /// Spreadsheets save CSV with Windows line endings (the demo FAQ has them): broken rows must
 /// still be reported on their own line.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "levier-extract: faq_csv reports CRLF rows one line too early (csv crate issue \
-            BurntSushi/rust-csv#395); reported, un-ignore once fixed"]
 async fn faq_rows_are_reported_on_their_line_with_windows_line_endings() {
     let t = common::sqlite().await;
     let root = t.files.join("faq");
