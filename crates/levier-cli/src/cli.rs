@@ -127,6 +127,9 @@ pub enum Command {
     /// Manage user accounts: create, list, change role, disable, reset a password.
     #[command(subcommand)]
     User(UserCommand),
+    /// Measure search quality and speed on a public data set.
+    #[command(subcommand)]
+    Bench(BenchCommand),
 }
 
 /// `levier config …`
@@ -223,6 +226,46 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+}
+
+/// `levier bench …`
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Index a BEIR-layout data set (corpus.jsonl[.gz], queries.jsonl, qrels/SPLIT.tsv) in a
+    /// temporary data directory through the ingestion pipeline, run the split's judged queries
+    /// and report nDCG@10, recall@100, MRR@10, P@1, indexing throughput and query speed.
+    Retrieval {
+        /// The data set's directory.
+        #[arg(long, value_name = "DIR")]
+        dataset: PathBuf,
+        /// The judgements to use: qrels/SPLIT.tsv.
+        #[arg(long, value_name = "NAME")]
+        split: String,
+        /// Retrieval mode: lexical (BM25); dense and hybrid need semantic search.
+        #[arg(long, value_enum, default_value_t = BenchMode::Lexical)]
+        mode: BenchMode,
+        /// Run only the first N judged queries.
+        #[arg(long, value_name = "N")]
+        limit_queries: Option<usize>,
+        /// Also write every query's ranking to FILE in TREC run format (qid Q0 docid rank score
+        /// levier).
+        #[arg(long, value_name = "FILE")]
+        run_file: Option<PathBuf>,
+        /// Print one JSON object on stdout instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// How documents are retrieved in `levier bench retrieval`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BenchMode {
+    /// BM25 over the lexical index.
+    Lexical,
+    /// Embeddings (semantic search).
+    Dense,
+    /// Lexical and dense results fused.
+    Hybrid,
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {

@@ -1,6 +1,7 @@
 //! One module per subcommand; `run` dispatches.
 
 mod backup;
+mod bench;
 mod config;
 mod demo;
 mod ingest;
@@ -21,13 +22,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Init { dir, force } = &cli.command {
         return init::run(dir, *force);
     }
+    // A benchmark works in a temporary data directory of its own: no configuration needed.
+    if let Command::Bench(cmd) = cli.command {
+        return bench::run(cmd).await;
+    }
     let settings = settings::load(&cli.global)?;
     init_logging(settings.config.log_format);
     for var in &settings.unknown_env {
         tracing::warn!(%var, "ignoring an environment variable that matches no setting");
     }
     match cli.command {
-        Command::Init { .. } => Ok(()),
+        Command::Init { .. } | Command::Bench(_) => Ok(()),
         Command::Config(cmd) => config::run(&settings, cmd),
         Command::Demo {
             fresh,

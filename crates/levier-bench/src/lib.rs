@@ -1,0 +1,100 @@
+//! Benchmarks of levier on public data sets, run through the product's own code paths.
+//!
+//! `levier bench retrieval` ([`retrieval::run`]) reads a BEIR-layout set ([`dataset`]), ingests
+//! each corpus entry as a Markdown file through [`levier_ingest::ingest_file`] (extraction,
+//! chunking, the store) into a temporary data directory, brings the lexical index up to date
+//! with [`levier_index::LexicalIndex::sync`], runs every judged query of a split one at a time
+//! and reports quality ([`metrics`]), ingestion throughput and query speed as one JSON object.
+
+pub mod dataset;
+pub mod metrics;
+pub mod retrieval;
+
+pub use retrieval::{Latency, RetrievalOptions, RetrievalReport};
+
+use std::path::PathBuf;
+
+/// Why a benchmark could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum BenchError {
+    /// A file or directory of the data set is missing.
+    #[error(
+        "{path} not found: {what} (a BEIR-layout data set holds corpus.jsonl[.gz], queries.jsonl and qrels/SPLIT.tsv)"
+    )]
+    Missing {
+        /// Where it was looked for.
+        path: PathBuf,
+        /// What was expected there.
+        what: String,
+    },
+    /// A file of the data set cannot be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A line of a data set file is not in the expected format.
+    #[error("{path}, line {line}: {reason}")]
+    Malformed {
+        /// The file.
+        path: PathBuf,
+        /// The line, from 1.
+        line: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The split has no judgement file.
+    #[error(
+        "unknown split '{split}': no {dir}/{split}.tsv; available: {}",
+        list(available)
+    )]
+    UnknownSplit {
+        /// The split asked for.
+        split: String,
+        /// The judgements directory.
+        dir: PathBuf,
+        /// The splits that exist.
+        available: Vec<String>,
+    },
+    /// The split judges no query of `queries.jsonl` as having a relevant document.
+    #[error("split '{split}' has no query with a relevant document (score > 0) in queries.jsonl")]
+    NoJudgedQueries {
+        /// The split.
+        split: String,
+    },
+    /// The temporary data directory cannot be created.
+    #[error("cannot create a temporary data directory: {0}")]
+    TempDir(std::io::Error),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] levier_store::StoreError),
+    /// Ingestion failed as a whole (not one document).
+    #[error(transparent)]
+    Ingest(#[from] levier_ingest::IngestError),
+    /// The index failed.
+    #[error(transparent)]
+    Index(#[from] levier_index::IndexError),
+}
+
+impl BenchError {
+    /// Whether the error is about the data set given (as opposed to the machine or levier).
+    pub fn is_input(&self) -> bool {
+        matches!(
+            self,
+            BenchError::Missing { .. }
+                | BenchError::Malformed { .. }
+                | BenchError::UnknownSplit { .. }
+                | BenchError::NoJudgedQueries { .. }
+        )
+    }
+}
+
+fn list(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".into()
+    } else {
+        items.join(", ")
+    }
+}

@@ -1,0 +1,107 @@
+//! `levier bench retrieval`: search quality and speed on a BEIR-layout data set.
+
+use crate::cli::{BenchCommand, BenchMode};
+use crate::exit::{FAILURE, INPUT, coded};
+use levier_bench::retrieval::{self, RetrievalOptions, RetrievalReport};
+
+pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
+    init_logging();
+    match cmd {
+        BenchCommand::Retrieval {
+            dataset,
+            split,
+            mode,
+            limit_queries,
+            run_file,
+            json,
+        } => {
+            if mode != BenchMode::Lexical {
+                return Err(coded(
+                    INPUT,
+                    format!(
+                        "--mode {} needs semantic search, which this version of levier does not have yet: use --mode lexical",
+                        if mode == BenchMode::Dense {
+                            "dense"
+                        } else {
+                            "hybrid"
+                        }
+                    ),
+                ));
+            }
+            let options = RetrievalOptions {
+                dataset,
+                split,
+                limit_queries,
+                run_file,
+            };
+            let report = retrieval::run(&options).await.map_err(|e| {
+                let code = if e.is_input() { INPUT } else { FAILURE };
+                coded(code, e.to_string())
+            })?;
+            if json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                print_text(&report);
+            }
+            Ok(())
+        }
+    }
+}
+
+fn print_text(r: &RetrievalReport) {
+    println!(
+        "{} (split {}, {} mode): {} queries over {} documents ({} chunks)",
+        r.dataset, r.split, r.mode, r.queries, r.documents, r.chunks
+    );
+    println!(
+        "  quality: nDCG@10 {:.4}  recall@100 {:.4}  MRR@10 {:.4}  P@1 {:.4}",
+        r.ndcg_at_10, r.recall_at_100, r.mrr_at_10, r.p_at_1
+    );
+    println!(
+        "  indexing: {:.2} s for {:.1} MB ({:.1} MB/s; ingest {:.2} s, index {:.2} s), {} bytes on disk",
+        r.index_seconds,
+        r.corpus_bytes as f64 / 1e6,
+        r.ingest_mb_per_second,
+        r.ingest_seconds,
+        r.sync_seconds,
+        r.index_bytes
+    );
+    println!(
+        "  speed (one thread): top 100 {:.0} queries/s, p50 {:.3} ms, p95 {:.3} ms, p99 {:.3} ms",
+        r.qps_single_thread, r.latency_ms.p50, r.latency_ms.p95, r.latency_ms.p99
+    );
+    println!(
+        "                      top 10 {:.0} queries/s, p50 {:.3} ms, p95 {:.3} ms, p99 {:.3} ms",
+        r.qps_single_thread_top10,
+        r.latency_ms_top10.p50,
+        r.latency_ms_top10.p95,
+        r.latency_ms_top10.p99
+    );
+    if r.failed_documents > 0 {
+        println!(
+            "  {} corpus entries could not be ingested",
+            r.failed_documents
+        );
+    }
+    if r.skipped_queries > 0 {
+        println!(
+            "  {} judged queries are missing from queries.jsonl (not run)",
+            r.skipped_queries
+        );
+    }
+}
+
+/// Progress and warnings on stderr (stdout is kept for the report); the store's and the
+/// index's routine messages are left out unless `LEVIER_LOG` asks for them.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("LEVIER_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,levier_bench=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(
+            std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
+}
