@@ -94,17 +94,10 @@ fn deny(logged_in: bool, is_api: bool, path: &str) -> Response {
     match (logged_in, is_api) {
         (false, true) => ApiError::unauthorized().into_response(),
         (true, true) => ApiError::forbidden().into_response(),
-        (false, false) => {
-            Redirect::to(&format!("/login?next={}", encode_next(path))).into_response()
-        }
+        (false, false) => Redirect::to(&format!("/login?next={}", crate::format::url_encode(path)))
+            .into_response(),
         (true, false) => (StatusCode::FORBIDDEN, crate::pages::forbidden_page()).into_response(),
     }
-}
-
-fn encode_next(path: &str) -> String {
-    serde_urlencoded::to_string([("", path)])
-        .map(|s| s.trim_start_matches('=').to_string())
-        .unwrap_or_else(|_| "/".into())
 }
 
 #[cfg(test)]
@@ -120,6 +113,9 @@ mod tests {
         assert!(!ADMIN.allows(Some(Role::Agent), true));
         assert!(Access::LoopbackOrAdmin.allows(None, true));
         assert!(!Access::LoopbackOrAdmin.allows(Some(Role::Member), false));
-        assert_eq!(encode_next("/settings/users"), "%2Fsettings%2Fusers");
+        assert_eq!(
+            crate::format::url_encode("/settings/users"),
+            "%2Fsettings%2Fusers"
+        );
     }
 }

@@ -43,7 +43,9 @@ fn parse_role(field: &str, raw: &str) -> ApiResult<Role> {
         .map_err(|e: levier_core::role::UnknownRole| ApiError::invalid_field(field, e.to_string()))
 }
 
-async fn audit(
+/// Writes the audit entry of an action by `caller`; a failure to write it is logged, never
+/// hidden from the operator, but does not undo the action already done.
+pub(crate) async fn audit(
     state: &AppState,
     caller: &Caller,
     ip: &str,

@@ -19,6 +19,13 @@ pub fn date_time(t: Timestamp) -> String {
     zoned(t).map_or_else(String::new, |z| z.strftime("%Y-%m-%d %H:%M").to_string())
 }
 
+/// A value for a URL's query string (`/search?q=…`, `/login?next=…`).
+pub fn url_encode(value: &str) -> String {
+    serde_urlencoded::to_string([("", value)])
+        .map(|e| e.trim_start_matches('=').to_string())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

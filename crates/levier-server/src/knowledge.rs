@@ -9,7 +9,6 @@ use levier_core::ids::{DocumentId, SourceId};
 use levier_core::{Role, Timestamp};
 use levier_index::{Filters, IndexError, SearchRequest, SearchResults};
 use levier_ingest::{Access, FileInput, IngestReport};
-use levier_store::audit::NewAuditEntry;
 use levier_store::directory::NewSource;
 use levier_store::documents::FullDocument;
 use serde::Deserialize;
@@ -220,17 +219,16 @@ pub async fn ingest_uploads(
         .map_err(|e| ApiError::internal(&e))?;
         report.merge(outcome.report);
     }
-    let entry = NewAuditEntry {
-        actor_user_id: Some(caller.user.id),
-        actor: caller.label(),
-        action: "document.upload".into(),
-        target: format!("source:{UPLOADS}"),
-        details: serde_json::json!({ "files": names, "groups": groups, "added": report.added, "updated": report.updated, "failed": report.failed.len() }),
-        ip: ip.into(),
-    };
-    if let Err(e) = state.store.audit(&entry).await {
-        tracing::error!(error = %e, "could not write the audit entry");
-    }
+    let details = serde_json::json!({ "files": names, "groups": groups, "added": report.added, "updated": report.updated, "failed": report.failed.len() });
+    crate::admin::audit(
+        state,
+        caller,
+        ip,
+        "document.upload",
+        format!("source:{UPLOADS}"),
+        details,
+    )
+    .await;
     Ok(report)
 }
 
@@ -244,17 +242,15 @@ pub async fn remove_document(
     if !state.store.remove_document(DocumentId(id)).await? {
         return Err(ApiError::not_found(format!("document {id}")));
     }
-    let entry = NewAuditEntry {
-        actor_user_id: Some(caller.user.id),
-        actor: caller.label(),
-        action: "document.remove".into(),
-        target: format!("document:{id}"),
-        details: serde_json::json!({}),
-        ip: ip.into(),
-    };
-    if let Err(e) = state.store.audit(&entry).await {
-        tracing::error!(error = %e, "could not write the audit entry");
-    }
+    crate::admin::audit(
+        state,
+        caller,
+        ip,
+        "document.remove",
+        format!("document:{id}"),
+        serde_json::json!({}),
+    )
+    .await;
     Ok(())
 }
 

@@ -56,12 +56,6 @@ struct SearchPage {
 
 const PAGE_SIZE: usize = 10;
 
-fn encode(s: &str) -> String {
-    serde_urlencoded::to_string([("", s)])
-        .map(|e| e.trim_start_matches('=').to_string())
-        .unwrap_or_default()
-}
-
 /// A readable name for a media type.
 fn kind_label(media_type: &str) -> String {
     match media_type {
@@ -99,7 +93,7 @@ pub async fn search(
     .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| (k.to_string(), v)))
     .collect();
     let mut template = SearchPage {
-        q_encoded: encode(&q),
+        q_encoded: crate::format::url_encode(&q),
         q: q.clone(),
         active: active.clone(),
         error: None,
@@ -159,7 +153,7 @@ async fn fill(
             href: format!(
                 "/documents/{}?q={}#c{}",
                 h.document_id.0,
-                encode(&t.q),
+                crate::format::url_encode(&t.q),
                 h.chunk_id.0
             ),
             path: h.heading_path.join(" › "),
@@ -274,7 +268,7 @@ pub async fn document(
         updated: crate::format::date(doc.updated_at),
         groups: doc.groups.join(", "),
         parts,
-        back: format!("/search?q={}", encode(&view.q)),
+        back: format!("/search?q={}", crate::format::url_encode(&view.q)),
         shell,
     };
     super::render_with(&template, StatusCode::OK, cookies)
