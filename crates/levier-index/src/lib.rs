@@ -119,7 +119,12 @@ impl LexicalIndex {
                         path.display()
                     ))));
                 }
-                std::fs::remove_file(&path).map_err(io)?;
+                // A merge thread of a just-dropped writer may delete a file between the
+                // listing and the removal: a file already gone is what we wanted.
+                match std::fs::remove_file(&path) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(e)),
+                    _ => {}
+                }
             }
         }
         LexicalIndex::open(dir)
