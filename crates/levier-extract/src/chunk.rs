@@ -15,7 +15,12 @@ use crate::language::{detect_language, french_or_english};
 /// How big chunks are, in characters (not bytes: the same for French and English).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChunkOptions {
-    /// Longest chunk (default 1 200).
+    /// Longest chunk (default 3 000). Measured with `levier bench retrieval` (nDCG@10 on
+    /// SciFact train / Service-Public dev): 1 200 → 0.679 / 0.926, 2 000 → 0.692 / 0.930,
+    /// 2 500 → 0.698 / 0.938, 3 000 → 0.697 / 0.944. Cutting a short text (an abstract, an
+    /// FAQ answer, a section) in two splits its evidence between passages that each rank lower;
+    /// snippets stay short whatever the passage length, and an embedding model with a
+    /// shorter window reads a long passage in several windows.
     pub max_chars: usize,
     /// Characters of the previous chunk repeated at the start of the next one in the same
     /// section (default 150), snapped to a sentence or word start.
@@ -27,7 +32,7 @@ pub struct ChunkOptions {
 impl Default for ChunkOptions {
     fn default() -> Self {
         Self {
-            max_chars: 1_200,
+            max_chars: 3_000,
             overlap_chars: 150,
             min_chars: 200,
         }

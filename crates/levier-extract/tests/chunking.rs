@@ -169,7 +169,7 @@ fn heading_paths_and_positions_point_at_the_section() {
 
 #[test]
 fn a_long_paragraph_is_cut_at_sentences_with_overlap() {
-    let sentences: Vec<String> = (1..=40)
+    let sentences: Vec<String> = (1..=120)
         .map(|i| format!("La phrase numéro {i} explique une règle de livraison à respecter."))
         .collect();
     let md = format!("# Règles\n\n{}\n", sentences.join(" "));
