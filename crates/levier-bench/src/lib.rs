@@ -1,7 +1,7 @@
 //! Benchmarks of levier on public data sets, run through the product's own code paths.
 //!
 //! `levier bench retrieval` ([`retrieval::run`]) reads a BEIR-layout set ([`dataset`]), ingests
-//! each corpus entry as a Markdown file through [`levier_ingest::ingest_file`] (extraction,
+//! each corpus entry as a Markdown file through a [`levier_ingest::Pipeline`] (extraction,
 //! chunking, the store) into a temporary data directory, brings the lexical index up to date
 //! with [`levier_index::LexicalIndex::sync`], runs every judged query of a split one at a time
 //! and reports quality ([`metrics`]), ingestion throughput and query speed as one JSON object.

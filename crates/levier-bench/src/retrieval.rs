@@ -5,10 +5,10 @@ use crate::BenchError;
 use crate::dataset::{self, CorpusEntry};
 use crate::metrics;
 use levier_core::Config;
-use levier_core::ids::DocumentId;
+use levier_core::ids::{DocumentId, SourceId};
 use levier_extract::{ChunkOptions, Limits};
 use levier_index::{IndexError, LexicalIndex, SearchRequest};
-use levier_ingest::{Access, FileInput};
+use levier_ingest::{Access, FileInput, Pipeline};
 use levier_store::Store;
 use levier_store::directory::NewSource;
 use std::collections::HashMap;
@@ -78,7 +78,7 @@ pub struct RetrievalReport {
     pub corpus_bytes: u64,
     /// Wall time from the first file ingested to the index committed and merged, in seconds.
     pub index_seconds: f64,
-    /// Of which: extraction, chunking and store writes (`ingest_file`), in seconds.
+    /// Of which: extraction, chunking and store writes (a `Pipeline`), in seconds.
     pub ingest_seconds: f64,
     /// Of which: the index following the store (`sync`) and merging its segments, in seconds.
     pub sync_seconds: f64,
@@ -150,30 +150,7 @@ async fn measure(
         .await?;
 
     let started = Instant::now();
-    let (limits, chunking) = (Limits::default(), ChunkOptions::default());
-    let mut corpus_bytes = 0u64;
-    let mut failed = 0usize;
-    for entry in corpus {
-        let bytes = markdown(entry).into_bytes();
-        corpus_bytes += bytes.len() as u64;
-        let input = FileInput {
-            source_id,
-            path: format!("{}{EXTENSION}", entry.id),
-            bytes,
-            modified_ms: None,
-            access: Access {
-                groups: vec![GROUP.into()],
-                public: false,
-            },
-        };
-        let outcome = levier_ingest::ingest_file(store, input, &limits, &chunking).await?;
-        for f in &outcome.report.failed {
-            failed += 1;
-            if failed <= 5 {
-                tracing::warn!(path = %f.path, reason = %f.reason, "corpus entry not ingested");
-            }
-        }
-    }
+    let (corpus_bytes, failed) = ingest(store, source_id, corpus).await?;
     let ingest_seconds = started.elapsed().as_secs_f64();
     let index = LexicalIndex::open(&config.data_dir.join("index").join("lexical"))?;
     let synced = Instant::now();
@@ -242,6 +219,39 @@ async fn measure(
         latency_ms_top10: top10.latency,
         index_bytes: index.size_bytes()?,
     })
+}
+
+/// Ingests every corpus entry as a Markdown file, the way a folder sync does (a
+/// [`Pipeline`]); returns the bytes ingested and the number of entries refused.
+async fn ingest(
+    store: &Store,
+    source_id: SourceId,
+    corpus: &[CorpusEntry],
+) -> Result<(u64, usize), BenchError> {
+    let mut pipeline = Pipeline::new(store, &Limits::default(), &ChunkOptions::default());
+    let mut corpus_bytes = 0u64;
+    let mut outcomes = Vec::new();
+    for entry in corpus {
+        let bytes = markdown(entry).into_bytes();
+        corpus_bytes += bytes.len() as u64;
+        let input = FileInput {
+            source_id,
+            path: format!("{}{EXTENSION}", entry.id),
+            bytes,
+            modified_ms: None,
+            access: Access {
+                groups: vec![GROUP.into()],
+                public: false,
+            },
+        };
+        outcomes.extend(pipeline.push(input).await?);
+    }
+    outcomes.extend(pipeline.finish().await?);
+    let failures: Vec<_> = outcomes.iter().flat_map(|o| &o.report.failed).collect();
+    for f in failures.iter().take(5) {
+        tracing::warn!(path = %f.path, reason = %f.reason, "corpus entry not ingested");
+    }
+    Ok((corpus_bytes, failures.len()))
 }
 
 /// A corpus entry as the Markdown file it is ingested as: the title as a level-1 heading (left

@@ -73,3 +73,8 @@ id_type!(
     /// A durable unit of long-running work.
     TaskId
 );
+id_type!(
+    /// A sentence-embedding model as the store knows it (name and weights), so vectors made by
+    /// different models are never compared.
+    EmbeddingModelId
+);

@@ -37,7 +37,7 @@ fn args() -> Result<Args, Error> {
         split: "train".into(),
         language: "en".into(),
         rounds: 5,
-        modes: vec![0, 1, 2, 3, 4, 5],
+        modes: vec![0, 1, 2, 3, 4, 5, 6],
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -248,7 +248,7 @@ fn speed(
     selected: &[usize],
 ) -> Result<(), Error> {
     let typed: Vec<String> = queries.iter().map(|q| as_typed(q)).collect();
-    let modes: [Mode; 6] = [
+    let modes: [Mode; 7] = [
         ("top-10 ids (no snippets, no facets)", queries, |q| {
             SearchRequest {
                 snippets: false,
@@ -280,6 +280,16 @@ fn speed(
             queries,
             |q| SearchRequest {
                 limit: 100,
+                collapse_documents: true,
+                snippets: false,
+                facets: false,
+                ..request(q)
+            },
+        ),
+        (
+            "top-10 documents (collapsed), no snippets, no facets (as levier bench's top-10)",
+            queries,
+            |q| SearchRequest {
                 collapse_documents: true,
                 snippets: false,
                 facets: false,

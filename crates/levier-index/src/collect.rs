@@ -161,13 +161,67 @@ pub(crate) struct BestChunk {
 /// Keeps the best chunk of every matching document, for one result per document.
 pub(crate) struct CollapseCollector;
 
+/// The widest span of document ids a segment may cover for the dense table (12 bytes a
+/// slot: 48 MiB); a wider one (ids far apart in a huge store) falls back to a hash map.
+const MAX_DENSE_SPAN: u64 = 1 << 22;
+
 pub(crate) struct CollapseSegmentCollector {
     segment: SegmentOrdinal,
     document_ids: Column<u64>,
-    best: HashMap<u64, (Score, DocId)>,
-    /// The document of the previous chunk and its best so far: a document's chunks are
-    /// mostly consecutive in a segment, so most chunks skip the map.
-    run: Option<(u64, Score, DocId)>,
+    best: BestTable,
+}
+
+/// The best chunk so far of each document of one segment.
+enum BestTable {
+    /// Indexed by document id minus the segment's smallest one. Store ids are dense, so this
+    /// is a plain array: a hash map here cost a quarter of a collapsed search.
+    Dense { min_id: u64, scratch: Scratch },
+    Sparse(HashMap<u64, (Score, DocId)>),
+}
+
+/// A slot of the dense table. `generation` says which segment collection wrote it, so the
+/// table is never cleared between searches.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    generation: u32,
+    score: Score,
+    doc: DocId,
+}
+
+/// The dense table and the list of slots a collection touched, reused by every search of a
+/// thread: a search neither allocates nor clears a table the size of the segment.
+#[derive(Debug, Default)]
+struct Scratch {
+    slots: Vec<Slot>,
+    touched: Vec<u32>,
+    generation: u32,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::new(Scratch::default());
+}
+
+impl Scratch {
+    /// This thread's scratch, ready for a collection over `span` document ids.
+    fn take(span: usize) -> Scratch {
+        let mut scratch = SCRATCH.take();
+        scratch.generation = scratch.generation.wrapping_add(1);
+        if scratch.generation == 0 {
+            // Wrapped: slots written 2^32 collections ago would look current.
+            scratch.slots.iter_mut().for_each(|s| *s = Slot::default());
+            scratch.generation = 1;
+        }
+        if scratch.slots.len() < span {
+            scratch.slots.resize(span, Slot::default());
+        }
+        scratch.touched.clear();
+        scratch
+    }
+
+    /// Hands the scratch back to this thread for the next search.
+    fn give_back(self) {
+        SCRATCH.set(self);
+    }
 }
 
 impl Collector for CollapseCollector {
@@ -179,14 +233,21 @@ impl Collector for CollapseCollector {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<CollapseSegmentCollector> {
-        // Sized for the whole segment: growing the map while collecting cost more than
-        // anything else in a collapsed search.
-        let capacity = reader.num_docs() as usize;
+        let document_ids = reader.fast_fields().u64("document_id")?;
+        let (min_id, max_id) = (document_ids.min_value(), document_ids.max_value());
+        let span = max_id.saturating_sub(min_id).saturating_add(1);
+        let best = if reader.max_doc() == 0 || span > MAX_DENSE_SPAN {
+            BestTable::Sparse(HashMap::default())
+        } else {
+            BestTable::Dense {
+                min_id,
+                scratch: Scratch::take(span as usize),
+            }
+        };
         Ok(CollapseSegmentCollector {
             segment,
-            document_ids: reader.fast_fields().u64("document_id")?,
-            best: HashMap::with_capacity_and_hasher(capacity, Default::default()),
-            run: None,
+            document_ids,
+            best,
         })
     }
 
@@ -216,49 +277,65 @@ fn better(a: &BestChunk, b: &BestChunk) -> bool {
     a.score > b.score || (a.score == b.score && a.address < b.address)
 }
 
-impl CollapseSegmentCollector {
-    /// Records the finished run of consecutive chunks of one document.
-    fn flush_run(&mut self) {
-        if let Some((document_id, score, doc)) = self.run.take() {
-            let entry = self.best.entry(document_id).or_insert((score, doc));
-            if score > entry.0 {
-                *entry = (score, doc);
-            }
-        }
-    }
-}
-
 impl SegmentCollector for CollapseSegmentCollector {
     type Fruit = Vec<BestChunk>;
 
+    /// Chunks arrive in increasing `doc` order, so keeping the first of equal scores keeps
+    /// the earlier chunk.
     fn collect(&mut self, doc: DocId, score: Score) {
         let Some(document_id) = self.document_ids.first(doc) else {
             return;
         };
-        match &mut self.run {
-            Some((id, best, best_doc)) if *id == document_id => {
-                if score > *best {
-                    (*best, *best_doc) = (score, doc);
+        match &mut self.best {
+            BestTable::Dense { min_id, scratch } => {
+                let index = (document_id - *min_id) as usize;
+                let generation = scratch.generation;
+                let slot = &mut scratch.slots[index];
+                if slot.generation != generation {
+                    *slot = Slot {
+                        generation,
+                        score,
+                        doc,
+                    };
+                    scratch.touched.push(index as u32);
+                } else if score > slot.score {
+                    (slot.score, slot.doc) = (score, doc);
                 }
             }
-            _ => {
-                self.flush_run();
-                self.run = Some((document_id, score, doc));
+            BestTable::Sparse(best) => {
+                let entry = best.entry(document_id).or_insert((score, doc));
+                if score > entry.0 {
+                    *entry = (score, doc);
+                }
             }
         }
     }
 
-    fn harvest(mut self) -> Vec<BestChunk> {
-        self.flush_run();
+    fn harvest(self) -> Vec<BestChunk> {
         let segment = self.segment;
-        self.best
-            .into_iter()
-            .map(|(document_id, (score, doc))| BestChunk {
-                document_id,
-                score,
-                address: DocAddress::new(segment, doc),
-            })
-            .collect()
+        let chunk = |document_id, score, doc| BestChunk {
+            document_id,
+            score,
+            address: DocAddress::new(segment, doc),
+        };
+        match self.best {
+            BestTable::Dense { min_id, scratch } => {
+                let best = scratch
+                    .touched
+                    .iter()
+                    .map(|&i| {
+                        let slot = scratch.slots[i as usize];
+                        chunk(min_id + u64::from(i), slot.score, slot.doc)
+                    })
+                    .collect();
+                scratch.give_back();
+                best
+            }
+            BestTable::Sparse(best) => best
+                .into_iter()
+                .map(|(document_id, (score, doc))| chunk(document_id, score, doc))
+                .collect(),
+        }
     }
 }
 

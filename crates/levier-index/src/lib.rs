@@ -17,6 +17,7 @@ mod query;
 mod schema;
 mod search;
 mod sync;
+pub mod vector;
 
 pub use analysis::{ENGLISH_ANALYZER, FRENCH_ANALYZER, Variant};
 pub use error::{IndexError, IndexResult};

@@ -1,8 +1,8 @@
 //! Following the store's change sequence.
 //!
 //! Changes are read in pages; each page's documents are re-read from the store in their current
-//! state (so several changes of one document cost one read) and replace whatever the index held
-//! for them. Every commit records, in tantivy's commit payload, the last change whose effects
+//! state, together (three queries a page rather than three a document; several changes of one
+//! document cost one read), and replace whatever the index held for them. Every commit records, in tantivy's commit payload, the last change whose effects
 //! it contains: the changes and the sequence number become durable together, so after a crash
 //! the index resumes exactly where its last commit stopped.
 
@@ -16,19 +16,22 @@ use levier_store::documents::FullDocument;
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
 use tantivy::indexer::LogMergePolicy;
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 use tokio::sync::OwnedMutexGuard;
 
-/// Changes read from the store at a time.
-const PAGE: i64 = 256;
-/// Documents read from the store at once: reads of separate documents overlap (a pool of
-/// connections, several cores), which roughly halves the time of a first indexing.
-const CONCURRENT_READS: usize = 4;
-/// Changes applied between two commits during a sync: large enough that a first ingestion of
-/// thousands of documents is not dominated by commits (each one syncs files to disk), small
-/// enough that a crash costs little re-work.
-const COMMIT_EVERY: u64 = 4096;
+/// Changes read from the store at a time; their documents are read in one batch, and their
+/// passages held in memory until written. Small enough that a page of long documents (100 kB
+/// of text each) stays a few MB and that its passages fit in the writer's queue (10 000
+/// documents), which the indexing threads work through while the next page is read; large
+/// enough that the three reads of a page are few.
+const PAGE: i64 = 64;
+/// Longest a sync applies changes without committing. A sync commits once at its end; a long
+/// one (a first ingestion of a large folder) also commits on the way, so a crash costs little
+/// re-work. Commits are not counted in changes: each one writes and syncs whole segments to
+/// disk, and more segments mean more merging afterwards.
+const COMMIT_INTERVAL: Duration = Duration::from_secs(10);
 /// Indexing memory per writer thread. Two threads at most: levier shares a small machine with
 /// the store and the web server.
 const HEAP_PER_THREAD: usize = 48 * 1024 * 1024;
@@ -94,7 +97,7 @@ impl LexicalIndex {
         let mut guard = self.lock_writer().await?;
         let mut seq = self.applied_seq();
         let mut applied = 0;
-        let mut since_commit = 0;
+        let mut committed = Instant::now();
         loop {
             let changes = store.changes_since(seq, PAGE).await?;
             let Some(last) = changes.last().map(|c| c.seq) else {
@@ -103,13 +106,12 @@ impl LexicalIndex {
             guard = self.apply_page(guard, store, &changes, None).await?;
             seq = last;
             applied += changes.len() as u64;
-            since_commit += changes.len() as u64;
-            if since_commit >= COMMIT_EVERY {
+            if committed.elapsed() >= COMMIT_INTERVAL {
                 guard = self.commit(guard, seq).await?;
-                since_commit = 0;
+                committed = Instant::now();
             }
         }
-        if since_commit > 0 {
+        if seq != self.applied_seq() {
             self.commit(guard, seq).await?;
         }
         Ok(SyncReport {
@@ -217,7 +219,7 @@ impl LexicalIndex {
             .await
     }
 
-    /// Reads the current state of every document the changes name (once each).
+    /// Reads the current state of every document the changes name (once each), in one batch.
     async fn stage(
         &self,
         store: &Store,
@@ -226,42 +228,20 @@ impl LexicalIndex {
     ) -> IndexResult<Staged> {
         let mut local = HashSet::new();
         let seen = seen.unwrap_or(&mut local);
-        let mut staged = Staged::default();
-        let mut reads = tokio::task::JoinSet::new();
-        for change in changes {
-            if change.entity != Entity::Document || !seen.insert(change.entity_id) {
-                continue;
-            }
-            staged.deletes.push(change.entity_id);
-            if reads.len() >= CONCURRENT_READS {
-                self.add_read(&mut staged, reads.join_next().await)?;
-            }
-            let store = store.clone();
-            let id = DocumentId(change.entity_id);
-            reads.spawn(async move { store.full_document(id).await });
-        }
-        while let Some(read) = reads.join_next().await {
-            self.add_read(&mut staged, Some(read))?;
-        }
-        Ok(staged)
-    }
-
-    /// Adds the chunks of a document read from the store (nothing if it was removed since).
-    fn add_read(
-        &self,
-        staged: &mut Staged,
-        read: Option<
-            Result<levier_store::StoreResult<Option<FullDocument>>, tokio::task::JoinError>,
-        >,
-    ) -> IndexResult<()> {
-        let Some(read) = read else {
-            return Ok(());
-        };
-        let read = read.map_err(|e| IndexError::Interrupted(e.to_string()))?;
-        if let Some(doc) = read? {
-            staged.adds.extend(chunk_documents(&self.fields, &doc));
-        }
-        Ok(())
+        let deletes: Vec<i64> = changes
+            .iter()
+            .filter(|c| c.entity == Entity::Document && seen.insert(c.entity_id))
+            .map(|c| c.entity_id)
+            .collect();
+        let ids: Vec<DocumentId> = deletes.iter().copied().map(DocumentId).collect();
+        // Documents removed since are absent: only their deletion applies.
+        let adds = store
+            .indexable_documents(&ids)
+            .await?
+            .iter()
+            .flat_map(|doc| chunk_documents(&self.fields, doc))
+            .collect();
+        Ok(Staged { deletes, adds })
     }
 
     /// Commits with the applied sequence as payload, then makes the commit searchable.
@@ -306,7 +286,6 @@ impl LexicalIndex {
 }
 
 /// Index operations prepared from a page of changes.
-#[derive(Default)]
 struct Staged {
     /// Documents whose chunks are removed (then re-added if the document still exists).
     deletes: Vec<i64>,

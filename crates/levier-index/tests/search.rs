@@ -452,3 +452,40 @@ async fn a_heading_repeating_the_title_is_not_counted_twice() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_group_on_every_passage_filters_and_scores_as_any_other() {
+    let fx = fixture().await;
+    let shared = doc(
+        &fx,
+        "parking.md",
+        "Parking",
+        "fr",
+        &["a", "b"],
+        &[(&[], "Le parking du personnel est au sous-sol, badge obligatoire.")],
+    );
+    fx.put(shared).await;
+    let other = doc(
+        &fx,
+        "cantine.md",
+        "Cantine",
+        "fr",
+        &["a"],
+        &[(&[], "La cantine ouvre à midi ; le badge sert aussi au paiement.")],
+    );
+    fx.put(other).await;
+    let index = fx.open_index();
+    index.sync(&fx.store).await.expect("sync");
+
+    // `a` is on every passage (the clause matches all), `b` on one (postings are walked).
+    let everyone = search(&index, "badge parking", &["a"]);
+    let hr = search(&index, "badge parking", &["b"]);
+    assert_eq!(titles(&everyone), ["Parking", "Cantine"]);
+    assert_eq!(titles(&hr), ["Parking"]);
+    assert_eq!((everyone.total, hr.total), (2, 1));
+    assert_eq!(
+        everyone.hits[0].score, hr.hits[0].score,
+        "the access clause adds nothing to a score, whichever way it matches"
+    );
+    assert_eq!(search(&index, "badge", &["c"]).total, 0);
+}

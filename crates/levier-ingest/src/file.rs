@@ -30,6 +30,8 @@ pub(crate) const MESSAGE_MARK: char = '#';
 /// What ingesting one file did.
 #[derive(Debug, Default)]
 pub struct FileOutcome {
+    /// The file's identity within its source ([`FileInput::path`]).
+    pub path: String,
     /// Counts and failures.
     pub report: IngestReport,
     /// The identities now stored for this file (one, or one per mailbox message).
@@ -37,81 +39,198 @@ pub struct FileOutcome {
 }
 
 /// Ingests one file. Extraction failures are reported in the outcome (the file fails alone);
-/// only a store failure is an error.
+/// only a store failure is an error. To ingest many files, [`crate::Pipeline`] is much faster.
 pub async fn ingest_file(
     store: &Store,
     input: FileInput,
     limits: &Limits,
     chunking: &ChunkOptions,
 ) -> Result<FileOutcome, IngestError> {
-    let mut out = FileOutcome::default();
-    out.report.bytes_read = input.bytes.len() as u64;
+    let prepared = prepare_all(vec![input], limits, chunking).await?;
+    let mut outcomes = store_prepared(store, prepared).await?;
+    Ok(outcomes.pop().unwrap_or_default())
+}
+
+/// A file read and cut into the documents to store.
+pub(crate) struct Prepared {
+    path: String,
+    bytes_read: u64,
+    /// Each document of the file with its identity, or why it (or the whole file) could not
+    /// be read.
+    documents: Vec<(String, Result<NewDocument, String>)>,
+    /// FAQ rows when the file is an FAQ CSV.
+    faq: Option<(Vec<levier_extract::FaqRow>, Vec<levier_extract::RowError>)>,
+}
+
+/// Extracts and cuts files on every core, keeping their order. Extraction is CPU work (PDF,
+/// zip): it runs off the async workers, in one blocking job per core over files of about the
+/// same total size (a job per file costs more than extracting a small one).
+pub(crate) async fn prepare_all(
+    inputs: Vec<FileInput>,
+    limits: &Limits,
+    chunking: &ChunkOptions,
+) -> Result<Vec<Prepared>, IngestError> {
+    let jobs: Vec<_> = split_by_size(inputs, cores())
+        .into_iter()
+        .map(|part| {
+            let (limits, chunking) = (limits.clone(), chunking.clone());
+            tokio::task::spawn_blocking(move || {
+                part.into_iter()
+                    .map(|input| prepare(input, &limits, &chunking))
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut out = Vec::new();
+    for job in jobs {
+        out.extend(
+            job.await
+                .map_err(|e| IngestError::Stopped(format!("extraction interrupted: {e}")))?,
+        );
+    }
+    Ok(out)
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Cuts `inputs` into at most about `parts` runs of consecutive files of similar total size.
+fn split_by_size(inputs: Vec<FileInput>, parts: usize) -> Vec<Vec<FileInput>> {
+    let total: usize = inputs.iter().map(|i| i.bytes.len()).sum();
+    let share = total.div_ceil(parts.max(1)).max(1);
+    let mut out = Vec::new();
+    let mut current = Vec::new();
+    let mut size = 0;
+    for input in inputs {
+        if size >= share {
+            out.push(std::mem::take(&mut current));
+            size = 0;
+        }
+        size += input.bytes.len();
+        current.push(input);
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Extracts one file into its documents. A reader that panics despite its guards fails this
+/// file alone: it is not a reason to stop the run.
+fn prepare(input: FileInput, limits: &Limits, chunking: &ChunkOptions) -> Prepared {
     let name = input
         .path
         .rsplit('/')
         .next()
         .unwrap_or(&input.path)
         .to_string();
-    let extracted = {
-        let (name, limits, chunking) = (name.clone(), limits.clone(), chunking.clone());
-        let bytes = input.bytes.clone();
-        // Extraction is CPU work (PDF, zip): keep it off the async workers. A reader that
-        // panics despite its guards fails this file alone: it is not a cancellation of the run.
-        tokio::task::spawn_blocking(move || extract_all(&name, &bytes, &limits, &chunking))
-            .await
-            .unwrap_or_else(|e| {
-                Err(format!(
-                    "the reader crashed on this file ({e}): please report it"
-                ))
-            })
+    let extracted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        extract_all(&name, &input.bytes, limits, chunking)
+    }))
+    .unwrap_or_else(|panic| {
+        Err(format!(
+            "the reader crashed on this file ({}): please report it",
+            panic_message(panic.as_ref())
+        ))
+    });
+    let mut prepared = Prepared {
+        path: input.path.clone(),
+        bytes_read: input.bytes.len() as u64,
+        documents: Vec::new(),
+        faq: None,
     };
-    let Extracted {
-        documents,
-        faq,
-        mailbox,
-    } = match extracted {
-        Ok(x) => x,
-        Err(reason) => {
-            out.report.failed.push(Failure {
-                path: input.path.clone(),
-                reason,
-            });
-            return Ok(out);
+    match extracted {
+        Ok(Extracted {
+            documents,
+            faq,
+            mailbox,
+        }) => {
+            prepared.faq = faq;
+            prepared.documents = documents
+                .into_iter()
+                .map(|(position, result)| {
+                    let path = if mailbox {
+                        format!("{}{MESSAGE_MARK}{position}", input.path)
+                    } else {
+                        input.path.clone()
+                    };
+                    let doc = result.map(|(doc, chunks)| {
+                        new_document(&input, &path, &name, doc, chunks, mailbox)
+                    });
+                    (path, doc)
+                })
+                .collect();
         }
-    };
-    for (position, result) in documents {
-        let path = if mailbox {
-            format!("{}{MESSAGE_MARK}{position}", input.path)
-        } else {
-            input.path.clone()
-        };
-        match result {
-            Ok((doc, chunks)) => {
-                let new = new_document(&input, &path, &name, doc, chunks, mailbox);
-                match store.store_document(&new).await {
-                    Ok(StoreOutcome::Added(_)) => out.report.added += 1,
-                    Ok(StoreOutcome::Updated(_)) => out.report.updated += 1,
-                    Ok(StoreOutcome::Unchanged(_)) => out.report.unchanged += 1,
-                    // The document itself is refused (an access group that does not exist,
-                    // named by a folder's rules): it fails alone, the run goes on.
-                    Err(StoreError::Invalid(reason)) => {
-                        out.report.failed.push(Failure {
-                            path,
-                            reason: format!(
-                                "{reason}: create the group or correct the access rules"
-                            ),
-                        });
-                        continue;
-                    }
-                    Err(e) => return Err(e.into()),
-                }
-                out.stored.push(path);
-            }
-            Err(reason) => out.report.failed.push(Failure { path, reason }),
-        }
+        Err(reason) => prepared.documents.push((input.path.clone(), Err(reason))),
     }
-    import_faq(store, &input.path, faq, &mut out.report).await?;
-    Ok(out)
+    prepared
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("unknown panic")
+}
+
+/// Stores the documents of prepared files in one transaction, then their FAQ rows; returns
+/// one outcome per file, in order.
+pub(crate) async fn store_prepared(
+    store: &Store,
+    prepared: Vec<Prepared>,
+) -> Result<Vec<FileOutcome>, IngestError> {
+    let mut outcomes = Vec::with_capacity(prepared.len());
+    let mut documents = Vec::new();
+    let mut owners = Vec::new();
+    let mut faqs = Vec::new();
+    for (file, p) in prepared.into_iter().enumerate() {
+        let mut outcome = FileOutcome {
+            path: p.path.clone(),
+            ..FileOutcome::default()
+        };
+        outcome.report.bytes_read = p.bytes_read;
+        for (path, doc) in p.documents {
+            match doc {
+                Ok(doc) => {
+                    documents.push(doc);
+                    owners.push((file, path));
+                }
+                Err(reason) => outcome.report.failed.push(Failure { path, reason }),
+            }
+        }
+        outcomes.push(outcome);
+        faqs.push((p.path, p.faq));
+    }
+    let results = if documents.is_empty() {
+        Vec::new()
+    } else {
+        store.store_documents(&documents).await?
+    };
+    for ((file, path), result) in owners.into_iter().zip(results) {
+        let outcome = &mut outcomes[file];
+        match result {
+            Ok(StoreOutcome::Added(_)) => outcome.report.added += 1,
+            Ok(StoreOutcome::Updated(_)) => outcome.report.updated += 1,
+            Ok(StoreOutcome::Unchanged(_)) => outcome.report.unchanged += 1,
+            // The document itself is refused (an access group that does not exist, named by
+            // a folder's rules): it fails alone, the run goes on.
+            Err(StoreError::Invalid(reason)) => {
+                outcome.report.failed.push(Failure {
+                    path,
+                    reason: format!("{reason}: create the group or correct the access rules"),
+                });
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        }
+        outcome.stored.push(path);
+    }
+    for ((path, faq), outcome) in faqs.into_iter().zip(&mut outcomes) {
+        import_faq(store, &path, faq, &mut outcome.report).await?;
+    }
+    Ok(outcomes)
 }
 
 /// A document read from a file with its passages, or why it could not be read.

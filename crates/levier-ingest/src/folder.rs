@@ -1,8 +1,9 @@
 //! Keeping a folder source in sync with the store.
 
-use crate::file::{FileInput, MESSAGE_MARK, fingerprint, ingest_file};
+use crate::file::{FileInput, FileOutcome, MESSAGE_MARK, fingerprint};
 use crate::rules::{Access, RULES_FILE, access_of};
-use crate::{IngestError, IngestReport, Progress};
+use crate::{IngestError, IngestReport, Pipeline, Progress};
+use levier_core::ids::{DocumentId, SourceId};
 use levier_extract::{ChunkOptions, Limits};
 use levier_store::Store;
 use levier_store::directory::NewSource;
@@ -21,7 +22,8 @@ struct Found {
 
 /// Brings the store in line with the folder `source.location`: new and changed files are
 /// ingested, unchanged ones skipped without being read, vanished ones removed. `progress` hears
-/// of each file and may stop the run (a cancelled task) between two files.
+/// of each file and may stop the run (a cancelled task) between two files: the files read
+/// before are stored, the others are not.
 pub async fn sync_folder(
     store: &Store,
     source: &NewSource,
@@ -38,12 +40,54 @@ pub async fn sync_folder(
     let mut files = Vec::new();
     walk(&root, &root, &base, &mut files)?;
     let known = store.source_documents(source_id).await?;
-    let parts_of = PartsIndex::new(known.keys());
-    let mut report = IngestReport::default();
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut run = Run {
+        parts_of: PartsIndex::new(known.keys()),
+        known: &known,
+        report: IngestReport::default(),
+        seen: HashSet::new(),
+    };
+    let mut pipeline = Pipeline::new(store, limits, chunking);
     let total = files.len();
     for (i, f) in files.into_iter().enumerate() {
-        progress.report(i, total, &f.rel).await?;
+        if let Err(stop) = progress.report(i, total, &f.rel).await {
+            pipeline.finish().await?;
+            return Err(stop);
+        }
+        if let Some(input) = run.file_to_read(f, source_id, limits) {
+            run.absorb(pipeline.push(input).await?);
+        }
+    }
+    run.absorb(pipeline.finish().await?);
+    progress.report(total, total, "").await?;
+    let Run {
+        mut report, seen, ..
+    } = run;
+    for (external_id, (id, _)) in &known {
+        if !seen.contains(external_id) && store.remove_document(*id).await? {
+            report.removed += 1;
+        }
+    }
+    Ok(report)
+}
+
+/// What a folder sync has found so far.
+struct Run<'a> {
+    known: &'a HashMap<String, (DocumentId, serde_json::Value)>,
+    parts_of: PartsIndex<'a>,
+    report: IngestReport,
+    /// Stored identities still backed by a file: the others are removed at the end.
+    seen: HashSet<String>,
+}
+
+impl Run<'_> {
+    /// The file's content when it must be (re)ingested; None when it is unchanged or cannot
+    /// be read (then its reason is reported and its stored documents are kept).
+    fn file_to_read(
+        &mut self,
+        f: Found,
+        source_id: SourceId,
+        limits: &Limits,
+    ) -> Option<FileInput> {
         let same = |meta: &serde_json::Value| {
             meta.get("file_size").and_then(|v| v.as_u64()) == Some(f.size)
                 && meta.get("file_modified_ms").and_then(|v| v.as_i64()) == f.modified_ms
@@ -51,65 +95,60 @@ pub async fn sync_folder(
                     == Some(fingerprint(&f.access).as_str())
         };
         // The documents stored for this file: itself, or each message of a mailbox.
-        let parts = parts_of.get(&f.rel);
-        let stored = parts.first().and_then(|p| known.get(*p));
+        let parts = self.parts_of.get(&f.rel);
+        let stored = parts.first().and_then(|p| self.known.get(*p));
         if f.modified_ms.is_some() && stored.is_some_and(|(_, meta)| same(meta)) {
-            report.unchanged += parts.len();
-            seen.extend(parts.iter().map(|p| p.to_string()));
-            continue;
+            self.report.unchanged += parts.len();
+            self.seen.extend(parts.iter().map(|p| p.to_string()));
+            return None;
         }
         let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
         // Refuse a file by its size before reading it into memory.
-        if let Err(e) = levier_extract::check_input_size(name, f.size, limits) {
-            report.failed.push(crate::Failure {
-                path: f.rel.clone(),
-                reason: e.to_string(),
-            });
-            seen.extend(parts.iter().map(|p| p.to_string()));
-            continue;
-        }
-        let bytes = match std::fs::read(&f.abs) {
-            Ok(b) => b,
-            Err(e) => {
-                report.failed.push(crate::Failure {
-                    path: f.rel.clone(),
-                    reason: format!("cannot read the file: {e}"),
+        let bytes = levier_extract::check_input_size(name, f.size, limits)
+            .map_err(|e| e.to_string())
+            .and_then(|()| std::fs::read(&f.abs).map_err(|e| format!("cannot read the file: {e}")));
+        match bytes {
+            Ok(bytes) => Some(FileInput {
+                source_id,
+                path: f.rel,
+                bytes,
+                modified_ms: f.modified_ms,
+                access: f.access,
+            }),
+            Err(reason) => {
+                self.seen.extend(parts.iter().map(|p| p.to_string()));
+                self.report.failed.push(crate::Failure {
+                    path: f.rel,
+                    reason,
                 });
-                seen.extend(parts.iter().map(|p| p.to_string()));
-                continue;
+                None
             }
-        };
-        let input = FileInput {
-            source_id,
-            path: f.rel.clone(),
-            bytes,
-            modified_ms: f.modified_ms,
-            access: f.access,
-        };
-        let outcome = ingest_file(store, input, limits, chunking).await?;
-        if outcome.stored.is_empty() {
-            // A file that cannot be read any more keeps its previous version rather than vanish.
-            seen.extend(parts.iter().map(|p| p.to_string()));
-        }
-        // Likewise a message of a mailbox that cannot be read any more.
-        seen.extend(
-            outcome
-                .report
-                .failed
-                .iter()
-                .filter(|failure| known.contains_key(&failure.path))
-                .map(|failure| failure.path.clone()),
-        );
-        seen.extend(outcome.stored);
-        report.merge(outcome.report);
-    }
-    progress.report(total, total, "").await?;
-    for (external_id, (id, _)) in &known {
-        if !seen.contains(external_id) && store.remove_document(*id).await? {
-            report.removed += 1;
         }
     }
-    Ok(report)
+
+    /// Takes in the outcomes of stored files.
+    fn absorb(&mut self, outcomes: Vec<FileOutcome>) {
+        for outcome in outcomes {
+            if outcome.stored.is_empty() {
+                // A file that cannot be read any more keeps its previous version rather than
+                // vanish.
+                let parts = self.parts_of.get(&outcome.path);
+                self.seen.extend(parts.iter().map(|p| p.to_string()));
+            }
+            // Likewise a message of a mailbox that cannot be read any more.
+            let known = self.known;
+            self.seen.extend(
+                outcome
+                    .report
+                    .failed
+                    .iter()
+                    .filter(|failure| known.contains_key(&failure.path))
+                    .map(|failure| failure.path.clone()),
+            );
+            self.seen.extend(outcome.stored);
+            self.report.merge(outcome.report);
+        }
+    }
 }
 
 fn is_part_of(external_id: &str, rel: &str) -> bool {

@@ -3,16 +3,20 @@
 //! A source is a folder kept in sync (recursive and incremental: a file whose size and
 //! modification time did not change is not read again; a changed file is replaced; a deleted
 //! file is removed), uploads, or single files. Each file is extracted (levier-extract), cut into
-//! passages, and stored with its access groups in one transaction; the index follows the store.
+//! passages, and stored with its access groups; many files go through a [`Pipeline`], which
+//! extracts them on every core and stores them a batch per transaction. The index follows the
+//! store.
 //! A file that cannot be read fails alone, with its reason, and the rest goes in.
 
 mod file;
 mod folder;
+mod pipeline;
 mod rules;
 pub mod task;
 
 pub use file::{FileInput, FileOutcome, ingest_file};
 pub use folder::sync_folder;
+pub use pipeline::Pipeline;
 pub use rules::Access;
 
 use serde::{Deserialize, Serialize};

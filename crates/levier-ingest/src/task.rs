@@ -6,6 +6,7 @@ use levier_extract::{ChunkOptions, Limits};
 use levier_store::directory::NewSource;
 use levier_store::tasks::{NewTask, Runner, TaskContext, TaskFailure};
 use serde::{Deserialize, Serialize};
+use std::time::{Duration, Instant};
 
 /// The kind of the folder-sync task.
 pub const FOLDER_TASK: &str = "ingest.folder";
@@ -35,11 +36,17 @@ impl FolderJob {
     }
 }
 
+/// How often a run's progress is written to its task. Each report is a write transaction:
+/// one per file cost as much as storing the file. Cancellation is noticed at the next write.
+const PROGRESS_EVERY: Duration = Duration::from_millis(200);
+
 /// Reports a run's progress to its task (renewing the lease) and stops it when cancelled.
 struct TaskProgress<'a> {
     ctx: &'a TaskContext,
     /// Why the last report stopped the run: a cancellation, or a store failure worth a retry.
     stopped_by: Option<TaskFailure>,
+    /// When progress was last written.
+    written: Option<Instant>,
 }
 
 impl Progress for TaskProgress<'_> {
@@ -49,6 +56,11 @@ impl Progress for TaskProgress<'_> {
         total: usize,
         current: &str,
     ) -> Result<(), IngestError> {
+        let due = self.written.is_none_or(|at| at.elapsed() >= PROGRESS_EVERY);
+        if !due && done < total {
+            return Ok(());
+        }
+        self.written = Some(Instant::now());
         self.ctx
             .progress(done as i64, total as i64, current)
             .await
@@ -75,6 +87,7 @@ pub fn register(runner: Runner) -> Runner {
         let mut progress = TaskProgress {
             ctx: &ctx,
             stopped_by: None,
+            written: None,
         };
         match sync_folder(
             &ctx.store,

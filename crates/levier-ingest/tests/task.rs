@@ -91,16 +91,18 @@ async fn a_folder_task_stores_the_folder_and_returns_its_report(t: &TestStore) {
 }
 
 async fn a_folder_task_cancelled_while_running_stops_between_files(t: &TestStore) {
-    // Enough small files that the run is still going when the cancellation arrives.
+    // Enough text that the run is still going when the cancellation arrives: progress is
+    // written (and a cancellation noticed) a few times a second, and files are ingested fast.
     let root = t.files.join("notes");
     std::fs::create_dir_all(&root).expect("folder");
-    let total = 400;
+    let total = 1500;
+    let minutes = "Compte rendu de la réunion d'équipe : les commandes de la semaine sont \
+                   parties à l'heure et les retours sont traités sous trois jours.\n\n"
+        .repeat(50);
     for n in 0..total {
         std::fs::write(
             root.join(format!("note-{n:04}.md")),
-            format!(
-                "# Note {n}\n\n## Contexte\n\nCompte rendu numéro {n} de la réunion d'équipe.\n"
-            ),
+            format!("# Note {n}\n\n## Contexte\n\nCompte rendu numéro {n}.\n\n{minutes}"),
         )
         .expect("write");
     }

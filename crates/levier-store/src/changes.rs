@@ -4,7 +4,8 @@
 //! transaction. An index applies changes in order and remembers the last `seq` it applied, so
 //! after a crash or on another node it resumes from there and never misses a change.
 
-use crate::events::next_seq;
+use crate::bulk::insert_rows;
+use crate::events::next_seqs;
 use crate::tx::WriteTx;
 use crate::{Store, StoreResult};
 use levier_core::Timestamp;
@@ -65,20 +66,40 @@ pub(crate) async fn record_in(
     entity_id: i64,
     op: ChangeOp,
 ) -> StoreResult<i64> {
-    let seq = next_seq(tx, "changes").await?;
+    record_many_in(tx, entity, &[entity_id], op).await
+}
+
+/// Records the same change to several records, in the given order, inside the transaction
+/// that makes them; returns the first one's sequence number.
+pub(crate) async fn record_many_in(
+    tx: &mut WriteTx,
+    entity: Entity,
+    entity_ids: &[i64],
+    op: ChangeOp,
+) -> StoreResult<i64> {
+    let first = next_seqs(tx, "changes", entity_ids.len() as i64).await?;
     let op = match op {
         ChangeOp::Upsert => "upsert",
         ChangeOp::Delete => "delete",
     };
-    sqlx::query("INSERT INTO changes (seq, at, entity, entity_id, op) VALUES ($1, $2, $3, $4, $5)")
-        .bind(seq)
-        .bind(Timestamp::now().millis())
-        .bind(entity.as_str())
-        .bind(entity_id)
-        .bind(op)
-        .execute(&mut **tx)
-        .await?;
-    Ok(seq)
+    let at = Timestamp::now().millis();
+    let rows: Vec<(i64, i64)> = (first..).zip(entity_ids.iter().copied()).collect();
+    insert_rows(
+        tx,
+        "INSERT INTO changes (seq, at, entity, entity_id, op)",
+        5,
+        "",
+        &rows,
+        |q, (seq, id)| {
+            q.bind(*seq)
+                .bind(at)
+                .bind(entity.as_str())
+                .bind(*id)
+                .bind(op)
+        },
+    )
+    .await?;
+    Ok(first)
 }
 
 impl Store {

@@ -2,14 +2,19 @@
 //!
 //! Storing a document whose content hash did not change is a no-op, so re-reading a folder
 //! costs nothing for unchanged files; a changed document gets a new version, and every change
-//! is recorded in the change sequence for the indexes.
+//! is recorded in the change sequence for the indexes. Documents are written and read in
+//! batches ([`Store::store_documents`], [`Store::full_documents`]): ingestion and the index
+//! handle thousands of them.
 
+mod write;
+
+use crate::bulk::select_in;
 use crate::changes::{self, ChangeOp, Entity};
-use crate::directory::link_groups;
-use crate::{Store, StoreResult, events};
+use crate::{Store, StoreError, StoreResult, events};
 use levier_core::ids::{ChunkId, DocumentId, SourceId};
 use levier_core::{Event, EventKind, Timestamp};
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
+use std::collections::HashMap;
 
 /// A document to store.
 #[derive(Debug, Clone)]
@@ -139,118 +144,13 @@ pub struct DocumentSummary {
 }
 
 impl Store {
-    /// Stores a document: adds it, replaces it if its content changed, or does nothing.
+    /// Stores a document: adds it, replaces it if its content changed, or does nothing. To
+    /// store many, [`Store::store_documents`] is much faster.
     pub async fn store_document(&self, doc: &NewDocument) -> StoreResult<StoreOutcome> {
-        let now = Timestamp::now().millis();
-        let mut tx = self.write_tx().await?;
-        let existing = sqlx::query(
-            "SELECT id, content_hash, version, public, metadata FROM documents WHERE source_id = $1 AND external_id = $2",
-        )
-        .bind(doc.source_id.0)
-        .bind(&doc.external_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let (id, version, outcome) = match existing {
-            Some(row) => {
-                let id = DocumentId(row.try_get("id")?);
-                let hash: String = row.try_get("content_hash")?;
-                let public = row.try_get::<i64, _>("public")? != 0;
-                if hash == doc.content_hash
-                    && public == doc.public
-                    && same_groups(&mut tx, id, &doc.groups).await?
-                {
-                    // Same content: no new version, but keep what the caller knows about the
-                    // file (its size and time) so an untouched file is not read again.
-                    let metadata: String = row.try_get("metadata")?;
-                    if serde_json::from_str::<serde_json::Value>(&metadata)
-                        .ok()
-                        .as_ref()
-                        != Some(&doc.metadata)
-                    {
-                        sqlx::query("UPDATE documents SET metadata = $1 WHERE id = $2")
-                            .bind(doc.metadata.to_string())
-                            .bind(id.0)
-                            .execute(&mut *tx)
-                            .await?;
-                        tx.commit().await?;
-                    }
-                    return Ok(StoreOutcome::Unchanged(id));
-                }
-                let version: i64 = row.try_get::<i64, _>("version")? + 1;
-                sqlx::query(
-                    "UPDATE documents SET title = $1, media_type = $2, content_hash = $3, size_bytes = $4,
-                     language = $5, public = $6, metadata = $7, body = $8, version = $9, updated_at = $10
-                     WHERE id = $11",
-                )
-                .bind(&doc.title)
-                .bind(&doc.media_type)
-                .bind(&doc.content_hash)
-                .bind(doc.size_bytes)
-                .bind(doc.language.as_deref())
-                .bind(i64::from(doc.public))
-                .bind(doc.metadata.to_string())
-                .bind(doc.body.as_deref())
-                .bind(version)
-                .bind(now)
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?;
-                for table in ["document_groups", "chunks"] {
-                    sqlx::query(&format!("DELETE FROM {table} WHERE document_id = $1"))
-                        .bind(id.0)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                (id, version, StoreOutcome::Updated(id))
-            }
-            None => {
-                let row = sqlx::query(
-                    "INSERT INTO documents (source_id, external_id, title, media_type, content_hash,
-                     size_bytes, language, public, metadata, body, created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
-                )
-                .bind(doc.source_id.0)
-                .bind(&doc.external_id)
-                .bind(&doc.title)
-                .bind(&doc.media_type)
-                .bind(&doc.content_hash)
-                .bind(doc.size_bytes)
-                .bind(doc.language.as_deref())
-                .bind(i64::from(doc.public))
-                .bind(doc.metadata.to_string())
-                .bind(doc.body.as_deref())
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
-                let id = DocumentId(row.try_get("id")?);
-                (id, 1, StoreOutcome::Added(id))
-            }
-        };
-        link_groups(&mut tx, "document_groups", "document_id", id.0, &doc.groups).await?;
-        for c in &doc.chunks {
-            sqlx::query(
-                "INSERT INTO chunks (document_id, ordinal, heading_path, body, language, start_offset, end_offset)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(id.0)
-            .bind(c.ordinal)
-            .bind(c.heading_path.join(HEADING_SEPARATOR))
-            .bind(&c.body)
-            .bind(c.language.as_deref())
-            .bind(c.start_offset)
-            .bind(c.end_offset)
-            .execute(&mut *tx)
-            .await?;
-        }
-        changes::record_in(&mut tx, Entity::Document, id.0, ChangeOp::Upsert).await?;
-        let event = Event::now(EventKind::DocumentStored {
-            document_id: id,
-            version,
-            bytes: doc.size_bytes,
-        });
-        events::append_in(&mut tx, &event).await?;
-        tx.commit().await?;
-        Ok(outcome)
+        let mut outcomes = self.store_documents(std::slice::from_ref(doc)).await?;
+        outcomes
+            .pop()
+            .unwrap_or_else(|| Err(StoreError::Invalid("nothing was stored".into())))
     }
 
     /// Removes a document, its chunks and group links; returns false if it did not exist.
@@ -299,57 +199,65 @@ impl Store {
 
     /// A document with its groups and passages, or None if it does not exist.
     pub async fn full_document(&self, id: DocumentId) -> StoreResult<Option<FullDocument>> {
-        let Some(r) = sqlx::query(
-            "SELECT id, source_id, external_id, title, media_type, language, public, version, metadata, body, updated_at
-             FROM documents WHERE id = $1",
+        Ok(self.full_documents(&[id]).await?.pop())
+    }
+
+    /// Documents with their groups and passages, in the order asked, leaving out those that do
+    /// not exist: three queries for any number of documents.
+    pub async fn full_documents(&self, ids: &[DocumentId]) -> StoreResult<Vec<FullDocument>> {
+        self.read_documents(ids, "body").await
+    }
+
+    /// Like [`Store::full_documents`] but without each document's whole text (`body` is
+    /// None): what an index needs, which indexes passages. The text would double what is
+    /// read, since the passages hold it too.
+    pub async fn indexable_documents(&self, ids: &[DocumentId]) -> StoreResult<Vec<FullDocument>> {
+        self.read_documents(ids, "CAST(NULL AS TEXT) AS body").await
+    }
+
+    /// Documents in the order asked, with `body` read as the column expression given.
+    async fn read_documents(
+        &self,
+        ids: &[DocumentId],
+        body: &str,
+    ) -> StoreResult<Vec<FullDocument>> {
+        let ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
+        let mut conn = self.pool().acquire().await?;
+        let rows = select_in(
+            &mut conn,
+            &format!(
+                "SELECT id, source_id, external_id, title, media_type, language, public, version,
+                 metadata, {body}, updated_at FROM documents WHERE id IN ({{ids}})"
+            ),
+            0,
+            |q| q,
+            &ids,
         )
-        .bind(id.0)
-        .fetch_optional(self.pool())
-        .await?
-        else {
-            return Ok(None);
-        };
-        let metadata: String = r.try_get("metadata")?;
-        let chunks = sqlx::query(
-            "SELECT id, ordinal, heading_path, body, language, start_offset, end_offset FROM chunks
-             WHERE document_id = $1 ORDER BY ordinal",
-        )
-        .bind(id.0)
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(|c| {
-            let path: String = c.try_get("heading_path")?;
-            Ok(Chunk {
-                id: ChunkId(c.try_get("id")?),
-                ordinal: c.try_get("ordinal")?,
-                heading_path: path
-                    .split(HEADING_SEPARATOR)
-                    .filter(|h| !h.is_empty())
-                    .map(str::to_string)
-                    .collect(),
-                body: c.try_get("body")?,
-                language: c.try_get("language")?,
-                start_offset: c.try_get("start_offset")?,
-                end_offset: c.try_get("end_offset")?,
-            })
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
-        Ok(Some(FullDocument {
-            id,
-            source_id: SourceId(r.try_get("source_id")?),
-            external_id: r.try_get("external_id")?,
-            title: r.try_get("title")?,
-            media_type: r.try_get("media_type")?,
-            language: r.try_get("language")?,
-            public: r.try_get::<i64, _>("public")? != 0,
-            version: r.try_get("version")?,
-            metadata: serde_json::from_str(&metadata).unwrap_or(serde_json::Value::Null),
-            body: r.try_get("body")?,
-            updated_at: Timestamp(r.try_get("updated_at")?),
-            groups: self.document_groups(id).await?,
-            chunks,
-        }))
+        .await?;
+        let mut chunks = chunks_of(&mut conn, &ids).await?;
+        let mut groups = groups_of(&mut conn, &ids).await?;
+        let mut docs = HashMap::new();
+        for r in rows {
+            let id: i64 = r.try_get("id")?;
+            let metadata: String = r.try_get("metadata")?;
+            let doc = FullDocument {
+                id: DocumentId(id),
+                source_id: SourceId(r.try_get("source_id")?),
+                external_id: r.try_get("external_id")?,
+                title: r.try_get("title")?,
+                media_type: r.try_get("media_type")?,
+                language: r.try_get("language")?,
+                public: r.try_get::<i64, _>("public")? != 0,
+                version: r.try_get("version")?,
+                metadata: serde_json::from_str(&metadata).unwrap_or(serde_json::Value::Null),
+                body: r.try_get("body")?,
+                updated_at: Timestamp(r.try_get("updated_at")?),
+                groups: groups.remove(&id).unwrap_or_default(),
+                chunks: chunks.remove(&id).unwrap_or_default(),
+            };
+            docs.insert(id, doc);
+        }
+        Ok(ids.iter().filter_map(|id| docs.remove(id)).collect())
     }
 
     /// Every document of a source with its metadata, by identity within the source: what a
@@ -395,37 +303,72 @@ impl Store {
 
     /// Slugs of the groups allowed to read a document.
     pub async fn document_groups(&self, id: DocumentId) -> StoreResult<Vec<String>> {
-        let rows = sqlx::query(
-            "SELECT g.slug FROM document_groups dg JOIN groups g ON g.id = dg.group_id
-             WHERE dg.document_id = $1 ORDER BY g.slug",
-        )
-        .bind(id.0)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(|r| Ok(r.try_get("slug")?)).collect()
+        let mut conn = self.pool().acquire().await?;
+        Ok(groups_of(&mut conn, &[id.0])
+            .await?
+            .remove(&id.0)
+            .unwrap_or_default())
     }
 }
 
-/// True when the document's current groups are exactly `wanted` (slugs, any order or case).
-async fn same_groups(
-    tx: &mut crate::tx::WriteTx,
-    id: DocumentId,
-    wanted: &[String],
-) -> StoreResult<bool> {
-    let rows = sqlx::query(
-        "SELECT g.slug FROM document_groups dg JOIN groups g ON g.id = dg.group_id WHERE dg.document_id = $1",
+/// A group's slug as stored: trimmed, lowercase.
+fn normalize_slug(slug: &str) -> String {
+    slug.trim().to_lowercase()
+}
+
+/// The slugs of each document's groups, sorted.
+async fn groups_of(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+) -> StoreResult<HashMap<i64, Vec<String>>> {
+    let rows = select_in(
+        conn,
+        "SELECT dg.document_id, g.slug FROM document_groups dg JOIN groups g ON g.id = dg.group_id
+         WHERE dg.document_id IN ({ids}) ORDER BY g.slug",
+        0,
+        |q| q,
+        ids,
     )
-    .bind(id.0)
-    .fetch_all(&mut **tx)
     .await?;
-    let mut current: Vec<String> = rows
-        .iter()
-        .map(|r| r.try_get("slug"))
-        .collect::<Result<_, _>>()?;
-    let mut wanted: Vec<String> = wanted.iter().map(|g| g.trim().to_lowercase()).collect();
-    current.sort();
-    current.dedup();
-    wanted.sort();
-    wanted.dedup();
-    Ok(current == wanted)
+    let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+    for r in rows {
+        out.entry(r.try_get("document_id")?)
+            .or_default()
+            .push(r.try_get("slug")?);
+    }
+    Ok(out)
+}
+
+/// Each document's passages, in order.
+async fn chunks_of(conn: &mut AnyConnection, ids: &[i64]) -> StoreResult<HashMap<i64, Vec<Chunk>>> {
+    let rows = select_in(
+        conn,
+        "SELECT document_id, id, ordinal, heading_path, body, language, start_offset, end_offset
+         FROM chunks WHERE document_id IN ({ids}) ORDER BY document_id, ordinal",
+        0,
+        |q| q,
+        ids,
+    )
+    .await?;
+    let mut out: HashMap<i64, Vec<Chunk>> = HashMap::new();
+    for c in rows {
+        let path: String = c.try_get("heading_path")?;
+        let chunk = Chunk {
+            id: ChunkId(c.try_get("id")?),
+            ordinal: c.try_get("ordinal")?,
+            heading_path: path
+                .split(HEADING_SEPARATOR)
+                .filter(|h| !h.is_empty())
+                .map(str::to_string)
+                .collect(),
+            body: c.try_get("body")?,
+            language: c.try_get("language")?,
+            start_offset: c.try_get("start_offset")?,
+            end_offset: c.try_get("end_offset")?,
+        };
+        out.entry(c.try_get("document_id")?)
+            .or_default()
+            .push(chunk);
+    }
+    Ok(out)
 }

@@ -4,6 +4,7 @@
 //! handed out in commit order: a reader that has seen event N has seen every event before it.
 //! Triggers refuse UPDATE and DELETE on the table itself.
 
+use crate::bulk::insert_rows;
 use crate::tx::WriteTx;
 use crate::{Store, StoreResult};
 use levier_core::ids::UserId;
@@ -51,10 +52,17 @@ pub struct EventQuery {
 
 /// Takes the next value of a named sequence inside a write transaction.
 pub(crate) async fn next_seq(tx: &mut WriteTx, name: &str) -> StoreResult<i64> {
+    next_seqs(tx, name, 1).await
+}
+
+/// Takes the next `count` values of a named sequence at once (one statement however many
+/// rows a batch writes); returns the first.
+pub(crate) async fn next_seqs(tx: &mut WriteTx, name: &str, count: i64) -> StoreResult<i64> {
     let row = sqlx::query(
-        "UPDATE sequences SET next_value = next_value + 1 WHERE name = $1 RETURNING next_value - 1 AS seq",
+        "UPDATE sequences SET next_value = next_value + $2 WHERE name = $1 RETURNING next_value - $2 AS seq",
     )
     .bind(name)
+    .bind(count)
     .fetch_one(&mut **tx)
     .await?;
     Ok(row.try_get("seq")?)
@@ -63,19 +71,31 @@ pub(crate) async fn next_seq(tx: &mut WriteTx, name: &str) -> StoreResult<i64> {
 /// Appends an event within an existing write transaction, so that a change and the event that
 /// records it commit together.
 pub(crate) async fn append_in(tx: &mut WriteTx, event: &Event) -> StoreResult<i64> {
-    let seq = next_seq(tx, "events").await?;
-    sqlx::query(
-        "INSERT INTO events (seq, at, kind, version, actor_user_id, payload) VALUES ($1, $2, $3, $4, $5, $6)",
+    append_many_in(tx, std::slice::from_ref(event)).await
+}
+
+/// Appends events in order within an existing write transaction, in as few statements as
+/// possible; returns the first one's sequence number.
+pub(crate) async fn append_many_in(tx: &mut WriteTx, events: &[Event]) -> StoreResult<i64> {
+    let first = next_seqs(tx, "events", events.len() as i64).await?;
+    let rows: Vec<(i64, &Event)> = (first..).zip(events).collect();
+    insert_rows(
+        tx,
+        "INSERT INTO events (seq, at, kind, version, actor_user_id, payload)",
+        6,
+        "",
+        &rows,
+        |q, (seq, event)| {
+            q.bind(*seq)
+                .bind(event.at.millis())
+                .bind(event.kind.name())
+                .bind(event.kind.version())
+                .bind(event.actor.map(|u| u.0))
+                .bind(event.kind.payload().to_string())
+        },
     )
-    .bind(seq)
-    .bind(event.at.millis())
-    .bind(event.kind.name())
-    .bind(event.kind.version())
-    .bind(event.actor.map(|u| u.0))
-    .bind(event.kind.payload().to_string())
-    .execute(&mut **tx)
     .await?;
-    Ok(seq)
+    Ok(first)
 }
 
 /// Appends an event in a transaction of its own.

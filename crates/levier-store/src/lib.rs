@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod backup;
+mod bulk;
 pub mod changes;
 mod connect;
 pub mod dialect;
@@ -22,6 +23,7 @@ mod meta;
 mod migrations;
 pub mod tasks;
 mod tx;
+pub mod vectors;
 
 pub use dialect::Backend;
 pub use error::{StoreError, StoreResult};

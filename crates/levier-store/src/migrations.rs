@@ -32,10 +32,17 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("migrations/0002_accounts.sqlite.sql"),
         postgres: include_str!("migrations/0002_accounts.postgres.sql"),
     },
+    Migration {
+        version: 3,
+        name: "vectors",
+        portable: include_str!("migrations/0003_vectors.sql"),
+        sqlite: include_str!("migrations/0003_vectors.sqlite.sql"),
+        postgres: include_str!("migrations/0003_vectors.postgres.sql"),
+    },
 ];
 
 /// The schema version this binary writes and expects.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS levier_migrations (
     version BIGINT PRIMARY KEY,

@@ -18,6 +18,7 @@ on_both_backends!(
     newer_schema_is_refused,
     users_groups_and_conflicts,
     documents_version_and_feed_the_change_sequence,
+    documents_are_stored_and_read_in_batches,
     events_are_ordered_queryable_and_append_only,
     concurrent_writers_lose_nothing,
     faq_leads_and_use_cases_are_counted,
@@ -241,6 +242,148 @@ async fn documents_version_and_feed_the_change_sequence(t: &TestStore) {
             .len(),
         1
     );
+}
+
+/// A document of a batch test: `n` passages, hash `hash`.
+fn batch_doc(source: SourceId, i: usize, hash: &str, groups: &[&str]) -> NewDocument {
+    let mut d = doc(source, &format!("notes/{i:04}.md"), hash, groups);
+    d.chunks = (0..3)
+        .map(|ordinal| NewChunk {
+            ordinal,
+            heading_path: vec![format!("Note {i}")],
+            body: format!("Passage {ordinal} de la note {i} ({hash})."),
+            language: Some("fr".into()),
+            start_offset: ordinal * 40,
+            end_offset: ordinal * 40 + 40,
+        })
+        .collect();
+    d
+}
+
+async fn documents_are_stored_and_read_in_batches(t: &TestStore) {
+    let s = &t.store;
+    for slug in ["public", "personnel"] {
+        s.upsert_group(slug, slug, "").await.expect("group");
+    }
+    let src = s
+        .upsert_source(&NewSource {
+            name: "notes".into(),
+            kind: "folder".into(),
+            location: "/srv/notes".into(),
+            public: false,
+            groups: vec![],
+        })
+        .await
+        .expect("source");
+    let start = s.last_change_seq().await.expect("seq");
+    let events = s.last_event_seq().await.expect("events");
+
+    // Enough documents that every statement is cut in several; one names an unknown group,
+    // and the first comes again at the end with new content.
+    let count = 300;
+    let mut batch: Vec<NewDocument> = (0..count)
+        .map(|i| batch_doc(src, i, "v1", &["Personnel "]))
+        .collect();
+    batch[7].groups.push("inconnu".into());
+    batch.push(batch_doc(src, 0, "v2", &["public"]));
+    let outcomes = s.store_documents(&batch).await.expect("batch");
+    assert_eq!(outcomes.len(), count + 1);
+    assert!(
+        matches!(&outcomes[7], Err(StoreError::Invalid(m)) if m.contains("inconnu")),
+        "{:?}",
+        outcomes[7]
+    );
+    let ids: Vec<DocumentId> = outcomes[..count]
+        .iter()
+        .filter_map(|o| match o {
+            Ok(StoreOutcome::Added(id)) => Some(*id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ids.len(), count - 1, "every other document is added");
+    assert!(matches!(outcomes[count], Ok(StoreOutcome::Updated(id)) if id == ids[0]));
+
+    // Read back in one call, in the order asked, the missing one left out.
+    let mut asked = ids.clone();
+    asked.insert(1, DocumentId(999_999));
+    let full = s.full_documents(&asked).await.expect("read");
+    assert_eq!(full.iter().map(|d| d.id).collect::<Vec<_>>(), ids);
+    assert_eq!(
+        (full[0].version, full[0].groups.clone()),
+        (2, vec!["public".into()])
+    );
+    assert_eq!(full[1].groups, vec!["personnel"]);
+    assert!(full.iter().all(|d| d.chunks.len() == 3));
+    assert_eq!(full[5].chunks[2].body, "Passage 2 de la note 5 (v1).");
+    assert_eq!(
+        Some(&full[5]),
+        s.full_document(ids[5]).await.expect("one").as_ref()
+    );
+    let indexable = s.indexable_documents(&ids[..2]).await.expect("indexable");
+    assert_eq!(indexable[1].body, None, "without the whole text");
+    assert_eq!(indexable[1].chunks, full[1].chunks);
+    assert!(full[1].body.is_some());
+
+    // The same batch again: unchanged, except a new content, new groups and new metadata.
+    batch.truncate(count);
+    batch[7].groups.pop();
+    batch[0] = batch_doc(src, 0, "v2", &["public"]);
+    batch[2].content_hash = "v3".into();
+    batch[3].groups = vec!["public".into()];
+    batch[4].metadata = serde_json::json!({"file_size": 12});
+    let outcomes = s.store_documents(&batch).await.expect("again");
+    let kinds: Vec<&str> = outcomes
+        .iter()
+        .map(|o| match o.as_ref().expect("stored") {
+            StoreOutcome::Added(_) => "added",
+            StoreOutcome::Updated(_) => "updated",
+            StoreOutcome::Unchanged(_) => "unchanged",
+        })
+        .collect();
+    assert_eq!(
+        kinds[..9],
+        [
+            "unchanged",
+            "unchanged",
+            "updated",
+            "updated",
+            "unchanged",
+            "unchanged",
+            "unchanged",
+            "added",
+            "unchanged"
+        ]
+    );
+    let known = s.source_documents(src).await.expect("known");
+    assert_eq!(
+        known["notes/0004.md"].1,
+        serde_json::json!({"file_size": 12})
+    );
+    assert_eq!(
+        s.document_groups(ids[3]).await.expect("groups"),
+        vec!["public"]
+    );
+
+    // One change and one event per written document, in the batch's order, without gaps.
+    let changes = s.changes_since(start, 1000).await.expect("changes");
+    assert_eq!(changes.len(), count - 1 + 1 + 3);
+    assert!(changes.windows(2).all(|w| w[1].seq == w[0].seq + 1));
+    assert_eq!(changes[0].entity_id, ids[0].0);
+    assert_eq!(
+        changes[count - 1].entity_id,
+        ids[0].0,
+        "the later version last"
+    );
+    assert_eq!(changes[count].entity_id, ids[2].0);
+    let stored = s
+        .events(&EventQuery {
+            after_seq: events,
+            kinds: vec!["document_stored".into()],
+            ..EventQuery::default()
+        })
+        .await
+        .expect("events");
+    assert_eq!(stored.len(), changes.len());
 }
 
 async fn events_are_ordered_queryable_and_append_only(t: &TestStore) {
