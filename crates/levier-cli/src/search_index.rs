@@ -2,11 +2,9 @@
 
 use levier_core::Config;
 use levier_index::{IndexError, LexicalIndex};
-use levier_store::Store;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::watch;
 
 /// The lexical index's directory inside the data directory.
 pub fn index_dir(config: &Config) -> PathBuf {
@@ -27,19 +25,5 @@ pub fn open(config: &Config) -> anyhow::Result<Arc<LexicalIndex>> {
     }
 }
 
-/// How often the index looks for new changes in the store.
-const FOLLOW_EVERY: Duration = Duration::from_millis(500);
-
-/// Applies the store's changes to the index until `stop` turns true, so a document ingested by
-/// any process (or node) becomes searchable here within about a second.
-pub async fn follow(index: Arc<LexicalIndex>, store: Store, mut stop: watch::Receiver<bool>) {
-    loop {
-        if let Err(e) = index.sync(&store).await {
-            tracing::warn!(error = %e, "the search index could not apply the store's changes; retrying");
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(FOLLOW_EVERY) => {}
-            changed = stop.changed() => if changed.is_err() || *stop.borrow() { break },
-        }
-    }
-}
+/// How often a server's index looks for new changes in the store.
+pub const FOLLOW_EVERY: Duration = Duration::from_millis(500);

@@ -12,6 +12,7 @@
 pub mod analysis;
 mod collect;
 mod error;
+mod follow;
 mod hits;
 mod query;
 mod schema;

@@ -40,18 +40,32 @@ pub async fn run(config: &Config, args: IngestArgs<'_>) -> anyhow::Result<()> {
             ));
         }
     }
-    let report: IngestReport = if path.is_dir() {
-        let job = FolderJob {
-            source_name: path.display().to_string(),
-            path: path.display().to_string(),
-            groups,
-            public: args.public,
-        };
-        serde_json::from_value(super::run_task::run(&store, config, &job.task(), args.json).await?)?
-    } else {
-        ingest_one_file(&store, &path, groups, args.public).await?
+    let ingestion = async {
+        if path.is_dir() {
+            let job = FolderJob {
+                source_name: path.display().to_string(),
+                path: path.display().to_string(),
+                groups,
+                public: args.public,
+            };
+            let outcome = super::run_task::run(&store, config, &job.task(), args.json).await?;
+            Ok::<IngestReport, anyhow::Error>(serde_json::from_value(outcome)?)
+        } else {
+            ingest_one_file(&store, &path, groups, args.public).await
+        }
     };
-    let indexed = sync_index_if_free(config, &store).await;
+    // Without a server holding the data directory, this command indexes, and does so while
+    // the files go in rather than after them (a running server follows the store itself).
+    let lock = DataDirLock::acquire(&config.data_dir).ok();
+    let index = lock.as_ref().and_then(|_| open_index(config));
+    let (report, indexed) = match &index {
+        Some(index) => {
+            let (report, synced) = index.sync_during(&store, ingestion).await;
+            (report?, indexed_ok(synced))
+        }
+        None => (ingestion.await?, false),
+    };
+    drop(lock);
     store.close().await;
     if args.json {
         return super::print_json(&serde_json::json!({ "report": report, "indexed": indexed }));
@@ -112,17 +126,22 @@ pub async fn sync_index_if_free(config: &Config, store: &Store) -> bool {
     let Ok(_lock) = DataDirLock::acquire(&config.data_dir) else {
         return false;
     };
-    match crate::search_index::open(config) {
-        Ok(index) => match index.sync(store).await {
-            Ok(_) => true,
-            Err(e) => {
-                tracing::warn!(error = %e, "could not update the search index");
-                false
-            }
-        },
-        Err(e) => {
-            tracing::warn!(error = %e, "could not open the search index");
-            false
-        }
+    match open_index(config) {
+        Some(index) => indexed_ok(index.sync(store).await),
+        None => false,
     }
+}
+
+/// This node's index, or `None` with a warning when it cannot be opened.
+fn open_index(config: &Config) -> Option<std::sync::Arc<levier_index::LexicalIndex>> {
+    crate::search_index::open(config)
+        .inspect_err(|e| tracing::warn!(error = %e, "could not open the search index"))
+        .ok()
+}
+
+/// Whether a sync went through, with a warning when it did not.
+fn indexed_ok(synced: levier_index::IndexResult<levier_index::SyncReport>) -> bool {
+    synced
+        .inspect_err(|e| tracing::warn!(error = %e, "could not update the search index"))
+        .is_ok()
 }

@@ -28,9 +28,9 @@ pub async fn serve_with_workers(
 ) -> anyhow::Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
     let index = crate::search_index::open(config)?;
-    let follower = tokio::spawn(crate::search_index::follow(
-        index.clone(),
+    let follower = tokio::spawn(index.clone().follow(
         store.clone(),
+        crate::search_index::FOLLOW_EVERY,
         stop_rx.clone(),
     ));
     let worker =
