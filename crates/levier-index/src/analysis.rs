@@ -7,10 +7,11 @@
 //! accented endings. Elided articles and pronouns (`l'`, `d'`, `qu'`…) are split off by the
 //! tokenizer and removed as stop words.
 
+use crate::stem::{Algorithm, MemoStemmer};
 use std::sync::Arc;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer, TokenizerManager,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter,
+    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer, TokenizerManager,
 };
 
 /// Name under which the French analyser is registered in the index.
@@ -82,8 +83,8 @@ impl Analyzers {
         let fr_stop = french_stop_words();
         let en_stop = StopWordFilter::remove(folded(ENGLISH_STOP_WORDS));
         Analyzers {
-            fr: analyzer(fr_stop.clone(), Language::French),
-            en: analyzer(en_stop.clone(), Language::English),
+            fr: analyzer(fr_stop.clone(), Algorithm::French),
+            en: analyzer(en_stop.clone(), Algorithm::English),
             prefix: prefix(),
             fr_stop,
             en_stop,
@@ -100,8 +101,8 @@ impl Analyzers {
         initials.dedup();
         let initials = InitialsFilter(Arc::from(initials));
         let (stop, language) = match variant {
-            Variant::French => (self.fr_stop.clone(), Language::French),
-            Variant::English => (self.en_stop.clone(), Language::English),
+            Variant::French => (self.fr_stop.clone(), Algorithm::French),
+            Variant::English => (self.en_stop.clone(), Algorithm::English),
         };
         TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
@@ -109,7 +110,7 @@ impl Analyzers {
             .filter(AsciiFoldingFilter)
             .filter(initials)
             .filter(stop)
-            .filter(Stemmer::new(language))
+            .filter(MemoStemmer::new(language))
             .build()
     }
 
@@ -142,14 +143,14 @@ pub fn normalize_language(tag: Option<&str>) -> String {
 /// The French analyser: split on non-alphanumerics, lowercase, fold accents, drop elisions
 /// and stop words, French Snowball stem.
 pub fn french() -> TextAnalyzer {
-    analyzer(french_stop_words(), Language::French)
+    analyzer(french_stop_words(), Algorithm::French)
 }
 
 /// The English analyser: the same chain with English stop words and the English stemmer.
 pub fn english() -> TextAnalyzer {
     analyzer(
         StopWordFilter::remove(folded(ENGLISH_STOP_WORDS)),
-        Language::English,
+        Algorithm::English,
     )
 }
 
@@ -185,13 +186,13 @@ pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> 
     out
 }
 
-fn analyzer(stop_words: StopWordFilter, language: Language) -> TextAnalyzer {
+fn analyzer(stop_words: StopWordFilter, language: Algorithm) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(stop_words)
-        .filter(Stemmer::new(language))
+        .filter(MemoStemmer::new(language))
         .build()
 }
 

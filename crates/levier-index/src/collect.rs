@@ -175,7 +175,10 @@ pub(crate) struct CollapseSegmentCollector {
 enum BestTable {
     /// Indexed by document id minus the segment's smallest one. Store ids are dense, so this
     /// is a plain array: a hash map here cost a quarter of a collapsed search.
-    Dense { min_id: u64, scratch: Scratch },
+    Dense {
+        min_id: u64,
+        scratch: Scratch,
+    },
     Sparse(HashMap<u64, (Score, DocId)>),
 }
 

@@ -17,6 +17,7 @@ mod hits;
 mod query;
 mod schema;
 mod search;
+mod stem;
 mod sync;
 pub mod vector;
 

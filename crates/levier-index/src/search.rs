@@ -12,8 +12,8 @@ use rustc_hash::FxHashMap as HashMap;
 use std::ops::Bound;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllScorer, BooleanQuery, ConstScoreQuery, EnableScoring, Explanation, Occur, Query,
-    RangeQuery, Scorer, TermQuery, Weight,
+    AllScorer, BooleanQuery, ConstScoreQuery, EnableScoring, Explanation, Occur, Query, RangeQuery,
+    Scorer, TermQuery, Weight,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};

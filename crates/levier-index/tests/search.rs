@@ -462,7 +462,10 @@ async fn a_group_on_every_passage_filters_and_scores_as_any_other() {
         "Parking",
         "fr",
         &["a", "b"],
-        &[(&[], "Le parking du personnel est au sous-sol, badge obligatoire.")],
+        &[(
+            &[],
+            "Le parking du personnel est au sous-sol, badge obligatoire.",
+        )],
     );
     fx.put(shared).await;
     let other = doc(
@@ -471,7 +474,10 @@ async fn a_group_on_every_passage_filters_and_scores_as_any_other() {
         "Cantine",
         "fr",
         &["a"],
-        &[(&[], "La cantine ouvre à midi ; le badge sert aussi au paiement.")],
+        &[(
+            &[],
+            "La cantine ouvre à midi ; le badge sert aussi au paiement.",
+        )],
     );
     fx.put(other).await;
     let index = fx.open_index();
