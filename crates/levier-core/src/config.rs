@@ -31,6 +31,8 @@ pub struct Config {
     pub server: ServerConfig,
     /// Durable task workers.
     pub tasks: TaskConfig,
+    /// Local models (the sentence encoder of semantic search).
+    pub models: ModelsConfig,
 }
 
 /// How log lines are written.
@@ -79,6 +81,17 @@ pub struct TaskConfig {
     pub retry_base_secs: u64,
 }
 
+/// Local models.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ModelsConfig {
+    /// Where imported models live, one directory each; empty for `DATA_DIR/models`.
+    pub dir: PathBuf,
+    /// The embedding model to use, by name; empty for the one chosen with `levier models use`
+    /// (or the default model when it is imported).
+    pub embedding: String,
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -89,6 +102,7 @@ impl Default for Config {
             store: StoreConfig::default(),
             server: ServerConfig::default(),
             tasks: TaskConfig::default(),
+            models: ModelsConfig::default(),
         }
     }
 }
@@ -199,6 +213,15 @@ impl Config {
             });
         }
         Ok(())
+    }
+
+    /// The directory of imported models: `models.dir`, or `DATA_DIR/models` when it is empty.
+    pub fn models_dir(&self) -> PathBuf {
+        if self.models.dir.as_os_str().is_empty() {
+            self.data_dir.join("models")
+        } else {
+            self.models.dir.clone()
+        }
     }
 
     /// The configuration as TOML with secrets (passwords in URLs) masked, for display.

@@ -6,6 +6,7 @@ mod config;
 mod demo;
 mod ingest;
 mod init;
+mod models;
 mod run_task;
 mod search;
 mod serve;
@@ -81,6 +82,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Reindex { json } => search::reindex(&settings.config, json).await,
         Command::User(cmd) => user::run(&settings.config, cmd).await,
+        Command::Models(cmd) => models::run(&settings.config, cmd),
     }
 }
 

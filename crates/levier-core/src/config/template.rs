@@ -50,6 +50,13 @@ lease_secs = {lease_secs}
 max_attempts = {max_attempts}
 # First retry delay in seconds; it doubles after each failure.
 retry_base_secs = {retry_base_secs}
+
+[models]
+# Where imported models live (`levier models import`); empty for data_dir/models.
+dir = ""
+# The sentence encoder of semantic search, by name (`levier models list`); empty for the one
+# chosen with `levier models use`, or multilingual-e5-small once imported.
+embedding = ""
 "#,
         addr = d.addr,
         max_connections = d.store.max_connections,
