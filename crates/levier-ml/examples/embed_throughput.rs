@@ -1,6 +1,6 @@
 //! Embedding throughput: passages per second of levier's encoder on given texts, per batch size.
 //!
-//! `cargo run --release -p levier-ml --example throughput -- MODEL_DIR TEXTS.json [BATCH…]`
+//! `cargo run --release -p levier-ml --example embed_throughput -- MODEL_DIR TEXTS.json [BATCH…]`
 //! TEXTS.json holds `{"SET": ["text", …], …}`; each set is embedded as passages in calls of
 //! BATCH texts (default 1, 8, 64) and the rate is printed as one JSON line per set and batch
 //! size. Threads: `RAYON_NUM_THREADS` (default: all cores); padded tokens per forward pass:
