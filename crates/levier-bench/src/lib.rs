@@ -5,12 +5,16 @@
 //! chunking, the store) into a temporary data directory, brings the lexical index up to date
 //! with [`levier_index::LexicalIndex::sync`], runs every judged query of a split one at a time
 //! and reports quality ([`metrics`]), ingestion throughput and query speed as one JSON object.
+//! Dense and hybrid modes also embed every chunk through levier-ml into the store's vectors and
+//! search the vector index (alone, or fused with the lexical list by [`levier_index::fusion`]).
 
 pub mod dataset;
+mod dense;
 pub mod metrics;
 pub mod retrieval;
+mod vector_cache;
 
-pub use retrieval::{Latency, RetrievalOptions, RetrievalReport};
+pub use retrieval::{Fusion, Latency, Mode, RetrievalOptions, RetrievalReport};
 
 use std::path::PathBuf;
 
@@ -76,6 +80,12 @@ pub enum BenchError {
     /// The index failed.
     #[error(transparent)]
     Index(#[from] levier_index::IndexError),
+    /// The embedding model could not be loaded or run.
+    #[error(transparent)]
+    Model(#[from] levier_ml::MlError),
+    /// Dense or hybrid retrieval was asked for without a model directory.
+    #[error("--mode {0} needs an embedding model: give --model DIR")]
+    NoModel(&'static str),
 }
 
 impl BenchError {
@@ -87,6 +97,7 @@ impl BenchError {
                 | BenchError::Malformed { .. }
                 | BenchError::UnknownSplit { .. }
                 | BenchError::NoJudgedQueries { .. }
+                | BenchError::NoModel(_)
         )
     }
 }

@@ -3,11 +3,12 @@
 
 use crate::BenchError;
 use crate::dataset::{self, CorpusEntry};
+use crate::dense::Dense;
 use crate::metrics;
 use levier_core::Config;
 use levier_core::ids::{DocumentId, SourceId};
 use levier_extract::{ChunkOptions, Limits};
-use levier_index::{IndexError, LexicalIndex, SearchRequest};
+use levier_index::{IndexError, LexicalIndex, SearchRequest, fusion};
 use levier_ingest::{Access, FileInput, Pipeline};
 use levier_store::Store;
 use levier_store::directory::NewSource;
@@ -35,6 +36,53 @@ pub struct RetrievalOptions {
     /// Where to write the ranking of every query in TREC run format (`qid Q0 docid rank score
     /// levier`), for trec_eval or a closer look at single queries.
     pub run_file: Option<PathBuf>,
+    /// How documents are retrieved.
+    pub mode: Mode,
+    /// The embedding model's directory (Hugging Face layout), for dense and hybrid.
+    pub model: Option<PathBuf>,
+    /// Where vectors are kept between runs, so that a second run embeds nothing.
+    pub vectors_cache: Option<PathBuf>,
+}
+
+/// How documents are retrieved.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Mode {
+    /// BM25 over the lexical index.
+    Lexical,
+    /// The query's embedding against the chunks' (vector index).
+    Dense,
+    /// Lexical and dense lists fused.
+    Hybrid(Fusion),
+}
+
+/// How hybrid retrieval fuses the lexical and dense lists.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Fusion {
+    /// Reciprocal rank fusion with k = [`fusion::RRF_K`].
+    Rrf,
+    /// Min-max normalised scores, the dense list weighted by this (the lexical by 1 − it).
+    Weighted(f32),
+}
+
+impl Mode {
+    /// The mode's name in reports and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Lexical => "lexical",
+            Mode::Dense => "dense",
+            Mode::Hybrid(_) => "hybrid",
+        }
+    }
+}
+
+impl Fusion {
+    /// The fusion's name in reports.
+    fn describe(self) -> String {
+        match self {
+            Fusion::Rrf => format!("rrf (k={})", fusion::RRF_K),
+            Fusion::Weighted(w) => format!("weighted (dense {w}, lexical {})", 1.0 - w),
+        }
+    }
 }
 
 /// Per-query latency percentiles, in milliseconds.
@@ -55,8 +103,23 @@ pub struct RetrievalReport {
     pub dataset: String,
     /// The split.
     pub split: String,
-    /// The retrieval mode measured (`lexical`).
+    /// The retrieval mode measured (`lexical`, `dense` or `hybrid`).
     pub mode: &'static str,
+    /// How hybrid retrieval fused its lists (hybrid only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fusion: Option<String>,
+    /// Chunks embedded per second of `embed_seconds` (dense and hybrid only; left out when
+    /// every vector came from `--vectors-cache`, as it would measure the cache).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub embed_chunks_per_second: Option<f64>,
+    /// Wall time of embedding every chunk and storing the vectors, in seconds (dense and hybrid
+    /// only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub embed_seconds: Option<f64>,
+    /// Chunks embedded in this run rather than read from `--vectors-cache` (dense and hybrid
+    /// only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub embedded_chunks: Option<usize>,
     /// Mean nDCG@10, graded relevance (gain = relevance, log2 discount).
     pub ndcg_at_10: f64,
     /// Mean recall@100: relevant documents in the first 100 over relevant documents.
@@ -87,7 +150,8 @@ pub struct RetrievalReport {
     /// Corpus megabytes (10^6 bytes) per second of `index_seconds`.
     pub ingest_mb_per_second: f64,
     /// Queries per second, one at a time on one thread, top 100 documents each (every query,
-    /// in passes until at least a second of searching is timed).
+    /// in passes until at least a second of searching is timed); dense and hybrid searches
+    /// include embedding the query.
     pub qps_single_thread: f64,
     /// Latency of each search (top 100 documents), in milliseconds.
     pub latency_ms: Latency,
@@ -186,11 +250,27 @@ async fn measure(
         })
         .collect();
 
+    let dense = match options.mode {
+        Mode::Lexical => None,
+        mode => {
+            let dir = options
+                .model
+                .as_deref()
+                .ok_or(BenchError::NoModel(mode.name()))?;
+            Some(Dense::build(store, dir, options.vectors_cache.as_deref()).await?)
+        }
+    };
+    let retriever = match (options.mode, &dense) {
+        (Mode::Dense, Some((dense, _))) => Retriever::Dense(dense),
+        (Mode::Hybrid(fusion), Some((dense, _))) => Retriever::Hybrid(&index, dense, fusion),
+        _ => Retriever::Lexical(&index),
+    };
     let texts: Vec<&str> = split.queries.iter().map(|(q, _)| q.text.as_str()).collect();
     // One untimed pass so that the timed ones measure searching, not first page faults.
-    run_queries(&index, &by_document, &texts, DEPTH)?;
-    let (ranked, top100) = run_queries(&index, &by_document, &texts, DEPTH)?;
-    let (_, top10) = run_queries(&index, &by_document, &texts, 10)?;
+    run_queries(&retriever, &by_document, &texts, DEPTH)?;
+    let (ranked, top100) = run_queries(&retriever, &by_document, &texts, DEPTH)?;
+    let (_, top10) = run_queries(&retriever, &by_document, &texts, 10)?;
+    let embed = dense.as_ref().map(|(_, stats)| *stats);
 
     if let Some(path) = &options.run_file {
         write_run(path, split, &ranked)?;
@@ -208,7 +288,16 @@ async fn measure(
     Ok(RetrievalReport {
         dataset: options.dataset.display().to_string(),
         split: options.split.clone(),
-        mode: "lexical",
+        mode: options.mode.name(),
+        fusion: match options.mode {
+            Mode::Hybrid(fusion) => Some(fusion.describe()),
+            _ => None,
+        },
+        embed_chunks_per_second: embed
+            .filter(|e| e.embedded > 0)
+            .map(|e| round(e.embedded as f64 / e.seconds.max(1e-9), 2)),
+        embed_seconds: embed.map(|e| round(e.seconds, 3)),
+        embedded_chunks: embed.map(|e| e.embedded),
         ndcg_at_10: ndcg,
         recall_at_100: recall,
         mrr_at_10: mrr,
@@ -307,53 +396,91 @@ struct Speed {
 /// queries takes a fraction of a second, too short for a steady figure on a busy machine.
 const MIN_TIMED: Duration = Duration::from_secs(1);
 
+/// What answers the queries.
+enum Retriever<'a> {
+    Lexical(&'a LexicalIndex),
+    Dense(&'a Dense),
+    Hybrid(&'a LexicalIndex, &'a Dense, Fusion),
+}
+
+impl Retriever<'_> {
+    /// The `depth` best documents for a query.
+    fn search(&self, text: &str, depth: usize) -> Result<Vec<(DocumentId, f32)>, BenchError> {
+        let groups = [GROUP.to_string()];
+        match *self {
+            Retriever::Lexical(index) => lexical(index, text, depth),
+            Retriever::Dense(dense) => dense.search(text, &groups, depth),
+            Retriever::Hybrid(index, dense, how) => {
+                // Both lists at full depth whatever is shown: fusion needs the candidates.
+                let lexical = lexical(index, text, DEPTH)?;
+                let dense = dense.search(text, &groups, DEPTH)?;
+                let mut fused = match how {
+                    Fusion::Rrf => fusion::reciprocal_rank(&[&lexical, &dense], fusion::RRF_K),
+                    Fusion::Weighted(w) => fusion::weighted(&[(&lexical, 1.0 - w), (&dense, w)]),
+                };
+                fused.truncate(depth);
+                Ok(fused)
+            }
+        }
+    }
+}
+
+/// The `depth` best documents by BM25; a query with nothing to search for (no word) retrieves
+/// nothing.
+fn lexical(
+    index: &LexicalIndex,
+    text: &str,
+    depth: usize,
+) -> Result<Vec<(DocumentId, f32)>, BenchError> {
+    let request = SearchRequest {
+        query: text.to_string(),
+        groups: vec![GROUP.into()],
+        limit: depth,
+        collapse_documents: true,
+        snippets: false,
+        facets: false,
+        ..SearchRequest::default()
+    };
+    match index.search(&request) {
+        Ok(results) => Ok(results
+            .hits
+            .iter()
+            .map(|h| (h.document_id, h.score))
+            .collect()),
+        Err(IndexError::EmptyQuery) => Ok(Vec::new()),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Runs every query, in order, on this thread, in passes until [`MIN_TIMED`] of searching has
 /// been timed; returns the corpus ids retrieved for each (from the first pass) with their
-/// scores, and the speed over all passes. A query with nothing to search for (no word)
-/// retrieves nothing.
+/// scores, and the speed over all passes.
 fn run_queries(
-    index: &LexicalIndex,
+    retriever: &Retriever<'_>,
     by_document: &HashMap<DocumentId, String>,
     texts: &[&str],
     depth: usize,
 ) -> Result<(Vec<Ranking>, Speed), BenchError> {
-    let requests: Vec<SearchRequest> = texts
-        .iter()
-        .map(|text| SearchRequest {
-            query: (*text).to_string(),
-            groups: vec![GROUP.into()],
-            limit: depth,
-            collapse_documents: true,
-            snippets: false,
-            facets: false,
-            ..SearchRequest::default()
-        })
-        .collect();
     let mut ranked = Vec::with_capacity(texts.len());
     let mut latencies = Vec::with_capacity(texts.len());
     let mut total = Duration::ZERO;
     while ranked.is_empty() || total < MIN_TIMED {
         let first_pass = ranked.is_empty();
-        for request in &requests {
+        for text in texts {
             let started = Instant::now();
-            let result = index.search(request);
+            let hits = retriever.search(text, depth)?;
             let elapsed = started.elapsed();
             total += elapsed;
             latencies.push(elapsed.as_secs_f64() * 1000.0);
-            let hits = match result {
-                Ok(results) => results.hits,
-                Err(IndexError::EmptyQuery) => Vec::new(),
-                Err(e) => return Err(e.into()),
-            };
             if first_pass {
                 ranked.push(
                     hits.iter()
-                        .filter_map(|h| Some((by_document.get(&h.document_id)?.clone(), h.score)))
+                        .filter_map(|(id, score)| Some((by_document.get(id)?.clone(), *score)))
                         .collect(),
                 );
             }
         }
-        if requests.is_empty() {
+        if texts.is_empty() {
             break;
         }
     }

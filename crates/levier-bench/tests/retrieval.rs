@@ -1,6 +1,6 @@
 //! The benchmark end to end on a tiny BEIR-layout set written for the test.
 
-use levier_bench::retrieval::{self, RetrievalOptions};
+use levier_bench::retrieval::{self, Fusion, Mode, RetrievalOptions};
 use std::path::Path;
 
 fn write(dir: &Path, name: &str, text: &str) {
@@ -52,6 +52,9 @@ async fn measures_a_tiny_set() {
         split: "dev".into(),
         limit_queries: None,
         run_file: None,
+        mode: Mode::Lexical,
+        model: None,
+        vectors_cache: None,
     })
     .await
     .expect("bench runs");
@@ -70,6 +73,9 @@ async fn measures_a_tiny_set() {
         split: "dev".into(),
         limit_queries: Some(1),
         run_file: None,
+        mode: Mode::Lexical,
+        model: None,
+        vectors_cache: None,
     })
     .await
     .expect("bench runs");
@@ -85,9 +91,31 @@ async fn unknown_split_is_refused_before_indexing() {
         split: "test".into(),
         limit_queries: None,
         run_file: None,
+        mode: Mode::Lexical,
+        model: None,
+        vectors_cache: None,
     })
     .await
     .expect_err("no test split");
     assert!(err.is_input());
     assert!(err.to_string().contains("available: dev"), "{err}");
+}
+
+#[tokio::test]
+async fn dense_without_a_model_is_refused() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    tiny_set(tmp.path());
+    let err = retrieval::run(&RetrievalOptions {
+        dataset: tmp.path().to_path_buf(),
+        split: "dev".into(),
+        limit_queries: None,
+        run_file: None,
+        mode: Mode::Hybrid(Fusion::Rrf),
+        model: None,
+        vectors_cache: None,
+    })
+    .await
+    .expect_err("no model");
+    assert!(err.is_input());
+    assert!(err.to_string().contains("--model"), "{err}");
 }

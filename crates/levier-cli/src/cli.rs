@@ -281,9 +281,23 @@ pub enum BenchCommand {
         /// The judgements to use: qrels/SPLIT.tsv.
         #[arg(long, value_name = "NAME")]
         split: String,
-        /// Retrieval mode: lexical (BM25); dense and hybrid need semantic search.
+        /// Retrieval mode: lexical (BM25), dense (embeddings) or hybrid (both, fused).
         #[arg(long, value_enum, default_value_t = BenchMode::Lexical)]
         mode: BenchMode,
+        /// How hybrid mode fuses the lexical and dense lists.
+        #[arg(long, value_enum, default_value_t = BenchFusion::Rrf)]
+        fusion: BenchFusion,
+        /// Weight of the dense list in weighted fusion (the lexical list gets 1 − W).
+        #[arg(long, value_name = "W", default_value_t = 0.5)]
+        dense_weight: f32,
+        /// The embedding model's directory (Hugging Face layout) for dense and hybrid
+        /// [default: ~/.cache/levier/models/multilingual-e5-small].
+        #[arg(long, value_name = "DIR")]
+        model: Option<PathBuf>,
+        /// Keep chunk vectors in DIR between runs (keyed by the model's weights and the
+        /// passage's text), so that a second run embeds nothing.
+        #[arg(long, value_name = "DIR")]
+        vectors_cache: Option<PathBuf>,
         /// Run only the first N judged queries.
         #[arg(long, value_name = "N")]
         limit_queries: Option<usize>,
@@ -295,6 +309,15 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// How `levier bench retrieval --mode hybrid` fuses its two lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BenchFusion {
+    /// Reciprocal rank fusion (k = 60): ranks only, nothing to tune.
+    Rrf,
+    /// Min-max normalised scores, weighted by --dense-weight.
+    Weighted,
 }
 
 /// How documents are retrieved in `levier bench retrieval`.

@@ -13,6 +13,7 @@ pub mod analysis;
 mod collect;
 mod error;
 mod follow;
+pub mod fusion;
 mod hits;
 mod query;
 mod schema;

@@ -1,8 +1,11 @@
 //! `levier bench retrieval`: search quality and speed on a BEIR-layout data set.
 
-use crate::cli::{BenchCommand, BenchMode};
+use crate::cli::{BenchCommand, BenchFusion, BenchMode};
 use crate::exit::{FAILURE, INPUT, coded};
-use levier_bench::retrieval::{self, RetrievalOptions, RetrievalReport};
+use levier_bench::retrieval::{self, Fusion, Mode, RetrievalOptions, RetrievalReport};
+use levier_core::Config;
+use levier_ml::{DEFAULT_MODEL_NAME, ModelCatalog};
+use std::path::PathBuf;
 
 pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     init_logging();
@@ -11,28 +14,32 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
             dataset,
             split,
             mode,
+            fusion,
+            dense_weight,
+            model,
+            vectors_cache,
             limit_queries,
             run_file,
             json,
         } => {
-            if mode != BenchMode::Lexical {
-                return Err(coded(
-                    INPUT,
-                    format!(
-                        "--mode {} needs semantic search, which this version of levier does not have yet: use --mode lexical",
-                        if mode == BenchMode::Dense {
-                            "dense"
-                        } else {
-                            "hybrid"
-                        }
-                    ),
-                ));
-            }
+            let mode = match mode {
+                BenchMode::Lexical => Mode::Lexical,
+                BenchMode::Dense => Mode::Dense,
+                BenchMode::Hybrid => Mode::Hybrid(match fusion {
+                    BenchFusion::Rrf => Fusion::Rrf,
+                    BenchFusion::Weighted => Fusion::Weighted(dense_weight),
+                }),
+            };
             let options = RetrievalOptions {
                 dataset,
                 split,
                 limit_queries,
                 run_file,
+                model: (mode != Mode::Lexical)
+                    .then(|| model.or_else(default_model))
+                    .flatten(),
+                mode,
+                vectors_cache,
             };
             let report = retrieval::run(&options).await.map_err(|e| {
                 let code = if e.is_input() { INPUT } else { FAILURE };
@@ -48,11 +55,37 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     }
 }
 
+/// The model a benchmark uses when none is given. A benchmark reads no configuration, so this
+/// is the default model in the default models directory, else where `scripts/fetch-models`
+/// leaves it.
+fn default_model() -> Option<PathBuf> {
+    let catalog = ModelCatalog::new(&Config::default().models_dir());
+    catalog
+        .selected("")
+        .map(|name| catalog.path(&name))
+        .filter(|dir| dir.is_dir())
+        .or_else(|| {
+            let home = PathBuf::from(std::env::var_os("HOME")?);
+            Some(home.join(".cache/levier/models").join(DEFAULT_MODEL_NAME))
+        })
+}
+
 fn print_text(r: &RetrievalReport) {
     println!(
         "{} (split {}, {} mode): {} queries over {} documents ({} chunks)",
         r.dataset, r.split, r.mode, r.queries, r.documents, r.chunks
     );
+    if let Some(fusion) = &r.fusion {
+        println!("  fusion: {fusion}");
+    }
+    if let (Some(seconds), Some(rate)) = (r.embed_seconds, r.embed_chunks_per_second) {
+        println!(
+            "  embedding: {:.2} s, {:.1} chunks/s ({} embedded, the rest from the vectors cache)",
+            seconds,
+            rate,
+            r.embedded_chunks.unwrap_or(0)
+        );
+    }
     println!(
         "  quality: nDCG@10 {:.4}  recall@100 {:.4}  MRR@10 {:.4}  P@1 {:.4}",
         r.ndcg_at_10, r.recall_at_100, r.mrr_at_10, r.p_at_1
