@@ -89,7 +89,8 @@ pub enum BenchError {
 }
 
 impl BenchError {
-    /// Whether the error is about the data set given (as opposed to the machine or levier).
+    /// Whether the error is about the data set or model given (as opposed to the machine or
+    /// levier).
     pub fn is_input(&self) -> bool {
         matches!(
             self,
@@ -98,6 +99,11 @@ impl BenchError {
                 | BenchError::UnknownSplit { .. }
                 | BenchError::NoJudgedQueries { .. }
                 | BenchError::NoModel(_)
+                | BenchError::Model(
+                    levier_ml::MlError::MissingFile { .. }
+                        | levier_ml::MlError::CorruptFile { .. }
+                        | levier_ml::MlError::Unsupported { .. }
+                )
         )
     }
 }

@@ -78,7 +78,12 @@ fn bad_input_is_explained_with_exit_code_5() {
     let sb = Sandbox::new();
     tiny_set(&sb);
     let out = bench(&sb, &["--mode", "dense"]).expect_code(INPUT);
-    assert!(out.stderr.contains("semantic search"), "{out}");
+    assert!(out.stderr.contains("needs an embedding model"), "{out}");
+    let out = bench(&sb, &["--mode", "hybrid", "--model", "no-such-model"]).expect_code(INPUT);
+    assert!(
+        out.stderr.contains("no-such-model") && out.stderr.contains("levier models import"),
+        "{out}"
+    );
 
     let out = run(&mut sb.levier(["bench", "retrieval", "--dataset", "set", "--split", "test"]))
         .expect_code(INPUT);
