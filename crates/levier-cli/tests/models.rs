@@ -33,12 +33,7 @@ fn a_file_that_is_no_model_is_refused() {
 
 #[test]
 fn an_imported_model_is_listed_chosen_and_described() {
-    let Some(real) = std::env::var_os("LEVIER_TEST_MODEL_DIR") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "LEVIER_TEST_MODEL_DIR is not set under CI"
-        );
-        eprintln!("SKIPPED: LEVIER_TEST_MODEL_DIR is not set (run scripts/fetch-models)");
+    let Some(real) = levier_ml::testing::model_dir() else {
         return;
     };
     let sb = Sandbox::new();

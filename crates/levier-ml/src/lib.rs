@@ -16,6 +16,7 @@ mod gelu;
 mod identity;
 pub mod import;
 mod model_dir;
+pub mod testing;
 mod tokenize;
 mod transformer;
 pub mod windows;

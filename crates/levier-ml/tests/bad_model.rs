@@ -31,15 +31,9 @@ fn a_packed_file_that_is_not_one_is_refused_and_nothing_is_left() {
 /// weights.
 #[test]
 fn truncated_weights_are_reported_as_corrupt() {
-    let Some(real) = std::env::var_os("LEVIER_TEST_MODEL_DIR") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "LEVIER_TEST_MODEL_DIR is not set under CI"
-        );
-        eprintln!("SKIPPED: LEVIER_TEST_MODEL_DIR is not set (run scripts/fetch-models)");
+    let Some(real) = levier_ml::testing::model_dir() else {
         return;
     };
-    let real = std::path::PathBuf::from(real);
     let dir = tempfile::tempdir().unwrap();
     for f in ["config.json", "tokenizer.json"] {
         std::fs::copy(real.join(f), dir.path().join(f)).unwrap();

@@ -9,7 +9,6 @@
 
 use levier_ml::{SentenceEncoder, TextRole};
 use serde::Deserialize;
-use std::path::PathBuf;
 
 #[derive(Deserialize)]
 struct Fixture {
@@ -40,20 +39,6 @@ fn fixture() -> Fixture {
     serde_json::from_slice(&std::fs::read(path).expect("fixture")).expect("fixture JSON")
 }
 
-/// The model directory, or `None` (after saying so) when it is absent outside CI.
-fn model_dir() -> Option<PathBuf> {
-    match std::env::var_os("LEVIER_TEST_MODEL_DIR") {
-        Some(dir) => Some(PathBuf::from(dir)),
-        None if std::env::var_os("CI").is_some() => {
-            panic!("LEVIER_TEST_MODEL_DIR is not set under CI: run scripts/fetch-models first")
-        }
-        None => {
-            eprintln!("SKIPPED: LEVIER_TEST_MODEL_DIR is not set (run scripts/fetch-models)");
-            None
-        }
-    }
-}
-
 fn encoder(dir: &std::path::Path) -> SentenceEncoder {
     SentenceEncoder::load(dir, "multilingual-e5-small").expect("load the model")
 }
@@ -67,7 +52,9 @@ fn cosine(a: &[f32], b: &[f32]) -> f32 {
 
 #[test]
 fn token_ids_match_the_reference_tokenizer() {
-    let Some(dir) = model_dir() else { return };
+    let Some(dir) = levier_ml::testing::model_dir() else {
+        return;
+    };
     let enc = encoder(&dir);
     let f = fixture();
     let mut mismatches = Vec::new();
@@ -86,7 +73,9 @@ fn token_ids_match_the_reference_tokenizer() {
 
 #[test]
 fn vectors_match_the_reference_engine() {
-    let Some(dir) = model_dir() else { return };
+    let Some(dir) = levier_ml::testing::model_dir() else {
+        return;
+    };
     let enc = encoder(&dir);
     let f = fixture();
     assert!(f.items.len() >= 50);
@@ -118,7 +107,9 @@ fn vectors_match_the_reference_engine() {
 
 #[test]
 fn a_batch_gives_the_vectors_of_single_texts() {
-    let Some(dir) = model_dir() else { return };
+    let Some(dir) = levier_ml::testing::model_dir() else {
+        return;
+    };
     let enc = encoder(&dir);
     let texts = [
         "Que faire si ma commande n'a pas été livrée ?",
@@ -134,7 +125,9 @@ fn a_batch_gives_the_vectors_of_single_texts() {
 
 #[test]
 fn paraphrases_are_closer_than_unrelated_texts() {
-    let Some(dir) = model_dir() else { return };
+    let Some(dir) = levier_ml::testing::model_dir() else {
+        return;
+    };
     let enc = encoder(&dir);
     let q = enc
         .embed_queries(&["mon colis n'est jamais arrivé"])
