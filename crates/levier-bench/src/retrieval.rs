@@ -3,12 +3,13 @@
 
 use crate::BenchError;
 use crate::dataset::{self, CorpusEntry};
-use crate::dense::Dense;
+use crate::dense;
 use crate::metrics;
 use levier_core::Config;
 use levier_core::ids::{DocumentId, SourceId};
 use levier_extract::{ChunkOptions, Limits};
-use levier_index::{IndexError, LexicalIndex, SearchRequest, fusion};
+pub use levier_index::{Fusion, Mode};
+use levier_index::{IndexError, LexicalIndex, Retriever, SearchRequest, SemanticState};
 use levier_ingest::{Access, FileInput, Pipeline};
 use levier_store::Store;
 use levier_store::directory::NewSource;
@@ -38,51 +39,12 @@ pub struct RetrievalOptions {
     pub run_file: Option<PathBuf>,
     /// How documents are retrieved.
     pub mode: Mode,
+    /// How hybrid mode fuses its lists.
+    pub fusion: Fusion,
     /// The embedding model's directory (Hugging Face layout), for dense and hybrid.
     pub model: Option<PathBuf>,
     /// Where vectors are kept between runs, so that a second run embeds nothing.
     pub vectors_cache: Option<PathBuf>,
-}
-
-/// How documents are retrieved.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Mode {
-    /// BM25 over the lexical index.
-    Lexical,
-    /// The query's embedding against the chunks' (vector index).
-    Dense,
-    /// Lexical and dense lists fused.
-    Hybrid(Fusion),
-}
-
-/// How hybrid retrieval fuses the lexical and dense lists.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Fusion {
-    /// Reciprocal rank fusion with k = [`fusion::RRF_K`].
-    Rrf,
-    /// Min-max normalised scores, the dense list weighted by this (the lexical by 1 − it).
-    Weighted(f32),
-}
-
-impl Mode {
-    /// The mode's name in reports and on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Mode::Lexical => "lexical",
-            Mode::Dense => "dense",
-            Mode::Hybrid(_) => "hybrid",
-        }
-    }
-}
-
-impl Fusion {
-    /// The fusion's name in reports.
-    fn describe(self) -> String {
-        match self {
-            Fusion::Rrf => format!("rrf (k={})", fusion::RRF_K),
-            Fusion::Weighted(w) => format!("weighted (dense {w}, lexical {})", 1.0 - w),
-        }
-    }
 }
 
 /// Per-query latency percentiles, in milliseconds.
@@ -250,27 +212,27 @@ async fn measure(
         })
         .collect();
 
-    let dense = match options.mode {
+    let retriever = Retriever::new(index.clone());
+    retriever.set_fusion(options.fusion);
+    let embed = match options.mode {
         Mode::Lexical => None,
         mode => {
             let dir = options
                 .model
                 .as_deref()
-                .ok_or(BenchError::NoModel(mode.name()))?;
-            Some(Dense::build(store, dir, options.vectors_cache.as_deref()).await?)
+                .ok_or(BenchError::NoModel(mode.as_str()))?;
+            let (semantic, stats) =
+                dense::build(store, dir, options.vectors_cache.as_deref()).await?;
+            retriever.set_semantic(SemanticState::Ready(Arc::new(semantic)));
+            Some(stats)
         }
     };
-    let retriever = match (options.mode, &dense) {
-        (Mode::Dense, Some((dense, _))) => Retriever::Dense(dense),
-        (Mode::Hybrid(fusion), Some((dense, _))) => Retriever::Hybrid(&index, dense, fusion),
-        _ => Retriever::Lexical(&index),
-    };
+    let retriever = (&retriever, options.mode);
     let texts: Vec<&str> = split.queries.iter().map(|(q, _)| q.text.as_str()).collect();
     // One untimed pass so that the timed ones measure searching, not first page faults.
-    run_queries(&retriever, &by_document, &texts, DEPTH)?;
-    let (ranked, top100) = run_queries(&retriever, &by_document, &texts, DEPTH)?;
-    let (_, top10) = run_queries(&retriever, &by_document, &texts, 10)?;
-    let embed = dense.as_ref().map(|(_, stats)| *stats);
+    run_queries(retriever, &by_document, &texts, DEPTH)?;
+    let (ranked, top100) = run_queries(retriever, &by_document, &texts, DEPTH)?;
+    let (_, top10) = run_queries(retriever, &by_document, &texts, 10)?;
 
     if let Some(path) = &options.run_file {
         write_run(path, split, &ranked)?;
@@ -288,11 +250,8 @@ async fn measure(
     Ok(RetrievalReport {
         dataset: options.dataset.display().to_string(),
         split: options.split.clone(),
-        mode: options.mode.name(),
-        fusion: match options.mode {
-            Mode::Hybrid(fusion) => Some(fusion.describe()),
-            _ => None,
-        },
+        mode: options.mode.as_str(),
+        fusion: (options.mode == Mode::Hybrid).then(|| options.fusion.describe()),
         embed_chunks_per_second: embed
             .filter(|e| e.embedded > 0)
             .map(|e| round(e.embedded as f64 / e.seconds.max(1e-9), 2)),
@@ -396,39 +355,13 @@ struct Speed {
 /// queries takes a fraction of a second, too short for a steady figure on a busy machine.
 const MIN_TIMED: Duration = Duration::from_secs(1);
 
-/// What answers the queries.
-enum Retriever<'a> {
-    Lexical(&'a LexicalIndex),
-    Dense(&'a Dense),
-    Hybrid(&'a LexicalIndex, &'a Dense, Fusion),
-}
+/// What answers the queries: the product's retrieval, in the mode measured.
+type Searcher<'a> = (&'a Retriever, Mode);
 
-impl Retriever<'_> {
-    /// The `depth` best documents for a query.
-    fn search(&self, text: &str, depth: usize) -> Result<Vec<(DocumentId, f32)>, BenchError> {
-        let groups = [GROUP.to_string()];
-        match *self {
-            Retriever::Lexical(index) => lexical(index, text, depth),
-            Retriever::Dense(dense) => dense.search(text, &groups, depth),
-            Retriever::Hybrid(index, dense, how) => {
-                // Both lists at full depth whatever is shown: fusion needs the candidates.
-                let lexical = lexical(index, text, DEPTH)?;
-                let dense = dense.search(text, &groups, DEPTH)?;
-                let mut fused = match how {
-                    Fusion::Rrf => fusion::reciprocal_rank(&[&lexical, &dense], fusion::RRF_K),
-                    Fusion::Weighted(w) => fusion::weighted(&[(&lexical, 1.0 - w), (&dense, w)]),
-                };
-                fused.truncate(depth);
-                Ok(fused)
-            }
-        }
-    }
-}
-
-/// The `depth` best documents by BM25; a query with nothing to search for (no word) retrieves
-/// nothing.
-fn lexical(
-    index: &LexicalIndex,
+/// The `depth` best documents for a query, as `levier search` retrieves them (one result per
+/// document); a query with nothing to search for (no word) retrieves nothing.
+fn search(
+    (retriever, mode): Searcher<'_>,
     text: &str,
     depth: usize,
 ) -> Result<Vec<(DocumentId, f32)>, BenchError> {
@@ -441,8 +374,9 @@ fn lexical(
         facets: false,
         ..SearchRequest::default()
     };
-    match index.search(&request) {
-        Ok(results) => Ok(results
+    match retriever.search(&request, Some(mode)) {
+        Ok(found) => Ok(found
+            .results
             .hits
             .iter()
             .map(|h| (h.document_id, h.score))
@@ -456,7 +390,7 @@ fn lexical(
 /// been timed; returns the corpus ids retrieved for each (from the first pass) with their
 /// scores, and the speed over all passes.
 fn run_queries(
-    retriever: &Retriever<'_>,
+    retriever: Searcher<'_>,
     by_document: &HashMap<DocumentId, String>,
     texts: &[&str],
     depth: usize,
@@ -468,7 +402,7 @@ fn run_queries(
         let first_pass = ranked.is_empty();
         for text in texts {
             let started = Instant::now();
-            let hits = retriever.search(text, depth)?;
+            let hits = search(retriever, text, depth)?;
             let elapsed = started.elapsed();
             total += elapsed;
             latencies.push(elapsed.as_secs_f64() * 1000.0);

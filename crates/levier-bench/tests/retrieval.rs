@@ -53,6 +53,7 @@ async fn measures_a_tiny_set() {
         limit_queries: None,
         run_file: None,
         mode: Mode::Lexical,
+        fusion: Fusion::default(),
         model: None,
         vectors_cache: None,
     })
@@ -74,6 +75,7 @@ async fn measures_a_tiny_set() {
         limit_queries: Some(1),
         run_file: None,
         mode: Mode::Lexical,
+        fusion: Fusion::default(),
         model: None,
         vectors_cache: None,
     })
@@ -92,6 +94,7 @@ async fn unknown_split_is_refused_before_indexing() {
         limit_queries: None,
         run_file: None,
         mode: Mode::Lexical,
+        fusion: Fusion::default(),
         model: None,
         vectors_cache: None,
     })
@@ -110,7 +113,8 @@ async fn dense_without_a_model_is_refused() {
         split: "dev".into(),
         limit_queries: None,
         run_file: None,
-        mode: Mode::Hybrid(Fusion::Rrf),
+        mode: Mode::Hybrid,
+        fusion: Fusion::Rrf,
         model: None,
         vectors_cache: None,
     })

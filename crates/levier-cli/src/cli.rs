@@ -111,6 +111,24 @@ pub enum Command {
         /// How many results.
         #[arg(long, default_value_t = 10)]
         limit: usize,
+        /// lexical, dense or hybrid [default: hybrid when an embedding model is installed].
+        #[arg(long, value_enum)]
+        mode: Option<SearchMode>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Answer a question from the documents, without a generative model: the passage that best
+    /// answers it, with its source, or a plain statement that nothing in them answers it.
+    Ask {
+        /// The question, in French or English.
+        question: String,
+        /// Ask with the access of this user (their groups).
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_user: Option<String>,
+        /// Ask over these groups' documents [default: all groups].
+        #[arg(long = "group", value_name = "SLUG", conflicts_with = "as_user")]
+        groups: Vec<String>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -282,11 +300,12 @@ pub enum BenchCommand {
         #[arg(long, value_name = "NAME")]
         split: String,
         /// Retrieval mode: lexical (BM25), dense (embeddings) or hybrid (both, fused).
-        #[arg(long, value_enum, default_value_t = BenchMode::Lexical)]
-        mode: BenchMode,
-        /// How hybrid mode fuses the lexical and dense lists.
-        #[arg(long, value_enum, default_value_t = BenchFusion::Rrf)]
-        fusion: BenchFusion,
+        #[arg(long, value_enum, default_value_t = SearchMode::Lexical)]
+        mode: SearchMode,
+        /// How hybrid mode fuses the lexical and dense lists [default: the product's, weighted
+        /// with dense 0.5].
+        #[arg(long, value_enum)]
+        fusion: Option<BenchFusion>,
         /// Weight of the dense list in weighted fusion (the lexical list gets 1 − W).
         #[arg(long, value_name = "W", default_value_t = 0.5)]
         dense_weight: f32,
@@ -320,9 +339,9 @@ pub enum BenchFusion {
     Weighted,
 }
 
-/// How documents are retrieved in `levier bench retrieval`.
+/// How documents are retrieved (`levier search`, `levier ask`, `levier bench retrieval`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum BenchMode {
+pub enum SearchMode {
     /// BM25 over the lexical index.
     Lexical,
     /// Embeddings (semantic search).
@@ -344,5 +363,15 @@ mod tests {
     #[test]
     fn command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+}
+
+impl From<SearchMode> for levier_index::Mode {
+    fn from(m: SearchMode) -> Self {
+        match m {
+            SearchMode::Lexical => levier_index::Mode::Lexical,
+            SearchMode::Dense => levier_index::Mode::Dense,
+            SearchMode::Hybrid => levier_index::Mode::Hybrid,
+        }
     }
 }

@@ -1,7 +1,12 @@
-//! This node's search index: where it lives, opening it, and keeping it in step with the store.
+//! This node's search: where the index lives, opening it with semantic search beside it, and
+//! keeping both in step with the store.
 
 use levier_core::Config;
-use levier_index::{IndexError, LexicalIndex};
+use levier_index::semantic::follow::Models;
+use levier_index::vector::VectorConfig;
+use levier_index::{IndexError, LexicalIndex, Retriever};
+use levier_ml::ModelCatalog;
+use levier_store::Store;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,6 +28,25 @@ pub fn open(config: &Config) -> anyhow::Result<Arc<LexicalIndex>> {
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The models semantic search may use, as configured.
+pub fn models(config: &Config) -> Arc<Models> {
+    Models::new(
+        ModelCatalog::new(&config.models_dir()),
+        &config.models.embedding,
+        VectorConfig::default(),
+    )
+}
+
+/// The node's search over an up-to-date lexical index, with semantic search loaded once (for
+/// commands that search and exit); when no model is usable it searches lexically and says why.
+pub async fn open_once(config: &Config, store: &Store) -> anyhow::Result<Arc<Retriever>> {
+    crate::commands::ingest::sync_index_if_free(config, store).await;
+    let retriever = Arc::new(Retriever::new(open(config)?));
+    levier_index::semantic::follow::load_once(retriever.clone(), store.clone(), models(config))
+        .await?;
+    Ok(retriever)
 }
 
 /// How often a server's index looks for new changes in the store.

@@ -56,6 +56,9 @@ pub enum IndexError {
     /// The search engine failed.
     #[error("search index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+    /// The embedding model failed (missing or damaged files, a text it cannot encode).
+    #[error("{0}")]
+    Model(#[from] levier_ml::MlError),
     /// A background indexing step did not finish.
     #[error("an indexing step was interrupted: {0}")]
     Interrupted(String),

@@ -255,7 +255,9 @@ fn leading_text(body: &str) -> String {
     html
 }
 
-fn escape_into(out: &mut String, text: &str) {
+/// Appends `text` escaped for HTML (text and attribute values): the one escaping function of
+/// levier's snippets, answers and pages.
+pub fn escape_into(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),

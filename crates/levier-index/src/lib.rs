@@ -14,16 +14,19 @@ mod collect;
 mod error;
 mod follow;
 pub mod fusion;
-mod hits;
+pub mod hits;
 mod query;
+mod retriever;
 mod schema;
 mod search;
+pub mod semantic;
 mod stem;
 mod sync;
 pub mod vector;
 
 pub use analysis::{ENGLISH_ANALYZER, FRENCH_ANALYZER, Variant};
 pub use error::{IndexError, IndexResult};
+pub use retriever::{CANDIDATES, Fusion, Mode, Retrieved, Retriever, SemanticState};
 pub use search::{Facets, FieldWeights, Filters, Hit, SearchRequest, SearchResults};
 pub use sync::SyncReport;
 

@@ -10,7 +10,7 @@ use levier_core::Timestamp;
 use levier_core::ids::{ChunkId, DocumentId, SourceId};
 use rustc_hash::FxHashMap as HashMap;
 use std::ops::Bound;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{
     AllScorer, BooleanQuery, ConstScoreQuery, EnableScoring, Explanation, Occur, Query, RangeQuery,
     Scorer, TermQuery, Weight,
@@ -184,26 +184,12 @@ impl LexicalIndex {
             return Err(IndexError::EmptyQuery);
         }
         check_page(req)?;
-        let groups: Vec<Term> = req
-            .groups
-            .iter()
-            .map(|g| g.trim().to_lowercase())
-            .filter(|g| !g.is_empty())
-            .map(|g| Term::from_field_text(self.fields.groups, &g))
-            .collect();
+        let groups = self.group_terms(&req.groups);
         if groups.is_empty() {
             return Ok(SearchResults::default());
         }
         let searcher = self.reader.searcher();
-        let present = self.present_fields(&searcher);
-        let mut builder = QueryBuilder::new(
-            &self.fields,
-            &searcher,
-            &present,
-            self.analyzers.clone(),
-            self.field_weights(),
-        );
-        let built = builder.build(&query::parse(&req.query, req.prefix));
+        let built = self.build_query(&searcher, req);
         let Some(text_query) = built.query else {
             return Ok(SearchResults::default());
         };
@@ -228,6 +214,74 @@ impl LexicalIndex {
             hits,
             facets: sorted_facets(facets),
         })
+    }
+
+    /// The hits for chunks found another way (by meaning), in the order given and with the
+    /// scores given, keeping only those the reader may read and the filters let through: the
+    /// same access rule and filters as a lexical search, applied by the same index. Snippets
+    /// highlight the query's words where the passage has them, else show its beginning.
+    pub fn chunk_hits(
+        &self,
+        req: &SearchRequest,
+        chunks: &[(ChunkId, f32)],
+    ) -> IndexResult<Vec<Hit>> {
+        let groups = self.group_terms(&req.groups);
+        if groups.is_empty() || chunks.is_empty() {
+            return Ok(Vec::new());
+        }
+        let searcher = self.reader.searcher();
+        let built = self.build_query(&searcher, req);
+        let ids = chunks
+            .iter()
+            .map(|(c, _)| Term::from_field_u64(self.fields.chunk_id, c.0.cast_unsigned()))
+            .collect();
+        let mut clauses = vec![
+            (Occur::Must, filter(any_term(ids))),
+            (
+                Occur::Must,
+                Box::new(GroupFilter::new(groups)) as Box<dyn Query>,
+            ),
+        ];
+        clauses.extend(self.filter_clauses(&req.filters));
+        let found = searcher.search(&BooleanQuery::new(clauses), &DocSetCollector)?;
+        let mut reader = HitReader::new(self, &searcher, &built.highlight, req.snippets);
+        let mut by_chunk: HashMap<ChunkId, Hit> = HashMap::default();
+        for address in found {
+            let hit = reader.hit(0.0, address)?;
+            by_chunk.insert(hit.chunk_id, hit);
+        }
+        Ok(chunks
+            .iter()
+            .filter_map(|(chunk, score)| {
+                by_chunk.remove(chunk).map(|hit| Hit {
+                    score: *score,
+                    ..hit
+                })
+            })
+            .collect())
+    }
+
+    /// The reader's groups as terms of the groups field (blank ones dropped).
+    fn group_terms(&self, groups: &[String]) -> Vec<Term> {
+        groups
+            .iter()
+            .map(|g| g.trim().to_lowercase())
+            .filter(|g| !g.is_empty())
+            .map(|g| Term::from_field_text(self.fields.groups, &g))
+            .collect()
+    }
+
+    /// The request's text as a query over this searcher's fields, with its terms to highlight.
+    fn build_query(&self, searcher: &Searcher, req: &SearchRequest) -> query::BuiltQuery {
+        let present = self.present_fields(searcher);
+        let mut builder = QueryBuilder::new(
+            &self.fields,
+            searcher,
+            &present,
+            self.analyzers.clone(),
+            self.field_weights(),
+        );
+        builder.build(&query::parse(&req.query, req.prefix))
     }
 
     /// Metadata filters as required, non-scoring clauses.
@@ -276,7 +330,7 @@ impl LexicalIndex {
 }
 
 /// Refuses pages that are too large or too deep to serve quickly.
-fn check_page(req: &SearchRequest) -> IndexResult<()> {
+pub(crate) fn check_page(req: &SearchRequest) -> IndexResult<()> {
     if req.limit > MAX_LIMIT {
         return Err(IndexError::InvalidRequest(format!(
             "limit {} is above the maximum of {MAX_LIMIT}",
@@ -428,7 +482,7 @@ fn collapsed(
     Ok((total, page, facets))
 }
 
-fn sorted_facets(counts: FacetCounts) -> Facets {
+pub(crate) fn sorted_facets(counts: FacetCounts) -> Facets {
     fn sorted<K: Ord>(map: HashMap<K, u64>) -> Vec<(K, u64)> {
         let mut v: Vec<(K, u64)> = map.into_iter().collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));

@@ -7,7 +7,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use levier_core::ids::{DocumentId, SourceId};
 use levier_core::{Role, Timestamp};
-use levier_index::{Filters, IndexError, SearchRequest, SearchResults};
+use levier_index::{Filters, IndexError, Mode, Retrieved, SearchRequest};
 use levier_ingest::{Access, FileInput, IngestReport};
 use levier_store::directory::NewSource;
 use levier_store::documents::FullDocument;
@@ -36,7 +36,7 @@ pub struct SearchParams {
     pub limit: Option<usize>,
     /// Search as you type: the last word may be unfinished.
     pub prefix: Option<bool>,
-    /// `lexical` (the only mode before semantic search is installed).
+    /// `lexical`, `dense` or `hybrid`; default hybrid when a model is loaded, else lexical.
     pub mode: Option<String>,
 }
 
@@ -58,28 +58,43 @@ pub fn reader_groups(caller: &Caller) -> Vec<String> {
     caller.user.groups.clone()
 }
 
-/// Runs a search as the caller.
-pub fn search(
+/// Runs a search as the caller, on a blocking thread (a dense or hybrid search embeds the
+/// query: milliseconds of CPU that must not stall the server's other requests).
+pub async fn search(
     state: &AppState,
     caller: &Caller,
     p: &SearchParams,
     collapse: bool,
-) -> ApiResult<SearchResults> {
-    if let Some(mode) = p.mode.as_deref().filter(|m| *m != "lexical") {
-        return Err(ApiError::invalid_field(
-            "mode",
-            format!("mode '{mode}' is not available: only lexical search is installed"),
-        ));
-    }
+) -> ApiResult<Retrieved> {
+    let mode = p
+        .mode
+        .as_deref()
+        .filter(|m| !m.is_empty())
+        .map(str::parse::<Mode>)
+        .transpose()
+        .map_err(|e| ApiError::invalid_field("mode", e.to_string()))?;
     let index = state
         .index
-        .as_ref()
+        .clone()
         .ok_or_else(|| ApiError::unavailable("the search index is not open on this server"))?;
+    let req = request(caller, p, collapse)?;
+    tokio::task::spawn_blocking(move || index.search(&req, mode))
+        .await
+        .map_err(|e| ApiError::internal(&e))?
+        .map_err(|e| match e {
+            IndexError::EmptyQuery => ApiError::invalid_field("q", e.to_string()),
+            IndexError::InvalidRequest(m) => ApiError::bad_request(m),
+            other => ApiError::internal(&other),
+        })
+}
+
+/// The index request for the caller's parameters: their groups, the filters, the page.
+fn request(caller: &Caller, p: &SearchParams, collapse: bool) -> ApiResult<SearchRequest> {
     let limit = p.limit.unwrap_or(10);
     if !(1..=100).contains(&limit) {
         return Err(ApiError::invalid_field("limit", "between 1 and 100"));
     }
-    let req = SearchRequest {
+    Ok(SearchRequest {
         query: p.q.clone(),
         groups: reader_groups(caller),
         filters: Filters {
@@ -106,11 +121,6 @@ pub fn search(
         collapse_documents: collapse,
         snippets: true,
         facets: true,
-    };
-    index.search(&req).map_err(|e| match e {
-        IndexError::EmptyQuery => ApiError::invalid_field("q", e.to_string()),
-        IndexError::InvalidRequest(m) => ApiError::bad_request(m),
-        other => ApiError::internal(&other),
     })
 }
 

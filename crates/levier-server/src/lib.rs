@@ -23,7 +23,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
 use levier_core::config::ServerConfig;
-use levier_index::LexicalIndex;
+use levier_index::Retriever;
 use levier_store::Store;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -64,8 +64,9 @@ pub struct AppState {
     pub settings: Settings,
     /// Request metrics.
     pub metrics: http::metrics::Metrics,
-    /// This node's search index, following the store (absent: search answers 503).
-    pub index: Option<Arc<LexicalIndex>>,
+    /// This node's search (lexical index, and semantic search when a model is loaded),
+    /// following the store (absent: search answers 503).
+    pub index: Option<Arc<Retriever>>,
 }
 
 impl AppState {
@@ -81,7 +82,7 @@ impl AppState {
     }
 
     /// The same state with a search index.
-    pub fn with_index(mut self, index: Arc<LexicalIndex>) -> AppState {
+    pub fn with_index(mut self, index: Arc<Retriever>) -> AppState {
         self.index = Some(index);
         self
     }

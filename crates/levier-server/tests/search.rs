@@ -5,7 +5,7 @@ mod support;
 
 use axum::http::StatusCode;
 use levier_core::Role;
-use levier_index::LexicalIndex;
+use levier_index::{LexicalIndex, Retriever};
 use levier_ingest::{Access, FileInput};
 use levier_store::directory::NewSource;
 use std::sync::Arc;
@@ -73,7 +73,10 @@ async fn app_with_documents() -> (TestApp, i64, i64, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     let index = Arc::new(LexicalIndex::open(dir.path()).expect("index"));
     index.sync(s).await.expect("sync");
-    app.state = app.state.clone().with_index(index);
+    app.state = app
+        .state
+        .clone()
+        .with_index(Arc::new(Retriever::new(index)));
     (app, ids[0], ids[1], dir)
 }
 
@@ -194,9 +197,22 @@ async fn bad_queries_say_what_is_wrong() {
         .await;
     assert_eq!(empty.problem(StatusCode::BAD_REQUEST)["field"], "q");
     let mode = app
-        .send(Req::get("/api/v1/search?q=budget&mode=dense").auth(&member))
+        .send(Req::get("/api/v1/search?q=budget&mode=fuzzy").auth(&member))
         .await;
     assert_eq!(mode.problem(StatusCode::BAD_REQUEST)["field"], "mode");
+    // No embedding model on this server: a dense search still answers, lexically, and says so.
+    let dense = app
+        .send(Req::get("/api/v1/search?q=budget&mode=dense").auth(&member))
+        .await;
+    assert_eq!(dense.status, StatusCode::OK);
+    assert_eq!(dense.json()["mode"], "lexical");
+    assert!(
+        dense.json()["notice"]
+            .as_str()
+            .is_some_and(|n| n.contains("semantic search is unavailable")),
+        "{}",
+        dense.json()
+    );
     let date = app
         .send(Req::get("/api/v1/search?q=budget&from=hier").auth(&member))
         .await;

@@ -18,6 +18,9 @@ pub enum Entity {
     Document,
     /// An FAQ entry and its phrasings.
     FaqEntry,
+    /// Vectors written for a document's chunks (the id is the document's): vector indexes
+    /// reload that document's vectors.
+    Vectors,
 }
 
 impl Entity {
@@ -25,6 +28,7 @@ impl Entity {
         match self {
             Entity::Document => "document",
             Entity::FaqEntry => "faq_entry",
+            Entity::Vectors => "vectors",
         }
     }
 
@@ -32,6 +36,7 @@ impl Entity {
         match s {
             "document" => Some(Entity::Document),
             "faq_entry" => Some(Entity::FaqEntry),
+            "vectors" => Some(Entity::Vectors),
             _ => None,
         }
     }

@@ -115,6 +115,15 @@ pub struct FullDocument {
 /// Heading paths are stored as one text, levels separated by this (never in a heading).
 const HEADING_SEPARATOR: &str = "\u{1f}";
 
+/// A heading path as stored, back into its levels.
+pub(crate) fn split_heading_path(stored: &str) -> Vec<String> {
+    stored
+        .split(HEADING_SEPARATOR)
+        .filter(|h| !h.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// What storing a document did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StoreOutcome {
@@ -356,11 +365,7 @@ async fn chunks_of(conn: &mut AnyConnection, ids: &[i64]) -> StoreResult<HashMap
         let chunk = Chunk {
             id: ChunkId(c.try_get("id")?),
             ordinal: c.try_get("ordinal")?,
-            heading_path: path
-                .split(HEADING_SEPARATOR)
-                .filter(|h| !h.is_empty())
-                .map(str::to_string)
-                .collect(),
+            heading_path: split_heading_path(&path),
             body: c.try_get("body")?,
             language: c.try_get("language")?,
             start_offset: c.try_get("start_offset")?,

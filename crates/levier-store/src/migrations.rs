@@ -39,10 +39,17 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("migrations/0003_vectors.sqlite.sql"),
         postgres: include_str!("migrations/0003_vectors.postgres.sql"),
     },
+    Migration {
+        version: 4,
+        name: "vector_changes",
+        portable: include_str!("migrations/0004_vector_changes.sql"),
+        sqlite: include_str!("migrations/0004_vector_changes.sqlite.sql"),
+        postgres: include_str!("migrations/0004_vector_changes.postgres.sql"),
+    },
 ];
 
 /// The schema version this binary writes and expects.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS levier_migrations (
     version BIGINT PRIMARY KEY,

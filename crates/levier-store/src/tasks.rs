@@ -335,6 +335,19 @@ impl Store {
         row.as_ref().map(task_from_row).transpose()
     }
 
+    /// The oldest task of `kind` that has not finished (queued or running), if any: lets work
+    /// that is asked for again and again (embedding new chunks) be enqueued once at a time.
+    pub async fn unfinished_task(&self, kind: &str) -> StoreResult<Option<Task>> {
+        let row = sqlx::query(&format!(
+            "SELECT {TASK_COLUMNS} FROM tasks WHERE kind = $1 AND status IN ('queued', 'running')
+             ORDER BY id LIMIT 1"
+        ))
+        .bind(kind)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(task_from_row).transpose()
+    }
+
     /// The most recent tasks, newest first.
     pub async fn recent_tasks(&self, limit: i64) -> StoreResult<Vec<Task>> {
         let rows = sqlx::query(&format!(

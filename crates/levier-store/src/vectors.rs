@@ -8,6 +8,9 @@
 //! dimension, no parsing. Vectors are deleted with their chunk (`ON DELETE CASCADE`), so a
 //! changed document, whose chunks are replaced, lists its new chunks as pending.
 
+use crate::bulk::select_in;
+use crate::changes::{self, ChangeOp, Entity};
+use crate::documents::split_heading_path;
 use crate::{Store, StoreError, StoreResult};
 use levier_core::Timestamp;
 use levier_core::ids::{ChunkId, DocumentId, EmbeddingModelId};
@@ -54,6 +57,8 @@ pub struct PendingChunk {
     pub document_id: DocumentId,
     /// The document's title.
     pub title: String,
+    /// Headings above the chunk, outermost first.
+    pub heading_path: Vec<String>,
     /// The chunk's text.
     pub body: String,
     /// The chunk's language, or its document's.
@@ -170,7 +175,9 @@ impl Store {
 
     /// Writes (or replaces) the vectors of a batch of chunks in one transaction. A chunk that
     /// no longer exists (its document changed while it was being embedded) is skipped: its
-    /// replacement is pending. Returns how many vectors were written.
+    /// replacement is pending. The documents concerned are recorded in the change sequence
+    /// (entity `vectors`), so every node's vector index picks their vectors up. Returns how
+    /// many vectors were written.
     pub async fn write_chunk_vectors<V: AsRef<[f32]>>(
         &self,
         model: &EmbeddingModel,
@@ -186,6 +193,24 @@ impl Store {
                 query = query.bind(chunk.0).bind(encode(vector.as_ref()));
             }
             written += query.execute(&mut *tx).await?.rows_affected();
+        }
+        let chunks: Vec<i64> = vectors.iter().map(|(c, _)| c.0).collect();
+        let rows = select_in(
+            &mut tx,
+            "SELECT DISTINCT document_id FROM chunks WHERE id IN ({ids})",
+            0,
+            |q| q,
+            &chunks,
+        )
+        .await?;
+        let mut documents: Vec<i64> = rows
+            .iter()
+            .map(|r| r.try_get("document_id"))
+            .collect::<Result<_, _>>()?;
+        documents.sort_unstable();
+        documents.dedup();
+        if !documents.is_empty() {
+            changes::record_many_in(&mut tx, Entity::Vectors, &documents, ChangeOp::Upsert).await?;
         }
         tx.commit().await?;
         Ok(written)
@@ -235,7 +260,7 @@ impl Store {
         limit: usize,
     ) -> StoreResult<Vec<PendingChunk>> {
         let rows = sqlx::query(
-            "SELECT c.id, c.document_id, d.title, c.body, COALESCE(c.language, d.language) AS language
+            "SELECT c.id, c.document_id, d.title, c.heading_path, c.body, COALESCE(c.language, d.language) AS language
              FROM chunks c JOIN documents d ON d.id = c.document_id
              WHERE c.id > $2 AND NOT EXISTS
                  (SELECT 1 FROM chunk_vectors cv WHERE cv.model_id = $1 AND cv.chunk_id = c.id)
@@ -252,6 +277,7 @@ impl Store {
                     chunk_id: ChunkId(r.try_get("id")?),
                     document_id: DocumentId(r.try_get("document_id")?),
                     title: r.try_get("title")?,
+                    heading_path: split_heading_path(&r.try_get::<String, _>("heading_path")?),
                     body: r.try_get("body")?,
                     language: r.try_get("language")?,
                 })

@@ -1,6 +1,6 @@
 //! `levier bench retrieval`: search quality and speed on a BEIR-layout data set.
 
-use crate::cli::{BenchCommand, BenchFusion, BenchMode};
+use crate::cli::{BenchCommand, BenchFusion};
 use crate::exit::{FAILURE, INPUT, coded};
 use levier_bench::retrieval::{self, Fusion, Mode, RetrievalOptions, RetrievalReport};
 use levier_core::Config;
@@ -22,13 +22,13 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
             run_file,
             json,
         } => {
-            let mode = match mode {
-                BenchMode::Lexical => Mode::Lexical,
-                BenchMode::Dense => Mode::Dense,
-                BenchMode::Hybrid => Mode::Hybrid(match fusion {
-                    BenchFusion::Rrf => Fusion::Rrf,
-                    BenchFusion::Weighted => Fusion::Weighted(dense_weight),
-                }),
+            let mode = Mode::from(mode);
+            let fusion = match fusion {
+                None => Fusion::default(),
+                Some(BenchFusion::Rrf) => Fusion::Rrf,
+                Some(BenchFusion::Weighted) => Fusion::Weighted {
+                    dense: dense_weight,
+                },
             };
             let options = RetrievalOptions {
                 dataset,
@@ -39,6 +39,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
                     .then(|| model.or_else(default_model))
                     .flatten(),
                 mode,
+                fusion,
                 vectors_cache,
             };
             let report = retrieval::run(&options).await.map_err(|e| {

@@ -23,12 +23,25 @@ pub async fn run(config: &Config, fresh: bool, load_only: bool, json: bool) -> a
     if load_only {
         // Make the documents searchable now, not at the next `serve`.
         crate::search_index::open(config)?.sync(&store).await?;
+        let semantic = match super::ingest::embed(config, &store, json).await? {
+            super::ingest::Embedded::NoModel { reason } => Some(reason),
+            _ => None,
+        };
         store.close().await;
-        return report(config, &company, loaded.as_ref(), None, json);
+        return report(config, &company, loaded.as_ref(), None, semantic, json);
     }
     let name = company.company.name.clone();
+    // The server embeds the passages itself (its embedding task) when a model is installed.
+    let semantic = crate::search_index::models(config).wanted().err();
     serve_with_workers(config, store, name, move |addr| {
-        if let Err(e) = report(config, &company, loaded.as_ref(), Some(addr), json) {
+        if let Err(e) = report(
+            config,
+            &company,
+            loaded.as_ref(),
+            Some(addr),
+            semantic,
+            json,
+        ) {
             tracing::warn!(error = %e, "cannot print the demo summary");
         }
     })
@@ -90,6 +103,7 @@ fn report(
     company: &demo::CompanyFile,
     loaded: Option<&LoadSummary>,
     addr: Option<std::net::SocketAddr>,
+    semantic_off: Option<String>,
     json: bool,
 ) -> anyhow::Result<()> {
     let accounts: Vec<serde_json::Value> = company
@@ -103,6 +117,10 @@ fn report(
             "url": addr.map(|a| format!("http://{a}")),
             "loaded": loaded,
             "reused": loaded.is_none(),
+            "semantic_search": semantic_off.as_ref().map_or_else(
+                || serde_json::json!({ "on": true }),
+                |why| serde_json::json!({ "on": false, "reason": why }),
+            ),
             "accounts": accounts,
         }));
     }
@@ -111,6 +129,18 @@ fn report(
         None => println!(
             "demo company already loaded in {} (use --fresh to reload)",
             config.data_dir.display()
+        ),
+    }
+    match &semantic_off {
+        None => println!(
+            "semantic search: on (model {})",
+            crate::search_index::models(config)
+                .wanted()
+                .unwrap_or_default()
+        ),
+        Some(why) => println!(
+            "semantic search: off, searching by keywords only — {why}\n  to turn it on: scripts/fetch-models --models-dir {}",
+            config.models_dir().display()
         ),
     }
     if let Some(addr) = addr {

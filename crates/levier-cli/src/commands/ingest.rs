@@ -65,10 +65,23 @@ pub async fn run(config: &Config, args: IngestArgs<'_>) -> anyhow::Result<()> {
         }
         None => (ingestion.await?, false),
     };
+    let embedded = match &lock {
+        Some(_) => embed(config, &store, args.json).await?,
+        None => Embedded::ByServer,
+    };
     drop(lock);
     store.close().await;
     if args.json {
-        return super::print_json(&serde_json::json!({ "report": report, "indexed": indexed }));
+        return super::print_json(
+            &serde_json::json!({ "report": report, "indexed": indexed, "embedding": embedded }),
+        );
+    }
+    match &embedded {
+        Embedded::Done { model, passages } => {
+            println!("semantic search: {passages} passage(s) embedded with {model}");
+        }
+        Embedded::NoModel { reason } => println!("semantic search is off: {reason}"),
+        Embedded::ByServer => {}
     }
     println!("{}: {}", path.display(), report.summary());
     for f in &report.failed {
@@ -78,6 +91,43 @@ pub async fn run(config: &Config, args: IngestArgs<'_>) -> anyhow::Result<()> {
         println!("(a running levier server indexes the changes within a second)");
     }
     Ok(())
+}
+
+/// What happened to the new passages' vectors.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "status")]
+pub(crate) enum Embedded {
+    /// Embedded here.
+    Done { model: String, passages: u64 },
+    /// No usable model: search stays lexical.
+    NoModel { reason: String },
+    /// A running server embeds them (its embedding task).
+    ByServer,
+}
+
+/// Embeds the passages that lack vectors, through the same durable task a server runs.
+pub(crate) async fn embed(config: &Config, store: &Store, quiet: bool) -> anyhow::Result<Embedded> {
+    let models = crate::search_index::models(config);
+    let model = match models.wanted() {
+        Ok(name) => name,
+        Err(reason) => return Ok(Embedded::NoModel { reason }),
+    };
+    let job = levier_index::semantic::task::EmbedJob {
+        model: model.clone(),
+    };
+    // The documents are in: a model that fails to load leaves search lexical, it does not
+    // fail the ingestion.
+    Ok(
+        match super::run_task::run(store, config, &job.task(), quiet).await {
+            Ok(outcome) => Embedded::Done {
+                model,
+                passages: outcome["embedded"].as_u64().unwrap_or(0),
+            },
+            Err(e) => Embedded::NoModel {
+                reason: e.to_string(),
+            },
+        },
+    )
 }
 
 /// A single file goes into the `files` source under its own name.

@@ -1,10 +1,11 @@
 //! One module per subcommand; `run` dispatches.
 
+mod ask;
 mod backup;
 mod bench;
 mod config;
 mod demo;
-mod ingest;
+pub(crate) mod ingest;
 mod init;
 mod models;
 mod run_task;
@@ -66,6 +67,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             as_user,
             groups,
             limit,
+            mode,
             json,
         } => {
             search::search(
@@ -76,7 +78,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     groups,
                     limit,
                     json,
+                    mode: mode.map(Into::into),
                 },
+            )
+            .await
+        }
+        Command::Ask {
+            question,
+            as_user,
+            groups,
+            json,
+        } => {
+            ask::ask(
+                &settings.config,
+                &question,
+                as_user.as_deref(),
+                &groups,
+                json,
             )
             .await
         }

@@ -28,7 +28,7 @@ pub async fn run(
         ProgressStyle::with_template("{spinner} {msg:40!} [{bar:30}] {pos}/{len}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let runner = task_runner(config, store);
+    let runner = task_runner(config, store, crate::search_index::models(config));
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     // The worker is stopped by asking, never aborted: an aborted store call could leave a
     // transaction open.

@@ -18,42 +18,42 @@ pub struct SearchArgs {
     pub limit: usize,
     /// Print JSON.
     pub json: bool,
+    /// lexical, dense or hybrid (default: hybrid when a model is installed).
+    pub mode: Option<levier_index::Mode>,
 }
 
 pub async fn search(config: &Config, args: SearchArgs) -> anyhow::Result<()> {
     let store = Store::open(config).await?;
-    super::ingest::sync_index_if_free(config, &store).await;
-    let groups = match (&args.as_user, args.groups.is_empty()) {
-        (Some(email), _) => {
-            store
-                .user_by_email(email)
-                .await?
-                .ok_or_else(|| coded(INPUT, format!("no user {email}")))?
-                .groups
-        }
-        (None, false) => args.groups.clone(),
-        (None, true) => store
-            .groups()
-            .await?
-            .into_iter()
-            .map(|(_, slug, _)| slug)
-            .collect(),
-    };
-    let index = crate::search_index::open(config)?;
+    let groups = reader_groups(&store, args.as_user.as_deref(), &args.groups).await?;
+    let search = crate::search_index::open_once(config, &store).await?;
     let req = SearchRequest {
         limit: args.limit.clamp(1, 100),
         collapse_documents: true,
         ..SearchRequest::new(&args.query, &groups)
     };
-    let results = index.search(&req).map_err(|e| match e {
+    let retrieved = search.search(&req, args.mode).map_err(|e| match e {
         levier_index::IndexError::EmptyQuery => coded(INPUT, e.to_string()),
         other => other.into(),
     })?;
     store.close().await;
+    let results = retrieved.results;
     if args.json {
-        return super::print_json(&results);
+        return super::print_json(&serde_json::json!({
+            "mode": retrieved.mode,
+            "notice": retrieved.notice,
+            "total": results.total,
+            "hits": results.hits,
+            "facets": results.facets,
+        }));
     }
-    println!("{} result(s)", results.total);
+    if let Some(notice) = &retrieved.notice {
+        eprintln!("note: {notice}");
+    }
+    println!(
+        "{} result(s), {} search",
+        results.total,
+        retrieved.mode.as_str()
+    );
     for (i, hit) in results.hits.iter().enumerate() {
         let path = if hit.heading_path.is_empty() {
             String::new()
@@ -71,8 +71,33 @@ pub async fn search(config: &Config, args: SearchArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The groups to search as: a user's, the ones given, or every group (the operator of the
+/// machine reads all).
+pub async fn reader_groups(
+    store: &Store,
+    as_user: Option<&str>,
+    groups: &[String],
+) -> anyhow::Result<Vec<String>> {
+    Ok(match (as_user, groups.is_empty()) {
+        (Some(email), _) => {
+            store
+                .user_by_email(email)
+                .await?
+                .ok_or_else(|| coded(INPUT, format!("no user {email}")))?
+                .groups
+        }
+        (None, false) => groups.to_vec(),
+        (None, true) => store
+            .groups()
+            .await?
+            .into_iter()
+            .map(|(_, slug, _)| slug)
+            .collect(),
+    })
+}
+
 /// A snippet for a terminal: marks as «…», entities decoded.
-fn plain(html: &str) -> String {
+pub fn plain(html: &str) -> String {
     let one_line = html.split_whitespace().collect::<Vec<_>>().join(" ");
     one_line
         .replace("<mark>", "«")

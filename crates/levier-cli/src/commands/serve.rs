@@ -2,10 +2,13 @@
 
 use crate::lock::DataDirLock;
 use levier_core::Config;
+use levier_index::Retriever;
+use levier_index::semantic::follow::Models;
 use levier_server::AppState;
 use levier_store::Store;
 use levier_store::tasks::Runner;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tokio::sync::watch;
 
 pub async fn run(config: &Config) -> anyhow::Result<()> {
@@ -33,27 +36,40 @@ pub async fn serve_with_workers(
         crate::search_index::FOLLOW_EVERY,
         stop_rx.clone(),
     ));
-    let worker =
-        (config.tasks.workers > 0).then(|| tokio::spawn(task_runner(config, &store).run(stop_rx)));
+    let search = Arc::new(Retriever::new(index));
+    let models = crate::search_index::models(config);
+    let runs_tasks = config.tasks.workers > 0;
+    let semantic = tokio::spawn(levier_index::semantic::follow::follow(
+        search.clone(),
+        store.clone(),
+        models.clone(),
+        crate::search_index::FOLLOW_EVERY,
+        runs_tasks,
+        stop_rx.clone(),
+    ));
+    let worker = runs_tasks.then(|| tokio::spawn(task_runner(config, &store, models).run(stop_rx)));
     let shutdown = async move {
         wait_for_signal().await;
         tracing::info!("shutting down: finishing requests and tasks in progress");
         let _ = stop_tx.send(true);
     };
-    let state = AppState::new(store.clone(), company, &config.server).with_index(index);
+    let state = AppState::new(store.clone(), company, &config.server).with_index(search);
     levier_server::serve(state, &config.addr, on_ready, shutdown).await?;
     if let Some(worker) = worker {
         worker.await??;
     }
     follower.await?;
+    semantic.await?;
     store.close().await;
     Ok(())
 }
 
-/// A task runner with every kind of task this binary knows.
-pub fn task_runner(config: &Config, store: &Store) -> Runner {
+/// A task runner with every kind of task this binary knows; embedding tasks share `models`'
+/// encoders with the node's search.
+pub fn task_runner(config: &Config, store: &Store, models: Arc<Models>) -> Runner {
     let runner = Runner::new(store.clone(), worker_id(), config.tasks.clone());
-    levier_ingest::task::register(crate::demo::register(runner))
+    let runner = levier_ingest::task::register(crate::demo::register(runner));
+    levier_index::semantic::task::register_task(runner, models)
 }
 
 /// Identifies this process among the workers sharing a store.

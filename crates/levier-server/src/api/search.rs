@@ -46,8 +46,11 @@ pub struct FacetCount {
 /// A page of results.
 #[derive(Serialize, ToSchema)]
 pub struct SearchResponse {
-    /// The retrieval mode used (`lexical`).
+    /// The retrieval mode that answered: `lexical`, `dense` or `hybrid`.
     pub mode: String,
+    /// Why the mode differs from the one asked for (semantic search unavailable), when it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
     /// Matches the caller may read.
     pub total: u64,
     /// This page.
@@ -70,7 +73,9 @@ fn counts<T: ToString>(values: &[(T, u64)]) -> Vec<FacetCount> {
         .collect()
 }
 
-/// Searches the passages of the documents the caller may read (one result per passage).
+/// Searches the passages of the documents the caller may read (one result per passage):
+/// hybrid (words and meaning) by default when an embedding model is loaded, else lexical; the
+/// response says which mode answered, and why when it is not the one asked for.
 #[utoipa::path(get, path = "/api/v1/search", tag = "search", params(SearchParams),
     responses((status = 200, body = SearchResponse), (status = 400, description = "empty query or invalid filter")))]
 pub async fn search(
@@ -78,9 +83,11 @@ pub async fn search(
     Extension(caller): Extension<Caller>,
     Query(params): Query<SearchParams>,
 ) -> ApiResult<Json<SearchResponse>> {
-    let results = knowledge::search(&state, &caller, &params, false)?;
+    let retrieved = knowledge::search(&state, &caller, &params, false).await?;
+    let results = retrieved.results;
     Ok(Json(SearchResponse {
-        mode: "lexical".into(),
+        mode: retrieved.mode.as_str().into(),
+        notice: retrieved.notice,
         total: results.total,
         media_types: counts(&results.facets.media_types),
         languages: counts(&results.facets.languages),

@@ -52,6 +52,23 @@ struct SearchPage {
     facets: Vec<FacetGroup>,
     prev: Option<String>,
     next: Option<String>,
+    /// How the results were found, in words.
+    mode_label: String,
+    /// Links to the other modes (label, href, current).
+    modes: Vec<(String, String, bool)>,
+    /// Why semantic search did not answer, when it was asked for and could not.
+    notice: Option<String>,
+    /// The passage that answers the question (first page only).
+    answer: Option<AnswerView>,
+    /// Whether the question was asked and nothing answered it.
+    no_answer: bool,
+}
+
+/// The extractive answer as shown.
+pub struct AnswerView {
+    title: String,
+    href: String,
+    passage_html: String,
 }
 
 const PAGE_SIZE: usize = 10;
@@ -88,6 +105,7 @@ pub async fn search(
         ("source", params.source.map(|s| s.to_string())),
         ("from", params.from.clone()),
         ("to", params.to.clone()),
+        ("mode", params.mode.clone()),
     ]
     .into_iter()
     .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| (k.to_string(), v)))
@@ -102,15 +120,86 @@ pub async fn search(
         facets: vec![],
         prev: None,
         next: None,
+        mode_label: String::new(),
+        modes: vec![],
+        notice: None,
+        answer: None,
+        no_answer: false,
         shell,
     };
     if !q.is_empty() {
-        match knowledge::search(&state, &caller, &params, true) {
-            Ok(results) => fill(&mut template, &state, &params, results, &active).await,
+        match knowledge::search(&state, &caller, &params, true).await {
+            Ok(retrieved) => {
+                if params.offset.unwrap_or(0) == 0 && !retrieved.results.hits.is_empty() {
+                    answer(&mut template, &state, &caller).await;
+                }
+                describe_mode(&mut template, &state, &retrieved, &active);
+                fill(&mut template, &state, &params, retrieved.results, &active).await;
+            }
             Err(e) => template.error = Some(e.detail),
         }
     }
     super::render_with(&template, StatusCode::OK, cookies)
+}
+
+/// Looks for the passage that answers the question, above the results.
+async fn answer(t: &mut SearchPage, state: &AppState, caller: &Caller) {
+    let Some(index) = state.index.as_ref() else {
+        return;
+    };
+    let groups = knowledge::reader_groups(caller);
+    match levier_assist::ask(index, &state.store, &t.q, groups).await {
+        Ok(asked) => match asked.answer {
+            Some(a) => {
+                t.answer = Some(AnswerView {
+                    href: format!(
+                        "/documents/{}?q={}#c{}",
+                        a.document_id.0,
+                        crate::format::url_encode(&t.q),
+                        a.chunk_id.0
+                    ),
+                    title: a.source(),
+                    passage_html: a.passage_html,
+                })
+            }
+            None => t.no_answer = true,
+        },
+        Err(e) => tracing::warn!(error = %e, "no answer computed"),
+    }
+}
+
+/// Says how the results were found and offers the other modes (dense and hybrid only when a
+/// model is loaded).
+fn describe_mode(
+    t: &mut SearchPage,
+    state: &AppState,
+    retrieved: &levier_index::Retrieved,
+    active: &[(String, String)],
+) {
+    use levier_index::Mode;
+    let tr = t.shell.t;
+    let label = |m: Mode| tr.t(&format!("search.mode-{}", m.as_str()));
+    t.mode_label = label(retrieved.mode);
+    t.notice = retrieved
+        .notice
+        .as_ref()
+        .map(|_| tr.t("search.semantic-off"));
+    let semantic = state.index.as_ref().is_some_and(|i| i.semantic().is_some());
+    if semantic {
+        t.modes = [Mode::Hybrid, Mode::Lexical, Mode::Dense]
+            .into_iter()
+            .map(|m| {
+                let mut pairs: Vec<(String, String)> = vec![("q".into(), t.q.clone())];
+                pairs.extend(active.iter().filter(|(k, _)| k != "mode").cloned());
+                pairs.push(("mode".into(), m.as_str().into()));
+                let href = format!(
+                    "/search?{}",
+                    serde_urlencoded::to_string(&pairs).unwrap_or_default()
+                );
+                (label(m), href, m == retrieved.mode)
+            })
+            .collect();
+    }
 }
 
 async fn fill(

@@ -1,0 +1,324 @@
+//! `ask`: the passage of the documents that best answers a question, or none.
+//!
+//! The question is searched as the reader (hybrid when a model is loaded, so only documents
+//! they may read are considered); the best [`PASSAGES`] passages are cut into sentences and
+//! pairs of sentences ([`crate::sentences::spans`]) and the span closest to the question
+//! answers — by meaning (cosine of the e5 embeddings, question as `query`, span as
+//! `passage`) when a model is loaded, else by the share of the question's words it contains.
+//! Below a threshold nothing answers: the page and `levier ask` say so plainly rather than
+//! showing a passage that merely shares words with the question.
+
+use crate::sentences::spans;
+use levier_core::ids::{ChunkId, DocumentId};
+use levier_index::hits::escape_into;
+use levier_index::{Hit, IndexError, Mode, Retriever, SearchRequest};
+use levier_ml::SentenceEncoder;
+use levier_store::Store;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// Passages (best first, one per document) among which the answer is looked for.
+const PASSAGES: usize = 3;
+/// Lowest cosine between the question and a span for the span to answer it. Measured on the
+/// CNIL FAQ dev questions (each answered by one FAQ entry) against questions the same corpus
+/// does not answer: see docs/ARCHITECTURE.md, "Internal Q&A without an LLM".
+pub const ANSWER_MIN_COSINE: f32 = 0.84;
+/// Without a model: the share of the question's significant words a span must contain.
+const ANSWER_MIN_COVERAGE: f32 = 0.6;
+
+/// How an answer was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AnswerMethod {
+    /// Closest in meaning (sentence embeddings).
+    Semantic,
+    /// Sharing most of the question's words (no model installed).
+    Lexical,
+}
+
+/// The passage that answers, with the answering span marked.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Answer {
+    /// The document cited.
+    pub document_id: DocumentId,
+    /// The passage cited.
+    pub chunk_id: ChunkId,
+    /// The document's title.
+    pub title: String,
+    /// Headings above the passage.
+    pub heading_path: Vec<String>,
+    /// The answering sentence(s), as plain text.
+    pub text: String,
+    /// The passage around it, HTML-escaped, the answer in `<mark>`.
+    pub passage_html: String,
+    /// Cosine (semantic) or share of the question's words (lexical) of the answer.
+    pub confidence: f32,
+    /// How it was chosen.
+    pub method: AnswerMethod,
+}
+
+impl Answer {
+    /// Where the answer comes from, for a citation: the title, then the headings that are
+    /// not the title again.
+    pub fn source(&self) -> String {
+        let mut parts = vec![self.title.clone()];
+        parts.extend(
+            self.heading_path
+                .iter()
+                .filter(|h| !h.trim().eq_ignore_ascii_case(self.title.trim()))
+                .cloned(),
+        );
+        parts.join(" › ")
+    }
+}
+
+/// What asking found.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Asked {
+    /// The search mode that found the passages.
+    pub mode: Mode,
+    /// Why the mode is not the one wanted (semantic search unavailable), when it is not.
+    pub notice: Option<String>,
+    /// The answer, or `None`: nothing in the documents the reader may read answers.
+    pub answer: Option<Answer>,
+    /// The best score reached when nothing answered (to tell how far it was).
+    pub best_confidence: Option<f32>,
+}
+
+/// Why a question could not be asked.
+#[derive(Debug, thiserror::Error)]
+pub enum AskError {
+    /// The search failed (an empty question, a damaged index).
+    #[error(transparent)]
+    Search(#[from] IndexError),
+    /// Reading the passages failed.
+    #[error("reading the passages failed: {0}")]
+    Store(#[from] levier_store::StoreError),
+    /// The embedding model failed.
+    #[error(transparent)]
+    Model(#[from] levier_ml::MlError),
+    /// A blocking step was interrupted.
+    #[error("answering was interrupted: {0}")]
+    Interrupted(String),
+}
+
+/// Answers `question` from the documents a member of `groups` may read.
+pub async fn ask(
+    retriever: &Arc<Retriever>,
+    store: &Store,
+    question: &str,
+    groups: Vec<String>,
+) -> Result<Asked, AskError> {
+    let req = SearchRequest {
+        limit: PASSAGES,
+        collapse_documents: true,
+        facets: false,
+        snippets: false,
+        ..SearchRequest::new(question, &groups)
+    };
+    let search = retriever.clone();
+    let retrieved = blocking(move || search.search(&req, None)).await??;
+    let passages = passage_texts(store, &retrieved.results.hits).await?;
+    let encoder = retriever.semantic().map(|s| s.encoder().clone());
+    let question = question.to_string();
+    let best = blocking(move || best_span(&question, &passages, encoder.as_deref())).await??;
+    let (answer, best_confidence) = match best {
+        Some(a) if a.confidence >= threshold(a.method) => (Some(a), None),
+        other => (None, other.map(|a| a.confidence)),
+    };
+    Ok(Asked {
+        mode: retrieved.mode,
+        notice: retrieved.notice,
+        answer,
+        best_confidence,
+    })
+}
+
+fn threshold(method: AnswerMethod) -> f32 {
+    match method {
+        AnswerMethod::Semantic => ANSWER_MIN_COSINE,
+        AnswerMethod::Lexical => ANSWER_MIN_COVERAGE,
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AskError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AskError::Interrupted(e.to_string()))
+}
+
+/// A passage found, with its full text from the store.
+struct Passage {
+    hit: Hit,
+    text: String,
+}
+
+/// The full text of each hit's passage, in the hits' order.
+async fn passage_texts(store: &Store, hits: &[Hit]) -> Result<Vec<Passage>, AskError> {
+    let ids: Vec<DocumentId> = hits.iter().map(|h| h.document_id).collect();
+    let documents = store.full_documents(&ids).await?;
+    Ok(hits
+        .iter()
+        .filter_map(|hit| {
+            let text = documents
+                .iter()
+                .flat_map(|d| &d.chunks)
+                .find(|c| c.id == hit.chunk_id)?
+                .body
+                .clone();
+            Some(Passage {
+                hit: hit.clone(),
+                text,
+            })
+        })
+        .collect())
+}
+
+/// The span of the passages that best answers, by meaning when an encoder is given.
+fn best_span(
+    question: &str,
+    passages: &[Passage],
+    encoder: Option<&SentenceEncoder>,
+) -> Result<Option<Answer>, AskError> {
+    let candidates: Vec<(usize, (usize, usize))> = passages
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| spans(&p.text).into_iter().map(move |s| (i, s)))
+        .collect();
+    if candidates.is_empty() {
+        return Ok(None);
+    }
+    let texts: Vec<&str> = candidates
+        .iter()
+        .map(|&(i, (a, b))| &passages[i].text[a..b])
+        .collect();
+    let (scores, method) = match encoder {
+        Some(encoder) => (
+            semantic_scores(encoder, question, &texts)?,
+            AnswerMethod::Semantic,
+        ),
+        None => (lexical_scores(question, &texts), AnswerMethod::Lexical),
+    };
+    let best = scores
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .map(|(k, s)| (k, *s));
+    Ok(best.map(|(k, confidence)| {
+        let (i, span) = candidates[k];
+        answer(&passages[i], span, confidence, method)
+    }))
+}
+
+fn semantic_scores(
+    encoder: &SentenceEncoder,
+    question: &str,
+    spans: &[&str],
+) -> Result<Vec<f32>, AskError> {
+    let q = encoder.embed_queries(&[question])?.remove(0);
+    let vectors = encoder.embed_passages(spans)?;
+    Ok(vectors
+        .iter()
+        .map(|v| v.iter().zip(&q).map(|(a, b)| a * b).sum())
+        .collect())
+}
+
+/// Share of the question's significant words found in each span.
+fn lexical_scores(question: &str, spans: &[&str]) -> Vec<f32> {
+    let wanted = significant_words(question);
+    if wanted.is_empty() {
+        return vec![0.0; spans.len()];
+    }
+    spans
+        .iter()
+        .map(|s| {
+            let have = significant_words(s);
+            wanted.intersection(&have).count() as f32 / wanted.len() as f32
+        })
+        .collect()
+}
+
+/// Words of four letters or more that are not question or grammar words, lowercased and
+/// cut to their first five letters (a crude stem: "livraison" and "livrer" meet on "livra" /
+/// "livre" only partly, enough to tell a passage about the question from one that is not).
+fn significant_words(text: &str) -> HashSet<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 4)
+        .map(str::to_lowercase)
+        .filter(|w| !QUESTION_WORDS.contains(&w.as_str()))
+        .map(|w| w.chars().take(5).collect())
+        .collect()
+}
+
+/// Words of four letters or more that questions are made of, whatever they ask (French and
+/// English): not evidence that a passage answers.
+const QUESTION_WORDS: &[&str] = &[
+    "quel", "quels", "quelle", "quelles", "comment", "pourquoi", "combien", "quand", "est-ce",
+    "dois", "doit", "peut", "peux", "puis", "faut", "faire", "avec", "dans", "pour", "sont",
+    "what", "which", "when", "where", "does", "have", "that", "this", "with", "from", "there",
+    "should", "could", "would", "much", "many",
+];
+
+fn answer(p: &Passage, (a, b): (usize, usize), confidence: f32, method: AnswerMethod) -> Answer {
+    let text = &p.text;
+    let mut html = String::new();
+    escape_into(&mut html, &text[..a]);
+    html.push_str("<mark>");
+    escape_into(&mut html, &text[a..b]);
+    html.push_str("</mark>");
+    escape_into(&mut html, &text[b..]);
+    Answer {
+        document_id: p.hit.document_id,
+        chunk_id: p.hit.chunk_id,
+        title: p.hit.title.clone(),
+        heading_path: p.hit.heading_path.clone(),
+        text: text[a..b].to_string(),
+        passage_html: html,
+        confidence,
+        method,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lexical_scores_count_the_questions_words() {
+        let scores = lexical_scores(
+            "Quel est le délai de livraison ?",
+            &[
+                "La livraison prend un délai de trois jours.",
+                "Nos bureaux ouvrent à 9 h.",
+            ],
+        );
+        assert_eq!(scores, vec![1.0, 0.0]);
+    }
+
+    #[test]
+    fn the_answer_is_marked_and_the_rest_escaped() {
+        let p = Passage {
+            hit: Hit {
+                chunk_id: ChunkId(1),
+                document_id: DocumentId(2),
+                score: 1.0,
+                title: "T".into(),
+                heading_path: vec![],
+                snippet_html: String::new(),
+                media_type: "text/plain".into(),
+                language: "fr".into(),
+                source_id: levier_core::ids::SourceId(1),
+                updated_at: levier_core::Timestamp(0),
+            },
+            text: "<b>Avant.</b> La réponse.".into(),
+        };
+        let a = answer(&p, (14, 26), 0.9, AnswerMethod::Semantic);
+        assert_eq!(a.text, "La réponse.");
+        assert_eq!(
+            a.passage_html,
+            "&lt;b&gt;Avant.&lt;/b&gt; <mark>La réponse.</mark>"
+        );
+    }
+}

@@ -1,0 +1,335 @@
+//! Retrieval as the product runs it: lexical, dense (by meaning) or hybrid (both, fused), with
+//! the same access rule, filters, pagination and hits whichever the mode.
+//!
+//! Hybrid takes the best [`CANDIDATES`] of each side (at least the page asked for), fuses
+//! them ([`crate::fusion`]; by document when results are collapsed, else by passage) and pages
+//! through the fused list. Dense candidates are turned into hits by the lexical index itself
+//! ([`LexicalIndex::chunk_hits`]), so the reader's groups and the metadata filters are applied
+//! to them exactly as to lexical matches. When semantic search is unavailable (no model, a
+//! damaged one), searches run lexically and the result says why.
+
+use crate::collect::FacetCounts;
+use crate::search::{Facets, Hit, SearchRequest, SearchResults};
+use crate::semantic::SemanticSearch;
+use crate::{IndexError, IndexResult, LexicalIndex, fusion};
+use std::collections::HashMap;
+use std::sync::{Arc, PoisonError, RwLock};
+
+/// Candidates taken from each side before fusing (or the page's end, when deeper).
+pub const CANDIDATES: usize = 100;
+/// Dense candidates per result wanted when results are collapsed by document: a document's
+/// several close passages take several places before collapsing.
+const CHUNKS_PER_DOCUMENT: usize = 3;
+
+/// How documents are retrieved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// BM25 over the words.
+    Lexical,
+    /// By meaning: the query's embedding against the passages'.
+    Dense,
+    /// Both lists fused.
+    Hybrid,
+}
+
+impl Mode {
+    /// The mode's name in requests and responses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Lexical => "lexical",
+            Mode::Dense => "dense",
+            Mode::Hybrid => "hybrid",
+        }
+    }
+}
+
+impl std::str::FromStr for Mode {
+    type Err = IndexError;
+    fn from_str(s: &str) -> IndexResult<Mode> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "lexical" => Ok(Mode::Lexical),
+            "dense" => Ok(Mode::Dense),
+            "hybrid" => Ok(Mode::Hybrid),
+            other => Err(IndexError::InvalidRequest(format!(
+                "unknown mode '{other}': expected lexical, dense or hybrid"
+            ))),
+        }
+    }
+}
+
+/// How hybrid retrieval fuses the lexical and dense lists.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase", tag = "method")]
+pub enum Fusion {
+    /// Reciprocal rank fusion with k = [`fusion::RRF_K`].
+    Rrf,
+    /// Min-max normalised scores; the dense list weighted by `dense`, the lexical by 1 − it.
+    Weighted {
+        /// Weight of the dense list, in [0, 1].
+        dense: f32,
+    },
+}
+
+impl Default for Fusion {
+    /// Weighted fusion, dense 0.5: measured best on Service-Public and equal to RRF on the
+    /// CNIL FAQ (docs/ARCHITECTURE.md, "Semantic and hybrid retrieval").
+    fn default() -> Self {
+        Fusion::Weighted { dense: 0.5 }
+    }
+}
+
+impl Fusion {
+    /// The fusion's name in reports.
+    pub fn describe(self) -> String {
+        match self {
+            Fusion::Rrf => format!("rrf (k={})", fusion::RRF_K),
+            Fusion::Weighted { dense } => {
+                format!("weighted (dense {dense}, lexical {})", 1.0 - dense)
+            }
+        }
+    }
+
+    fn apply<K: Eq + std::hash::Hash + Clone>(
+        self,
+        lexical: &[(K, f32)],
+        dense: &[(K, f32)],
+    ) -> Vec<(K, f32)> {
+        match self {
+            Fusion::Rrf => fusion::reciprocal_rank(&[lexical, dense], fusion::RRF_K),
+            Fusion::Weighted { dense: w } => fusion::weighted(&[(lexical, 1.0 - w), (dense, w)]),
+        }
+    }
+}
+
+/// Whether semantic search can answer, and why not when it cannot.
+#[derive(Debug, Clone)]
+pub enum SemanticState {
+    /// A model and its vectors are loaded.
+    Ready(Arc<SemanticSearch>),
+    /// Searches run lexically, for this reason (shown to the user).
+    Unavailable(String),
+}
+
+/// What a search returned and how it was made.
+#[derive(Debug, Clone)]
+pub struct Retrieved {
+    /// The mode that answered (lexical when another was asked for but is unavailable).
+    pub mode: Mode,
+    /// Why the mode differs from the one asked for, when it does.
+    pub notice: Option<String>,
+    /// The results.
+    pub results: SearchResults,
+}
+
+/// The node's search: the lexical index and, when a model is loaded, semantic search.
+#[derive(Debug)]
+pub struct Retriever {
+    lexical: Arc<LexicalIndex>,
+    semantic: RwLock<SemanticState>,
+    fusion: RwLock<Fusion>,
+}
+
+impl Retriever {
+    /// Search over `lexical` only, until a model is loaded.
+    pub fn new(lexical: Arc<LexicalIndex>) -> Retriever {
+        Retriever {
+            lexical,
+            semantic: RwLock::new(SemanticState::Unavailable(
+                "semantic search is starting".into(),
+            )),
+            fusion: RwLock::new(Fusion::default()),
+        }
+    }
+
+    /// The lexical index.
+    pub fn lexical(&self) -> &Arc<LexicalIndex> {
+        &self.lexical
+    }
+
+    /// Whether semantic search can answer.
+    pub fn semantic_state(&self) -> SemanticState {
+        self.semantic
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The loaded semantic search, if any.
+    pub fn semantic(&self) -> Option<Arc<SemanticSearch>> {
+        match self.semantic_state() {
+            SemanticState::Ready(s) => Some(s),
+            SemanticState::Unavailable(_) => None,
+        }
+    }
+
+    /// Replaces the semantic side (a model loaded, switched or lost).
+    pub fn set_semantic(&self, state: SemanticState) {
+        *self
+            .semantic
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = state;
+    }
+
+    /// How hybrid searches fuse their lists.
+    pub fn fusion(&self) -> Fusion {
+        *self.fusion.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Changes how hybrid searches fuse (a benchmark, or a company's tuning).
+    pub fn set_fusion(&self, fusion: Fusion) {
+        *self.fusion.write().unwrap_or_else(PoisonError::into_inner) = fusion;
+    }
+
+    /// The mode used when none is asked for: hybrid when a model is loaded, else lexical.
+    pub fn default_mode(&self) -> Mode {
+        if self.semantic().is_some() {
+            Mode::Hybrid
+        } else {
+            Mode::Lexical
+        }
+    }
+
+    /// Runs `req` in `mode` (default: [`Retriever::default_mode`]). CPU-bound: a dense or
+    /// hybrid search embeds the query (about 10 ms), so async callers use `spawn_blocking`.
+    pub fn search(&self, req: &SearchRequest, mode: Option<Mode>) -> IndexResult<Retrieved> {
+        if !crate::query::has_words(&req.query) {
+            return Err(IndexError::EmptyQuery);
+        }
+        let wanted = mode.unwrap_or_else(|| self.default_mode());
+        let semantic = match (wanted, self.semantic_state()) {
+            (Mode::Lexical, _) => None,
+            (_, SemanticState::Ready(s)) => Some(s),
+            (_, SemanticState::Unavailable(why)) => {
+                return Ok(Retrieved {
+                    mode: Mode::Lexical,
+                    notice: Some(format!(
+                        "semantic search is unavailable ({why}): these results match the words only"
+                    )),
+                    results: self.lexical.search(req)?,
+                });
+            }
+        };
+        let results = match semantic {
+            None => self.lexical.search(req)?,
+            Some(semantic) => self.with_meaning(req, wanted, &semantic)?,
+        };
+        Ok(Retrieved {
+            mode: wanted,
+            notice: None,
+            results,
+        })
+    }
+
+    /// A dense or hybrid search.
+    fn with_meaning(
+        &self,
+        req: &SearchRequest,
+        mode: Mode,
+        semantic: &SemanticSearch,
+    ) -> IndexResult<SearchResults> {
+        crate::search::check_page(req)?;
+        let depth = CANDIDATES.max(req.offset + req.limit);
+        let dense = self.dense_hits(req, semantic, depth)?;
+        let candidates = if mode == Mode::Dense {
+            dense
+        } else {
+            let lexical = self
+                .lexical
+                .search(&SearchRequest {
+                    offset: 0,
+                    limit: depth,
+                    facets: false,
+                    ..req.clone()
+                })?
+                .hits;
+            fuse(lexical, dense, req.collapse_documents, self.fusion())
+        };
+        Ok(SearchResults {
+            total: candidates.len() as u64,
+            facets: if req.facets {
+                facets_of(&candidates)
+            } else {
+                Facets::default()
+            },
+            hits: candidates
+                .into_iter()
+                .skip(req.offset)
+                .take(req.limit)
+                .collect(),
+        })
+    }
+
+    /// The passages closest in meaning, as hits that pass the request's access rule and
+    /// filters (one per document when collapsed), best first.
+    fn dense_hits(
+        &self,
+        req: &SearchRequest,
+        semantic: &SemanticSearch,
+        depth: usize,
+    ) -> IndexResult<Vec<Hit>> {
+        let per_result = if req.collapse_documents {
+            CHUNKS_PER_DOCUMENT
+        } else {
+            1
+        };
+        // Filters the vector index cannot apply (source, type, dates) are applied afterwards:
+        // ask for more so that a filtered page still fills.
+        let filtered = !req.filters.source_ids.is_empty()
+            || !req.filters.media_types.is_empty()
+            || req.filters.date_from.is_some()
+            || req.filters.date_to.is_some()
+            || req.filters.public_only;
+        let limit =
+            (depth * per_result * if filtered { 4 } else { 1 }).min(crate::search::MAX_LIMIT);
+        let found = semantic.search(&req.query, &req.groups, &req.filters.languages, limit)?;
+        let chunks: Vec<_> = found.hits.iter().map(|h| (h.chunk_id, h.score)).collect();
+        let hits = self.lexical.chunk_hits(req, &chunks)?;
+        Ok(if req.collapse_documents {
+            first_per_document(hits)
+        } else {
+            hits
+        })
+    }
+}
+
+/// Fuses lexical and dense hits (by document when collapsed, else by passage); a result
+/// found by both shows the lexical hit, whose snippet highlights the query's words.
+fn fuse(lexical: Vec<Hit>, dense: Vec<Hit>, by_document: bool, how: Fusion) -> Vec<Hit> {
+    let key = |h: &Hit| {
+        if by_document {
+            h.document_id.0
+        } else {
+            h.chunk_id.0
+        }
+    };
+    let list = |hits: &[Hit]| hits.iter().map(|h| (key(h), h.score)).collect::<Vec<_>>();
+    let fused = how.apply(&list(&lexical), &list(&dense));
+    let mut hits: HashMap<i64, Hit> = HashMap::new();
+    for hit in dense.into_iter().chain(lexical) {
+        hits.insert(key(&hit), hit);
+    }
+    fused
+        .into_iter()
+        .filter_map(|(k, score)| hits.remove(&k).map(|h| Hit { score, ..h }))
+        .collect()
+}
+
+/// Keeps each document's first (best) hit.
+fn first_per_document(hits: Vec<Hit>) -> Vec<Hit> {
+    let mut seen = std::collections::HashSet::new();
+    hits.into_iter()
+        .filter(|h| seen.insert(h.document_id))
+        .collect()
+}
+
+/// Counts of the results by metadata, most frequent first.
+fn facets_of(hits: &[Hit]) -> Facets {
+    let mut counts = FacetCounts::default();
+    for h in hits {
+        *counts.media_types.entry(h.media_type.clone()).or_default() += 1;
+        *counts.languages.entry(h.language.clone()).or_default() += 1;
+        *counts.sources.entry(h.source_id.0).or_default() += 1;
+    }
+    crate::search::sorted_facets(counts)
+}

@@ -1,0 +1,3 @@
+-- Version 4: writing vectors is a change that other nodes' vector indexes follow (entity
+-- 'vectors', entity_id = the document whose chunks got vectors). The entity check of `changes`
+-- is widened per backend (SQLite cannot alter a check: the table is rebuilt).
