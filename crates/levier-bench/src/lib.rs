@@ -12,6 +12,7 @@ pub mod dataset;
 mod dense;
 pub mod metrics;
 pub mod retrieval;
+pub mod scale;
 mod vector_cache;
 
 pub use retrieval::{Fusion, Latency, Mode, RetrievalOptions, RetrievalReport};

@@ -328,6 +328,29 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Hybrid search latency (query embedding included) and memory on a generated collection:
+    /// N one-chunk documents of generated text, each with a random unit vector.
+    Scale {
+        /// Chunks in the collection.
+        #[arg(long, default_value_t = 100_000)]
+        chunks: usize,
+        /// How vectors are held in memory.
+        #[arg(long, value_enum, default_value_t = BenchQuantization::F32)]
+        quantization: BenchQuantization,
+        /// The embedding model's directory (queries are embedded with it)
+        /// [default: ~/.cache/levier/models/multilingual-e5-small].
+        #[arg(long, value_name = "DIR")]
+        model: Option<PathBuf>,
+    },
+}
+
+/// How `levier bench scale` holds vectors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BenchQuantization {
+    /// 32-bit floats.
+    F32,
+    /// 8-bit integers with a scale per vector (about 4× less memory).
+    Int8,
 }
 
 /// How `levier bench retrieval --mode hybrid` fuses its two lists.

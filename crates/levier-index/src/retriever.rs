@@ -230,7 +230,12 @@ impl Retriever {
     ) -> IndexResult<SearchResults> {
         crate::search::check_page(req)?;
         let depth = CANDIDATES.max(req.offset + req.limit);
-        let dense = self.dense_hits(req, semantic, depth)?;
+        // Candidates without snippets: only the page shown gets them, at the end.
+        let bare = SearchRequest {
+            snippets: false,
+            ..req.clone()
+        };
+        let dense = self.dense_hits(&bare, semantic, depth)?;
         let candidates = if mode == Mode::Dense {
             dense
         } else {
@@ -240,23 +245,32 @@ impl Retriever {
                     offset: 0,
                     limit: depth,
                     facets: false,
-                    ..req.clone()
+                    ..bare
                 })?
                 .hits;
             fuse(lexical, dense, req.collapse_documents, self.fusion())
         };
+        let facets = if req.facets {
+            facets_of(&candidates)
+        } else {
+            Facets::default()
+        };
+        let total = candidates.len() as u64;
+        let page: Vec<Hit> = candidates
+            .into_iter()
+            .skip(req.offset)
+            .take(req.limit)
+            .collect();
+        let hits = if req.snippets {
+            let chunks: Vec<_> = page.iter().map(|h| (h.chunk_id, h.score)).collect();
+            self.lexical.chunk_hits(req, &chunks)?
+        } else {
+            page
+        };
         Ok(SearchResults {
-            total: candidates.len() as u64,
-            facets: if req.facets {
-                facets_of(&candidates)
-            } else {
-                Facets::default()
-            },
-            hits: candidates
-                .into_iter()
-                .skip(req.offset)
-                .take(req.limit)
-                .collect(),
+            total,
+            facets,
+            hits,
         })
     }
 

@@ -1,9 +1,10 @@
 //! `levier bench retrieval`: search quality and speed on a BEIR-layout data set.
 
-use crate::cli::{BenchCommand, BenchFusion};
+use crate::cli::{BenchCommand, BenchFusion, BenchQuantization};
 use crate::exit::{FAILURE, INPUT, coded};
 use levier_bench::retrieval::{self, Fusion, Mode, RetrievalOptions, RetrievalReport};
 use levier_core::Config;
+use levier_index::vector::Quantization;
 use levier_ml::{DEFAULT_MODEL_NAME, ModelCatalog};
 use std::path::PathBuf;
 
@@ -51,6 +52,29 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
             } else {
                 print_text(&report);
             }
+            Ok(())
+        }
+        BenchCommand::Scale {
+            chunks,
+            quantization,
+            model,
+        } => {
+            let model = model
+                .or_else(default_model)
+                .ok_or_else(|| coded(INPUT, "no embedding model: give --model DIR"))?;
+            let options = levier_bench::scale::ScaleOptions {
+                chunks,
+                model,
+                quantization: match quantization {
+                    BenchQuantization::F32 => Quantization::F32,
+                    BenchQuantization::Int8 => Quantization::Int8,
+                },
+            };
+            let report = levier_bench::scale::run(&options).await.map_err(|e| {
+                let code = if e.is_input() { INPUT } else { FAILURE };
+                coded(code, e.to_string())
+            })?;
+            println!("{}", serde_json::to_string(&report)?);
             Ok(())
         }
     }
