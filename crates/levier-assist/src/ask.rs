@@ -61,14 +61,7 @@ impl Answer {
     /// Where the answer comes from, for a citation: the title, then the headings that are
     /// not the title again.
     pub fn source(&self) -> String {
-        let mut parts = vec![self.title.clone()];
-        parts.extend(
-            self.heading_path
-                .iter()
-                .filter(|h| !h.trim().eq_ignore_ascii_case(self.title.trim()))
-                .cloned(),
-        );
-        parts.join(" › ")
+        levier_index::hits::citation(&self.title, &self.heading_path)
     }
 }
 

@@ -21,6 +21,7 @@ use levier_ingest::{Access, FileInput, Pipeline};
 use levier_ml::SentenceEncoder;
 use levier_store::Store;
 use levier_store::directory::NewSource;
+use levier_store::vectors::VectorKind;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::path::PathBuf;
@@ -112,7 +113,9 @@ async fn measure(
         ..VectorConfig::default()
     };
     let semantic = SemanticSearch::load(store, encoder.clone(), vectors).await?;
-    while options.chunks > vectors.exact_up_to && !semantic.vectors().is_approximate() {
+    while options.chunks > vectors.exact_up_to
+        && !(semantic.vectors().is_approximate() && semantic.titles().is_approximate())
+    {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let graph_seconds = started.elapsed().as_secs_f64();
@@ -202,29 +205,32 @@ fn input(source_id: SourceId, i: usize, text: String) -> FileInput {
     }
 }
 
-/// Gives every chunk a random unit vector under the encoder's model.
+/// Gives every chunk (and every document's title) a random vector under the encoder's model.
 async fn random_vectors(
     store: &Store,
     encoder: &SentenceEncoder,
     rng: &mut StdRng,
 ) -> Result<(), BenchError> {
     let model = register(store, encoder).await?;
-    loop {
-        let page = store
-            .chunks_without_vector(model.id, ChunkId(0), 2_000)
-            .await?;
-        if page.is_empty() {
-            return Ok(());
+    for kind in [VectorKind::Passage, VectorKind::Title] {
+        loop {
+            let page = store
+                .chunks_without_vector(model.id, kind, ChunkId(0), 2_000)
+                .await?;
+            if page.is_empty() {
+                break;
+            }
+            let rows: Vec<(ChunkId, Vec<f32>)> = page
+                .iter()
+                .map(|c| {
+                    let v = (0..model.dims).map(|_| rng.random::<f32>() - 0.5).collect();
+                    (c.chunk_id, v)
+                })
+                .collect();
+            store.write_chunk_vectors(&model, kind, &rows).await?;
         }
-        let rows: Vec<(ChunkId, Vec<f32>)> = page
-            .iter()
-            .map(|c| {
-                let v: Vec<f32> = (0..model.dims).map(|_| rng.random::<f32>() - 0.5).collect();
-                (c.chunk_id, v)
-            })
-            .collect();
-        store.write_chunk_vectors(&model, &rows).await?;
     }
+    Ok(())
 }
 
 /// A vocabulary of pseudo-words drawn with Zipf's law (rank r with weight 1/r).

@@ -25,7 +25,7 @@ use levier_index::vector::{
 use levier_store::Store;
 use levier_store::directory::NewSource;
 use levier_store::documents::{NewChunk, NewDocument};
-use levier_store::vectors::{EmbeddingModel, StoredVector};
+use levier_store::vectors::{EmbeddingModel, StoredVector, VectorKind};
 use std::time::{Duration, Instant};
 
 struct Args {
@@ -174,7 +174,7 @@ async fn load_from_store(vectors: &[StoredVector]) {
     let mut after = ChunkId(0);
     loop {
         let pending = store
-            .chunks_without_vector(model.id, after, 1_000)
+            .chunks_without_vector(model.id, VectorKind::Passage, after, 1_000)
             .await
             .expect("pending");
         let Some(last) = pending.last() else { break };
@@ -185,7 +185,7 @@ async fn load_from_store(vectors: &[StoredVector]) {
             .map(|(p, v)| (p.chunk_id, v.vector.as_slice()))
             .collect();
         store
-            .write_chunk_vectors(&model, &batch)
+            .write_chunk_vectors(&model, VectorKind::Passage, &batch)
             .await
             .expect("write vectors");
     }
@@ -195,9 +195,10 @@ async fn load_from_store(vectors: &[StoredVector]) {
         started.elapsed()
     );
     let started = Instant::now();
-    let index = VectorIndex::from_store(&store, model, VectorConfig::default())
-        .await
-        .expect("load");
+    let index =
+        VectorIndex::from_store(&store, model, VectorKind::Passage, VectorConfig::default())
+            .await
+            .expect("load");
     println!(
         "restart: {} vectors loaded from the store in {:.1?} (searchable, exact)",
         index.len(),

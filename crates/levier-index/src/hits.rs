@@ -255,6 +255,19 @@ fn leading_text(body: &str) -> String {
     html
 }
 
+/// Where a passage is, for a citation: its document's title, then the headings above it that
+/// are not the title again (a document's first heading often repeats its title).
+pub fn citation(title: &str, heading_path: &[String]) -> String {
+    let mut parts = vec![title.trim()];
+    parts.extend(
+        heading_path
+            .iter()
+            .map(|h| h.trim())
+            .filter(|h| !h.is_empty() && !h.eq_ignore_ascii_case(title.trim())),
+    );
+    parts.join(" › ")
+}
+
 /// Appends `text` escaped for HTML (text and attribute values): the one escaping function of
 /// levier's snippets, answers and pages.
 pub fn escape_into(out: &mut String, text: &str) {

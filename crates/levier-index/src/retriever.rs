@@ -72,10 +72,11 @@ pub enum Fusion {
 }
 
 impl Default for Fusion {
-    /// Weighted fusion, dense 0.5: measured best on Service-Public and equal to RRF on the
-    /// CNIL FAQ (docs/ARCHITECTURE.md, "Semantic and hybrid retrieval").
+    /// Weighted fusion, the three lists (words, passages, titles) counting a third each:
+    /// measured best on the CNIL FAQ, Service-Public and SciFact together
+    /// (docs/ARCHITECTURE.md, "Semantic and hybrid retrieval").
     fn default() -> Self {
-        Fusion::Weighted { dense: 0.5 }
+        Fusion::Weighted { dense: 2.0 / 3.0 }
     }
 }
 
@@ -84,20 +85,34 @@ impl Fusion {
     pub fn describe(self) -> String {
         match self {
             Fusion::Rrf => format!("rrf (k={})", fusion::RRF_K),
-            Fusion::Weighted { dense } => {
-                format!("weighted (dense {dense}, lexical {})", 1.0 - dense)
-            }
+            Fusion::Weighted { dense } => format!(
+                "weighted (lexical {:.3}, passages {:.3}, titles {:.3})",
+                1.0 - dense,
+                dense / 2.0,
+                dense / 2.0
+            ),
         }
     }
 
+    /// Fuses the lexical list with the two dense ones (passages, titles); `lexical` is `None`
+    /// for a dense-only search, whose two lists then share the whole weight.
     fn apply<K: Eq + std::hash::Hash + Clone>(
         self,
-        lexical: &[(K, f32)],
-        dense: &[(K, f32)],
+        lexical: Option<&[(K, f32)]>,
+        passages: &[(K, f32)],
+        titles: &[(K, f32)],
     ) -> Vec<(K, f32)> {
-        match self {
-            Fusion::Rrf => fusion::reciprocal_rank(&[lexical, dense], fusion::RRF_K),
-            Fusion::Weighted { dense: w } => fusion::weighted(&[(lexical, 1.0 - w), (dense, w)]),
+        match (self, lexical) {
+            (Fusion::Rrf, Some(l)) => {
+                fusion::reciprocal_rank(&[l, passages, titles], fusion::RRF_K)
+            }
+            (Fusion::Rrf, None) => fusion::reciprocal_rank(&[passages, titles], fusion::RRF_K),
+            (Fusion::Weighted { dense }, Some(l)) => fusion::weighted(&[
+                (l, 1.0 - dense),
+                (passages, dense / 2.0),
+                (titles, dense / 2.0),
+            ]),
+            (Fusion::Weighted { .. }, None) => fusion::weighted(&[(passages, 0.5), (titles, 0.5)]),
         }
     }
 }
@@ -236,20 +251,20 @@ impl Retriever {
             ..req.clone()
         };
         let dense = self.dense_hits(&bare, semantic, depth)?;
-        let candidates = if mode == Mode::Dense {
-            dense
-        } else {
-            let lexical = self
-                .lexical
-                .search(&SearchRequest {
-                    offset: 0,
-                    limit: depth,
-                    facets: false,
-                    ..bare
-                })?
-                .hits;
-            fuse(lexical, dense, req.collapse_documents, self.fusion())
+        let lexical = match mode {
+            Mode::Dense => None,
+            _ => Some(
+                self.lexical
+                    .search(&SearchRequest {
+                        offset: 0,
+                        limit: depth,
+                        facets: false,
+                        ..bare
+                    })?
+                    .hits,
+            ),
         };
+        let candidates = fuse(lexical, dense, req.collapse_documents, self.fusion());
         let facets = if req.facets {
             facets_of(&candidates)
         } else {
@@ -274,14 +289,14 @@ impl Retriever {
         })
     }
 
-    /// The passages closest in meaning, as hits that pass the request's access rule and
-    /// filters (one per document when collapsed), best first.
+    /// The passages and the titles closest in meaning, as hits that pass the request's access
+    /// rule and filters (one per document when collapsed), best first.
     fn dense_hits(
         &self,
         req: &SearchRequest,
         semantic: &SemanticSearch,
         depth: usize,
-    ) -> IndexResult<Vec<Hit>> {
+    ) -> IndexResult<DenseHits> {
         let per_result = if req.collapse_documents {
             CHUNKS_PER_DOCUMENT
         } else {
@@ -297,19 +312,40 @@ impl Retriever {
         let limit =
             (depth * per_result * if filtered { 4 } else { 1 }).min(crate::search::MAX_LIMIT);
         let found = semantic.search(&req.query, &req.groups, &req.filters.languages, limit)?;
-        let chunks: Vec<_> = found.hits.iter().map(|h| (h.chunk_id, h.score)).collect();
-        let hits = self.lexical.chunk_hits(req, &chunks)?;
-        Ok(if req.collapse_documents {
-            first_per_document(hits)
-        } else {
-            hits
-        })
+        let hits = |results: &crate::vector::VectorResults| -> IndexResult<Vec<Hit>> {
+            let chunks: Vec<_> = results.hits.iter().map(|h| (h.chunk_id, h.score)).collect();
+            let hits = self.lexical.chunk_hits(req, &chunks)?;
+            Ok(if req.collapse_documents {
+                first_per_document(hits)
+            } else {
+                hits
+            })
+        };
+        let passages = hits(&found.passages)?;
+        let mut titles = hits(&found.titles)?;
+        // A document without a title has no title vector: its passage stands for it, so that
+        // titled documents are not favoured for having one more list.
+        titles.extend(
+            passages
+                .iter()
+                .filter(|h| !semantic.titles().has_document(h.document_id))
+                .cloned(),
+        );
+        titles.sort_by(|a, b| b.score.total_cmp(&a.score));
+        Ok(DenseHits { passages, titles })
     }
 }
 
-/// Fuses lexical and dense hits (by document when collapsed, else by passage); a result
-/// found by both shows the lexical hit, whose snippet highlights the query's words.
-fn fuse(lexical: Vec<Hit>, dense: Vec<Hit>, by_document: bool, how: Fusion) -> Vec<Hit> {
+/// Dense candidates: by passage, by title.
+struct DenseHits {
+    passages: Vec<Hit>,
+    titles: Vec<Hit>,
+}
+
+/// Fuses the lexical hits (absent for a dense-only search) with the dense ones, by document
+/// when collapsed, else by passage; a result found by several lists shows the lexical hit,
+/// whose snippet highlights the query's words.
+fn fuse(lexical: Option<Vec<Hit>>, dense: DenseHits, by_document: bool, how: Fusion) -> Vec<Hit> {
     let key = |h: &Hit| {
         if by_document {
             h.document_id.0
@@ -318,9 +354,18 @@ fn fuse(lexical: Vec<Hit>, dense: Vec<Hit>, by_document: bool, how: Fusion) -> V
         }
     };
     let list = |hits: &[Hit]| hits.iter().map(|h| (key(h), h.score)).collect::<Vec<_>>();
-    let fused = how.apply(&list(&lexical), &list(&dense));
+    let fused = how.apply(
+        lexical.as_deref().map(list).as_deref(),
+        &list(&dense.passages),
+        &list(&dense.titles),
+    );
     let mut hits: HashMap<i64, Hit> = HashMap::new();
-    for hit in dense.into_iter().chain(lexical) {
+    for hit in dense
+        .titles
+        .into_iter()
+        .chain(dense.passages)
+        .chain(lexical.into_iter().flatten())
+    {
         hits.insert(key(&hit), hit);
     }
     fused

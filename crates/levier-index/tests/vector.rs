@@ -13,7 +13,7 @@ use levier_index::vector::{
     Quantization, SearchMethod, VectorConfig, VectorIndex, VectorQuery, VectorResults,
 };
 use levier_store::documents::{NewChunk, NewDocument};
-use levier_store::vectors::{EmbeddingModel, StoredVector};
+use levier_store::vectors::{EmbeddingModel, StoredVector, VectorKind};
 
 const DIMS: usize = 384;
 const CHUNKS_PER_DOCUMENT: usize = 10;
@@ -288,7 +288,7 @@ async fn loads_from_the_store_and_follows_document_changes() {
     };
     let embed_pending = || async {
         let pending = store
-            .chunks_without_vector(model.id, ChunkId(0), 100)
+            .chunks_without_vector(model.id, VectorKind::Passage, ChunkId(0), 100)
             .await
             .expect("pending");
         let batch: Vec<(ChunkId, Vec<f32>)> = pending
@@ -296,7 +296,7 @@ async fn loads_from_the_store_and_follows_document_changes() {
             .map(|p| (p.chunk_id, embed(&p.body)))
             .collect();
         store
-            .write_chunk_vectors(&model, &batch)
+            .write_chunk_vectors(&model, VectorKind::Passage, &batch)
             .await
             .expect("write");
     };
@@ -315,7 +315,7 @@ async fn loads_from_the_store_and_follows_document_changes() {
         exact_up_to: 2,
         ..VectorConfig::default()
     };
-    let index = VectorIndex::from_store(store, model.clone(), config)
+    let index = VectorIndex::from_store(store, model.clone(), VectorKind::Passage, config)
         .await
         .expect("load");
     assert_eq!(index.len(), 4);

@@ -18,6 +18,26 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::collections::{HashMap, HashSet};
 
+/// What a vector embeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VectorKind {
+    /// A chunk's passage (title, headings and text).
+    Passage,
+    /// A document's title alone, held by its first chunk: short questions match a title (an
+    /// FAQ's question, a page's name) better than a whole passage.
+    Title,
+}
+
+impl VectorKind {
+    fn code(self) -> i64 {
+        match self {
+            VectorKind::Passage => 0,
+            VectorKind::Title => 1,
+        }
+    }
+}
+
 /// A sentence-embedding model whose vectors the store holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmbeddingModel {
@@ -48,7 +68,7 @@ pub struct StoredVector {
     pub vector: Vec<f32>,
 }
 
-/// A chunk that has no vector yet for a model: what the embedding task encodes.
+/// A chunk that has no vector of some kind yet for a model: what the embedding task encodes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingChunk {
     /// The chunk.
@@ -68,16 +88,20 @@ pub struct PendingChunk {
 /// How far a model's embedding has come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VectorCount {
-    /// Chunks that have a vector for the model.
+    /// Chunks that have a passage vector for the model.
     pub vectors: u64,
     /// All chunks.
     pub chunks: u64,
+    /// Documents whose title has a vector for the model.
+    pub titles: u64,
+    /// Documents with a title (and at least one chunk).
+    pub titled: u64,
 }
 
 impl VectorCount {
-    /// Chunks still to embed (vectors go with their chunks, so never more vectors than chunks).
+    /// Vectors still to compute (vectors go with their chunks, so never more than wanted).
     pub fn pending(&self) -> u64 {
-        self.chunks.saturating_sub(self.vectors)
+        self.chunks.saturating_sub(self.vectors) + self.titled.saturating_sub(self.titles)
     }
 }
 
@@ -181,6 +205,7 @@ impl Store {
     pub async fn write_chunk_vectors<V: AsRef<[f32]>>(
         &self,
         model: &EmbeddingModel,
+        kind: VectorKind,
         vectors: &[(ChunkId, V)],
     ) -> StoreResult<u64> {
         check_batch(model, vectors)?;
@@ -188,7 +213,7 @@ impl Store {
         let mut written = 0;
         for rows in vectors.chunks(ROWS_PER_INSERT) {
             let sql = insert_vectors_sql(rows.len());
-            let mut query = sqlx::query(&sql).bind(model.id.0);
+            let mut query = sqlx::query(&sql).bind(model.id.0).bind(kind.code());
             for (chunk, vector) in rows {
                 query = query.bind(chunk.0).bind(encode(vector.as_ref()));
             }
@@ -221,15 +246,17 @@ impl Store {
     pub async fn chunk_vectors_page(
         &self,
         model: &EmbeddingModel,
+        kind: VectorKind,
         after: ChunkId,
         limit: usize,
     ) -> StoreResult<Vec<StoredVector>> {
         let rows = sqlx::query(&format!(
-            "{VECTOR_SELECT} WHERE cv.model_id = $1 AND cv.chunk_id > $2 ORDER BY cv.chunk_id LIMIT $3"
+            "{VECTOR_SELECT} WHERE cv.model_id = $1 AND cv.kind = $4 AND cv.chunk_id > $2 ORDER BY cv.chunk_id LIMIT $3"
         ))
         .bind(model.id.0)
         .bind(after.0)
         .bind(limit_i64(limit))
+        .bind(kind.code())
         .fetch_all(self.pool())
         .await?;
         self.with_groups(model, &rows).await
@@ -239,36 +266,45 @@ impl Store {
     pub async fn document_vectors(
         &self,
         model: &EmbeddingModel,
+        kind: VectorKind,
         document: DocumentId,
     ) -> StoreResult<Vec<StoredVector>> {
         let rows = sqlx::query(&format!(
-            "{VECTOR_SELECT} WHERE cv.model_id = $1 AND c.document_id = $2 ORDER BY cv.chunk_id"
+            "{VECTOR_SELECT} WHERE cv.model_id = $1 AND cv.kind = $3 AND c.document_id = $2 ORDER BY cv.chunk_id"
         ))
         .bind(model.id.0)
         .bind(document.0)
+        .bind(kind.code())
         .fetch_all(self.pool())
         .await?;
         self.with_groups(model, &rows).await
     }
 
-    /// A page of chunks with no vector for a model, in chunk order after `after`: the work
-    /// list of the embedding task, which resumes from the last chunk it wrote.
+    /// A page of chunks with no vector of `kind` for a model, in chunk order after `after`:
+    /// the work list of the embedding task, which resumes from the last chunk it wrote. Title
+    /// vectors are wanted of the first chunk of each document that has a title.
     pub async fn chunks_without_vector(
         &self,
         model: EmbeddingModelId,
+        kind: VectorKind,
         after: ChunkId,
         limit: usize,
     ) -> StoreResult<Vec<PendingChunk>> {
-        let rows = sqlx::query(
+        let titles_only = match kind {
+            VectorKind::Passage => "",
+            VectorKind::Title => "AND c.ordinal = 0 AND TRIM(d.title) <> ''",
+        };
+        let rows = sqlx::query(&format!(
             "SELECT c.id, c.document_id, d.title, c.heading_path, c.body, COALESCE(c.language, d.language) AS language
              FROM chunks c JOIN documents d ON d.id = c.document_id
-             WHERE c.id > $2 AND NOT EXISTS
-                 (SELECT 1 FROM chunk_vectors cv WHERE cv.model_id = $1 AND cv.chunk_id = c.id)
+             WHERE c.id > $2 {titles_only} AND NOT EXISTS
+                 (SELECT 1 FROM chunk_vectors cv WHERE cv.model_id = $1 AND cv.kind = $4 AND cv.chunk_id = c.id)
              ORDER BY c.id LIMIT $3",
-        )
+        ))
         .bind(model.0)
         .bind(after.0)
         .bind(limit_i64(limit))
+        .bind(kind.code())
         .fetch_all(self.pool())
         .await?;
         rows.iter()
@@ -285,18 +321,26 @@ impl Store {
             .collect()
     }
 
-    /// How many chunks have a vector for a model, and how many chunks there are.
+    /// How many chunks and titles have a vector for a model, and how many are wanted.
     pub async fn vector_count(&self, model: EmbeddingModelId) -> StoreResult<VectorCount> {
         let row = sqlx::query(
-            "SELECT (SELECT COUNT(*) FROM chunk_vectors WHERE model_id = $1) AS vectors,
-                    (SELECT COUNT(*) FROM chunks) AS chunks",
+            "SELECT (SELECT COUNT(*) FROM chunk_vectors WHERE model_id = $1 AND kind = 0) AS vectors,
+                    (SELECT COUNT(*) FROM chunks) AS chunks,
+                    (SELECT COUNT(*) FROM chunk_vectors WHERE model_id = $1 AND kind = 1) AS titles,
+                    (SELECT COUNT(*) FROM chunks c JOIN documents d ON d.id = c.document_id
+                     WHERE c.ordinal = 0 AND TRIM(d.title) <> '') AS titled",
         )
         .bind(model.0)
         .fetch_one(self.pool())
         .await?;
+        let count = |column: &str| -> StoreResult<u64> {
+            Ok(row.try_get::<i64, _>(column)?.unsigned_abs())
+        };
         Ok(VectorCount {
-            vectors: row.try_get::<i64, _>("vectors")?.unsigned_abs(),
-            chunks: row.try_get::<i64, _>("chunks")?.unsigned_abs(),
+            vectors: count("vectors")?,
+            chunks: count("chunks")?,
+            titles: count("titles")?,
+            titled: count("titled")?,
         })
     }
 
@@ -362,13 +406,13 @@ impl Store {
 fn insert_vectors_sql(rows: usize) -> String {
     let selects: Vec<String> = (0..rows)
         .map(|i| {
-            let (chunk, vector) = (2 + 2 * i, 3 + 2 * i);
-            format!("SELECT $1, id, ${vector} FROM chunks WHERE id = ${chunk}")
+            let (chunk, vector) = (3 + 2 * i, 4 + 2 * i);
+            format!("SELECT $1, $2, id, ${vector} FROM chunks WHERE id = ${chunk}")
         })
         .collect();
     format!(
-        "INSERT INTO chunk_vectors (model_id, chunk_id, vector) {}
-         ON CONFLICT (model_id, chunk_id) DO UPDATE SET vector = excluded.vector",
+        "INSERT INTO chunk_vectors (model_id, kind, chunk_id, vector) {}
+         ON CONFLICT (model_id, kind, chunk_id) DO UPDATE SET vector = excluded.vector",
         selects.join(" UNION ALL ")
     )
 }
@@ -460,6 +504,6 @@ mod tests {
     #[test]
     fn insert_numbers_parameters_after_the_model() {
         let sql = insert_vectors_sql(2);
-        assert!(sql.contains("SELECT $1, id, $3 FROM chunks WHERE id = $2 UNION ALL SELECT $1, id, $5 FROM chunks WHERE id = $4"));
+        assert!(sql.contains("SELECT $1, $2, id, $4 FROM chunks WHERE id = $3 UNION ALL SELECT $1, $2, id, $6 FROM chunks WHERE id = $5"));
     }
 }

@@ -6,7 +6,7 @@ use common::TestStore;
 use levier_core::ids::{ChunkId, SourceId};
 use levier_store::directory::NewSource;
 use levier_store::documents::{NewChunk, NewDocument};
-use levier_store::vectors::EmbeddingModel;
+use levier_store::vectors::{EmbeddingModel, VectorKind};
 use levier_store::{Store, StoreError};
 
 on_both_backends!(
@@ -14,6 +14,7 @@ on_both_backends!(
     vectors_round_trip_with_groups_and_language,
     pending_chunks_page_and_follow_document_changes,
     invalid_batches_are_refused_whole,
+    titles_have_their_own_vectors_on_the_first_chunk,
 );
 
 const SHA_A: &str = "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90";
@@ -131,17 +132,22 @@ async fn vectors_round_trip_with_groups_and_language(t: &TestStore) {
     let mut batch: Vec<(ChunkId, Vec<f32>)> = chunks.iter().map(|c| (*c, vector(c.0, 5))).collect();
     batch[0].1 = vec![f32::MAX, -0.0, f32::MIN_POSITIVE / 2.0, -1.0, 1e-30];
     assert_eq!(
-        s.write_chunk_vectors(&model, &batch).await.expect("write"),
+        s.write_chunk_vectors(&model, VectorKind::Passage, &batch)
+            .await
+            .expect("write"),
         5
     );
-    s.write_chunk_vectors(&other, &batch[..1])
+    s.write_chunk_vectors(&other, VectorKind::Passage, &batch[..1])
         .await
         .expect("other model");
 
     let mut read = Vec::new();
     let mut after = ChunkId(0);
     loop {
-        let page = s.chunk_vectors_page(&model, after, 2).await.expect("page");
+        let page = s
+            .chunk_vectors_page(&model, VectorKind::Passage, after, 2)
+            .await
+            .expect("page");
         let Some(last) = page.last() else { break };
         after = last.chunk_id;
         read.extend(page);
@@ -170,15 +176,19 @@ async fn vectors_round_trip_with_groups_and_language(t: &TestStore) {
 
     // Writing again replaces.
     let replaced = vec![(chunks[1], vec![1.0, 0.0, 0.0, 0.0, 0.0])];
-    s.write_chunk_vectors(&model, &replaced)
+    s.write_chunk_vectors(&model, VectorKind::Passage, &replaced)
         .await
         .expect("replace");
     let a = s.document_id(src, "a.md").await.expect("id").expect("a");
-    let of_a = s.document_vectors(&model, a).await.expect("doc vectors");
+    let of_a = s
+        .document_vectors(&model, VectorKind::Passage, a)
+        .await
+        .expect("doc vectors");
     assert_eq!(of_a.len(), 3);
     assert_eq!(of_a[1].vector, replaced[0].1);
     let count = s.vector_count(model.id).await.expect("count");
-    assert_eq!((count.vectors, count.chunks, count.pending()), (5, 5, 0));
+    // Every passage has its vector; the titles of the two documents have none yet.
+    assert_eq!((count.vectors, count.chunks, count.pending()), (5, 5, 2));
 }
 
 async fn pending_chunks_page_and_follow_document_changes(t: &TestStore) {
@@ -192,14 +202,14 @@ async fn pending_chunks_page_and_follow_document_changes(t: &TestStore) {
         .await
         .expect("model");
     let first = s
-        .chunks_without_vector(model.id, ChunkId(0), 3)
+        .chunks_without_vector(model.id, VectorKind::Passage, ChunkId(0), 3)
         .await
         .expect("pending");
     assert_eq!(first.len(), 3);
     assert_eq!(first[0].title, "Titre a.md");
     assert!(first[2].body.starts_with("passage 2 de a.md"));
     let rest = s
-        .chunks_without_vector(model.id, first[2].chunk_id, 3)
+        .chunks_without_vector(model.id, VectorKind::Passage, first[2].chunk_id, 3)
         .await
         .expect("next page");
     assert_eq!(rest.len(), 1);
@@ -210,15 +220,16 @@ async fn pending_chunks_page_and_follow_document_changes(t: &TestStore) {
             .map(|c| (c.chunk_id, vector(c.chunk_id.0, 3)))
             .collect()
     };
-    s.write_chunk_vectors(&model, &embed(&first))
+    s.write_chunk_vectors(&model, VectorKind::Passage, &embed(&first))
         .await
         .expect("write");
     let pending = s
-        .chunks_without_vector(model.id, ChunkId(0), 10)
+        .chunks_without_vector(model.id, VectorKind::Passage, ChunkId(0), 10)
         .await
         .expect("pending");
     assert_eq!(pending, rest, "embedded chunks are no longer pending");
-    assert_eq!(s.vector_count(model.id).await.expect("count").pending(), 1);
+    // One passage, and the document's title.
+    assert_eq!(s.vector_count(model.id).await.expect("count").pending(), 2);
 
     // The document changes: its chunks are replaced, their vectors go with them, and a vector
     // computed for an old chunk meanwhile is skipped.
@@ -226,7 +237,7 @@ async fn pending_chunks_page_and_follow_document_changes(t: &TestStore) {
         .await
         .expect("update");
     assert_eq!(
-        s.write_chunk_vectors(&model, &embed(&rest))
+        s.write_chunk_vectors(&model, VectorKind::Passage, &embed(&rest))
             .await
             .expect("late write"),
         0
@@ -234,11 +245,11 @@ async fn pending_chunks_page_and_follow_document_changes(t: &TestStore) {
     let count = s.vector_count(model.id).await.expect("count");
     assert_eq!((count.vectors, count.chunks), (0, 2));
     let pending = s
-        .chunks_without_vector(model.id, ChunkId(0), 10)
+        .chunks_without_vector(model.id, VectorKind::Passage, ChunkId(0), 10)
         .await
         .expect("pending");
     assert_eq!(pending.len(), 2);
-    s.write_chunk_vectors(&model, &embed(&pending))
+    s.write_chunk_vectors(&model, VectorKind::Passage, &embed(&pending))
         .await
         .expect("write");
     let a = s.document_id(src, "a.md").await.expect("id").expect("a");
@@ -262,21 +273,74 @@ async fn invalid_batches_are_refused_whole(t: &TestStore) {
         let mut wrong = batch.clone();
         wrong[599].1 = bad;
         assert!(matches!(
-            s.write_chunk_vectors(&model, &wrong).await,
+            s.write_chunk_vectors(&model, VectorKind::Passage, &wrong)
+                .await,
             Err(StoreError::Invalid(_))
         ));
     }
     let mut twice = batch.clone();
     twice[1].0 = twice[0].0;
     assert!(matches!(
-        s.write_chunk_vectors(&model, &twice).await,
+        s.write_chunk_vectors(&model, VectorKind::Passage, &twice)
+            .await,
         Err(StoreError::Invalid(_))
     ));
     assert_eq!(s.vector_count(model.id).await.expect("count").vectors, 0);
     // More rows than one statement carries: all in one transaction.
     batch.truncate(600);
     assert_eq!(
-        s.write_chunk_vectors(&model, &batch).await.expect("write"),
+        s.write_chunk_vectors(&model, VectorKind::Passage, &batch)
+            .await
+            .expect("write"),
         600
     );
+}
+
+async fn titles_have_their_own_vectors_on_the_first_chunk(t: &TestStore) {
+    let s = &t.store;
+    let src = source(s).await;
+    s.store_document(&doc(src, "a.md", "1", &["rh"], 3))
+        .await
+        .expect("doc");
+    let mut untitled = doc(src, "b.md", "1", &["rh"], 2);
+    untitled.title = "  ".into();
+    s.store_document(&untitled).await.expect("untitled doc");
+    let model = s
+        .register_embedding_model("e5", SHA_A, 3)
+        .await
+        .expect("model");
+    let titles = s
+        .chunks_without_vector(model.id, VectorKind::Title, ChunkId(0), 10)
+        .await
+        .expect("pending titles");
+    let a_chunks = chunk_ids(s, "a.md", src).await;
+    assert_eq!(titles.len(), 1, "only the titled document's first chunk");
+    assert_eq!(titles[0].chunk_id, a_chunks[0]);
+    let count = s.vector_count(model.id).await.expect("count");
+    assert_eq!((count.titles, count.titled, count.pending()), (0, 1, 6));
+
+    s.write_chunk_vectors(&model, VectorKind::Title, &[(a_chunks[0], vector(7, 3))])
+        .await
+        .expect("write title");
+    // A title vector is not a passage vector: the chunk's passage is still pending.
+    let passages = s
+        .chunks_without_vector(model.id, VectorKind::Passage, ChunkId(0), 10)
+        .await
+        .expect("pending passages");
+    assert_eq!(passages.len(), 5);
+    let a = s.document_id(src, "a.md").await.expect("id").expect("a");
+    let stored = s
+        .document_vectors(&model, VectorKind::Title, a)
+        .await
+        .expect("title vectors");
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].chunk_id, a_chunks[0]);
+    assert!(
+        s.document_vectors(&model, VectorKind::Passage, a)
+            .await
+            .expect("passage vectors")
+            .is_empty()
+    );
+    let count = s.vector_count(model.id).await.expect("count");
+    assert_eq!((count.titles, count.pending()), (1, 5));
 }

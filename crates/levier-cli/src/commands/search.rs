@@ -55,15 +55,10 @@ pub async fn search(config: &Config, args: SearchArgs) -> anyhow::Result<()> {
         retrieved.mode.as_str()
     );
     for (i, hit) in results.hits.iter().enumerate() {
-        let path = if hit.heading_path.is_empty() {
-            String::new()
-        } else {
-            format!(" › {}", hit.heading_path.join(" › "))
-        };
         println!(
-            "{:>2}. {}{path}  [document {}]",
+            "{:>2}. {}  [document {}]",
             i + 1,
-            hit.title,
+            levier_index::hits::citation(&hit.title, &hit.heading_path),
             hit.document_id
         );
         println!("    {}", plain(&hit.snippet_html));

@@ -5,7 +5,7 @@ use crate::IndexResult;
 use levier_core::ids::ChunkId;
 use levier_ml::SentenceEncoder;
 use levier_store::Store;
-use levier_store::vectors::{EmbeddingModel, PendingChunk};
+use levier_store::vectors::{EmbeddingModel, PendingChunk, VectorKind};
 use std::sync::Arc;
 
 /// Chunks embedded and written per round: a few seconds of work, so progress shows often, a
@@ -28,9 +28,9 @@ impl PassageEncoder for SentenceEncoder {
 /// Where an embedding run is.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct EmbedProgress {
-    /// Chunks given a vector so far in this run.
+    /// Vectors (of titles and passages) computed so far in this run.
     pub done: usize,
-    /// Chunks that had no vector when the run started (new ones may arrive meanwhile).
+    /// Vectors missing when the run started (new ones may be wanted meanwhile).
     pub total: usize,
 }
 
@@ -40,7 +40,8 @@ pub trait EmbedReport: Send {
     fn report(&mut self, progress: EmbedProgress) -> impl Future<Output = bool> + Send;
 }
 
-/// Embeds every chunk without a vector for `model`, page by page, reporting after each page;
+/// Embeds every title and chunk without a vector for `model` (titles first: few and short, they
+/// make semantic search useful soonest), page by page, reporting after each page;
 /// stops early (returning what was done) when the report says so. The encoding runs on
 /// blocking threads so an async runtime keeps serving meanwhile.
 pub async fn embed_pending<E: PassageEncoder + 'static>(
@@ -53,27 +54,39 @@ pub async fn embed_pending<E: PassageEncoder + 'static>(
         done: 0,
         total: usize::try_from(store.vector_count(model.id).await?.pending()).unwrap_or(usize::MAX),
     };
-    let mut after = ChunkId(0);
-    loop {
-        let page = store
-            .chunks_without_vector(model.id, after, EMBED_PAGE)
-            .await?;
-        let Some(last) = page.last() else { break };
-        after = last.chunk_id;
-        let texts: Vec<String> = page.iter().map(passage_text).collect();
-        let encoder = encoder.clone();
-        let vectors = tokio::task::spawn_blocking(move || encoder.embed_passages(&texts))
-            .await
-            .map_err(|e| crate::IndexError::Interrupted(e.to_string()))??;
-        let rows: Vec<(ChunkId, Vec<f32>)> = page.iter().map(|c| c.chunk_id).zip(vectors).collect();
-        store.write_chunk_vectors(model, &rows).await?;
-        state.done += rows.len();
-        state.total = state.total.max(state.done);
-        if !progress.report(state).await {
-            break;
+    for kind in [VectorKind::Title, VectorKind::Passage] {
+        let mut after = ChunkId(0);
+        loop {
+            let page = store
+                .chunks_without_vector(model.id, kind, after, EMBED_PAGE)
+                .await?;
+            let Some(last) = page.last() else { break };
+            after = last.chunk_id;
+            let texts: Vec<String> = page.iter().map(|c| text_of(c, kind)).collect();
+            let encoder = encoder.clone();
+            let vectors = tokio::task::spawn_blocking(move || encoder.embed_passages(&texts))
+                .await
+                .map_err(|e| crate::IndexError::Interrupted(e.to_string()))??;
+            let rows: Vec<(ChunkId, Vec<f32>)> =
+                page.iter().map(|c| c.chunk_id).zip(vectors).collect();
+            store.write_chunk_vectors(model, kind, &rows).await?;
+            state.done += rows.len();
+            state.total = state.total.max(state.done);
+            if !progress.report(state).await {
+                return Ok(state);
+            }
         }
     }
     Ok(state)
+}
+
+/// What a chunk's vector of `kind` embeds: its passage, or its document's title alone (as a
+/// passage too: measured better than as a query, docs/ARCHITECTURE.md).
+fn text_of(chunk: &PendingChunk, kind: VectorKind) -> String {
+    match kind {
+        VectorKind::Passage => passage_text(chunk),
+        VectorKind::Title => chunk.title.trim().to_string(),
+    }
 }
 
 /// The text a chunk is embedded as: its document's title, the headings above it that are not

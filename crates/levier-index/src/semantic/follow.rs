@@ -12,7 +12,7 @@ use super::task::{EMBED_TASK, EmbedJob};
 use super::{SemanticSearch, activate_if_ready, active_model, register};
 use crate::vector::VectorConfig;
 use crate::{IndexResult, Retriever, SemanticState};
-use levier_core::ids::{ChunkId, DocumentId, EmbeddingModelId};
+use levier_core::ids::{DocumentId, EmbeddingModelId};
 use levier_ml::{MlError, ModelCatalog, SentenceEncoder};
 use levier_store::Store;
 use levier_store::changes::{ChangeOp, Entity};
@@ -256,8 +256,8 @@ impl Follower {
     /// task is waiting or running.
     async fn ask_for_embedding(&mut self, model: &str, id: EmbeddingModelId) -> IndexResult<()> {
         self.check_pending = false;
-        let pending = self.store.chunks_without_vector(id, ChunkId(0), 1).await?;
-        if pending.is_empty() || self.store.unfinished_task(EMBED_TASK).await?.is_some() {
+        let pending = self.store.vector_count(id).await?.pending();
+        if pending == 0 || self.store.unfinished_task(EMBED_TASK).await?.is_some() {
             return Ok(());
         }
         let job = EmbedJob {

@@ -17,18 +17,29 @@ pub mod task;
 
 use crate::IndexResult;
 use crate::vector::{VectorConfig, VectorIndex, VectorQuery, VectorResults};
+use levier_core::ids::DocumentId;
 use levier_ml::SentenceEncoder;
 use levier_store::Store;
-use levier_store::vectors::EmbeddingModel;
+use levier_store::vectors::{EmbeddingModel, VectorKind};
 use std::sync::Arc;
 
 /// Store meta key naming the model (its id) whose vectors searches use.
 pub const ACTIVE_MODEL_KEY: &str = "embedding.active_model";
 
-/// One model's encoder and the vector index of its chunks.
+/// One model's encoder and the vector indexes of its chunks: passages, and documents' titles.
 pub struct SemanticSearch {
     encoder: Arc<SentenceEncoder>,
     vectors: VectorIndex,
+    titles: VectorIndex,
+}
+
+/// The two lists a dense search returns.
+#[derive(Debug, Clone)]
+pub struct DenseResults {
+    /// Passages closest to the query.
+    pub passages: VectorResults,
+    /// Documents whose title is closest to the query (each as its first chunk).
+    pub titles: VectorResults,
 }
 
 impl std::fmt::Debug for SemanticSearch {
@@ -48,8 +59,14 @@ impl SemanticSearch {
         config: VectorConfig,
     ) -> IndexResult<SemanticSearch> {
         let model = register(store, &encoder).await?;
-        let vectors = VectorIndex::from_store(store, model, config).await?;
-        Ok(SemanticSearch { encoder, vectors })
+        let vectors =
+            VectorIndex::from_store(store, model.clone(), VectorKind::Passage, config).await?;
+        let titles = VectorIndex::from_store(store, model, VectorKind::Title, config).await?;
+        Ok(SemanticSearch {
+            encoder,
+            vectors,
+            titles,
+        })
     }
 
     /// The model's record in the store.
@@ -62,27 +79,48 @@ impl SemanticSearch {
         &self.encoder
     }
 
-    /// The vector index.
+    /// The passages' vector index.
     pub fn vectors(&self) -> &VectorIndex {
         &self.vectors
     }
 
-    /// The `limit` chunks closest in meaning to `query` among those a member of `groups` may
-    /// read, in `languages` (empty: all). Embedding the query is part of the search
-    /// (CPU-bound, about 10 ms: async callers use `spawn_blocking`).
+    /// The titles' vector index.
+    pub fn titles(&self) -> &VectorIndex {
+        &self.titles
+    }
+
+    /// Makes both indexes show what the store holds for a document.
+    pub async fn refresh_document(&self, store: &Store, document: DocumentId) -> IndexResult<()> {
+        self.vectors.refresh_document(store, document).await?;
+        self.titles.refresh_document(store, document).await
+    }
+
+    /// Drops a removed document from both indexes.
+    pub fn remove_document(&self, document: DocumentId) {
+        self.vectors.remove_document(document);
+        self.titles.remove_document(document);
+    }
+
+    /// The `limit` passages and titles closest in meaning to `query` among those a member of
+    /// `groups` may read, in `languages` (empty: all). Embedding the query is part of the
+    /// search (CPU-bound, about 10 ms: async callers use `spawn_blocking`).
     pub fn search(
         &self,
         query: &str,
         groups: &[String],
         languages: &[String],
         limit: usize,
-    ) -> IndexResult<VectorResults> {
+    ) -> IndexResult<DenseResults> {
         let vector = self.encoder.embed_queries(&[query])?.remove(0);
-        self.vectors.search(&VectorQuery {
+        let query = VectorQuery {
             vector: &vector,
             groups,
             languages,
             limit,
+        };
+        Ok(DenseResults {
+            passages: self.vectors.search(&query)?,
+            titles: self.titles.search(&query)?,
         })
     }
 }

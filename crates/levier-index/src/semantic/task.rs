@@ -75,7 +75,7 @@ struct TaskReport<'a> {
 impl EmbedReport for TaskReport<'_> {
     async fn report(&mut self, p: EmbedProgress) -> bool {
         let message = format!(
-            "{} of {} passages embedded with {}",
+            "{} of {} titles and passages embedded with {}",
             p.done, p.total, self.model
         );
         match self

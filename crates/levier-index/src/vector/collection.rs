@@ -77,6 +77,10 @@ impl Collection {
         self.alive.len() - self.dead
     }
 
+    pub(crate) fn has_document(&self, document: DocumentId) -> bool {
+        self.by_document.contains_key(&document)
+    }
+
     pub(crate) fn has_graph(&self) -> bool {
         self.graph.is_some()
     }

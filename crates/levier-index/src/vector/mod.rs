@@ -29,7 +29,7 @@ use crate::{IndexError, IndexResult};
 use collection::Collection;
 use levier_core::ids::{ChunkId, DocumentId};
 use levier_store::Store;
-use levier_store::vectors::{EmbeddingModel, StoredVector};
+use levier_store::vectors::{EmbeddingModel, StoredVector, VectorKind};
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// How the vector index holds and searches vectors.
@@ -116,6 +116,8 @@ pub struct VectorMemory {
 #[derive(Debug)]
 pub struct VectorIndex {
     model: EmbeddingModel,
+    /// Passages' or titles' vectors.
+    kind: VectorKind,
     /// Shared with the thread that builds the graph after a load.
     collection: Arc<RwLock<Collection>>,
 }
@@ -127,12 +129,13 @@ impl VectorIndex {
     /// An empty index for `model`'s vectors.
     pub fn new(model: EmbeddingModel, config: VectorConfig) -> VectorIndex {
         let collection = Collection::new(config, model.dims);
-        VectorIndex::holding(model, collection)
+        VectorIndex::holding(model, VectorKind::Passage, collection)
     }
 
-    fn holding(model: EmbeddingModel, collection: Collection) -> VectorIndex {
+    fn holding(model: EmbeddingModel, kind: VectorKind, collection: Collection) -> VectorIndex {
         VectorIndex {
             model,
+            kind,
             collection: Arc::new(RwLock::new(collection)),
         }
     }
@@ -144,12 +147,15 @@ impl VectorIndex {
     pub async fn from_store(
         store: &Store,
         model: EmbeddingModel,
+        kind: VectorKind,
         config: VectorConfig,
     ) -> IndexResult<VectorIndex> {
         let mut collection = Collection::new(config, model.dims);
         let mut after = ChunkId(0);
         loop {
-            let page = store.chunk_vectors_page(&model, after, LOAD_PAGE).await?;
+            let page = store
+                .chunk_vectors_page(&model, kind, after, LOAD_PAGE)
+                .await?;
             let Some(last) = page.last() else { break };
             after = last.chunk_id;
             for stored in &page {
@@ -161,7 +167,7 @@ impl VectorIndex {
         }
         collection.shrink_to_fit();
         let job = collection.start_graph_job();
-        let index = VectorIndex::holding(model, collection);
+        let index = VectorIndex::holding(model, kind, collection);
         if let Some(job) = job {
             let collection = Arc::clone(&index.collection);
             tokio::task::spawn_blocking(move || {
@@ -182,6 +188,11 @@ impl VectorIndex {
     /// Vectors searchable.
     pub fn len(&self) -> usize {
         self.read().len()
+    }
+
+    /// True when the index holds vectors of `document`.
+    pub fn has_document(&self, document: DocumentId) -> bool {
+        self.read().has_document(document)
     }
 
     /// True when no vector is searchable.
@@ -230,7 +241,9 @@ impl VectorIndex {
     /// Makes the index show what the store holds for a document (after a change of the
     /// document or of its vectors).
     pub async fn refresh_document(&self, store: &Store, document: DocumentId) -> IndexResult<()> {
-        let vectors = store.document_vectors(&self.model, document).await?;
+        let vectors = store
+            .document_vectors(&self.model, self.kind, document)
+            .await?;
         self.replace_document(document, &vectors)
     }
 
