@@ -44,7 +44,9 @@ mkdir -p artifacts
 echo "e2e/run.sh: $(node --version), playwright-core $(node -p "require('playwright-core/package.json').version"), $("$chromium" --version 2>/dev/null | head -1)"
 
 status=0
-node --test --test-timeout=180000 \
+# Per test file: the semantic search file waits for the demo's passages to be embedded by the
+# debug build (about 3 minutes on two busy cores).
+node --test --test-timeout=600000 \
   --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination=artifacts/results.tap \
   "${files[@]}" || status=$?

@@ -373,6 +373,16 @@ pub enum SearchMode {
     Hybrid,
 }
 
+impl From<SearchMode> for levier_index::Mode {
+    fn from(m: SearchMode) -> Self {
+        match m {
+            SearchMode::Lexical => levier_index::Mode::Lexical,
+            SearchMode::Dense => levier_index::Mode::Dense,
+            SearchMode::Hybrid => levier_index::Mode::Hybrid,
+        }
+    }
+}
+
 fn parse_role(s: &str) -> Result<Role, String> {
     s.parse()
         .map_err(|e: levier_core::role::UnknownRole| e.to_string())
@@ -386,15 +396,5 @@ mod tests {
     #[test]
     fn command_line_is_consistent() {
         Cli::command().debug_assert();
-    }
-}
-
-impl From<SearchMode> for levier_index::Mode {
-    fn from(m: SearchMode) -> Self {
-        match m {
-            SearchMode::Lexical => levier_index::Mode::Lexical,
-            SearchMode::Dense => levier_index::Mode::Dense,
-            SearchMode::Hybrid => levier_index::Mode::Hybrid,
-        }
     }
 }

@@ -100,7 +100,9 @@ fn import(
 fn select(config: &Config, catalog: &ModelCatalog, name: &str) -> anyhow::Result<()> {
     require_imported(catalog, name)?;
     catalog.select(name)?;
-    println!("semantic search now uses {name}");
+    println!(
+        "{name} selected: the server embeds the documents with it in the background (task embeddings.build) and switches to it when every passage has its vector; searches use the previous model meanwhile"
+    );
     if !config.models.embedding.is_empty() && config.models.embedding != name {
         println!(
             "note: the configuration's models.embedding ({}) overrides this choice",

@@ -156,11 +156,17 @@ impl Follower {
     async fn tick(&mut self) -> IndexResult<()> {
         let wanted = match self.models.wanted() {
             Ok(name) => name,
-            Err(why) => return Ok(self.unavailable(why)),
+            Err(why) => {
+                self.unavailable(why);
+                return Ok(());
+            }
         };
         let encoder = match self.models.encoder_async(&wanted).await {
             Ok(e) => e,
-            Err(why) => return Ok(self.unavailable(why)),
+            Err(why) => {
+                self.unavailable(why);
+                return Ok(());
+            }
         };
         let target = register(&self.store, &encoder).await?;
         activate_if_ready(&self.store, &target).await?;
