@@ -4,6 +4,7 @@ use crate::rules::Access;
 use crate::{Failure, IngestError, IngestReport};
 use levier_core::ids::SourceId;
 use levier_extract::{ChunkOptions, Document, Limits, MediaType};
+use levier_store::documents::TITLE_FROM_FILE_NAME;
 use levier_store::documents::{NewChunk, NewDocument, StoreOutcome};
 use levier_store::knowledge::NewFaqEntry;
 use levier_store::{Store, StoreError};
@@ -301,12 +302,21 @@ fn new_document(
     } else {
         Sha256::digest(bytes)
     };
-    let title = doc
-        .title
-        .clone()
-        .filter(|t| !t.trim().is_empty())
-        .unwrap_or_else(|| title_from_name(name));
+    let own_title = doc.title.clone().filter(|t| !t.trim().is_empty());
+    let title_from_file_name = own_title.is_none();
+    let title = own_title.unwrap_or_else(|| title_from_name(name));
     let m = &doc.metadata;
+    let mut metadata = serde_json::json!({
+        "file_size": bytes.len(),
+        "file_modified_ms": input.modified_ms,
+        "access": fingerprint(&input.access),
+        "author": m.author, "created": m.created, "modified": m.modified, "subject": m.subject,
+    });
+    if title_from_file_name {
+        // A title made from the file name ("F10506") may say nothing of the content: semantic
+        // search does not embed it alone (levier_store::vectors::VectorKind::Title).
+        metadata[TITLE_FROM_FILE_NAME] = serde_json::Value::Bool(true);
+    }
     NewDocument {
         source_id: input.source_id,
         external_id: path.to_string(),
@@ -320,12 +330,7 @@ fn new_document(
         },
         language: doc.language.clone(),
         public: input.access.public,
-        metadata: serde_json::json!({
-            "file_size": bytes.len(),
-            "file_modified_ms": input.modified_ms,
-            "access": fingerprint(&input.access),
-            "author": m.author, "created": m.created, "modified": m.modified, "subject": m.subject,
-        }),
+        metadata,
         body: Some(body),
         groups: input.access.groups.clone(),
         chunks: chunks

@@ -112,6 +112,10 @@ pub struct FullDocument {
     pub chunks: Vec<Chunk>,
 }
 
+/// Metadata key set (to `true`) on a document whose title was made from its file name rather
+/// than found in its content: such a title is not embedded alone.
+pub const TITLE_FROM_FILE_NAME: &str = "title_from_file_name";
+
 /// Heading paths are stored as one text, levels separated by this (never in a heading).
 const HEADING_SEPARATOR: &str = "\u{1f}";
 

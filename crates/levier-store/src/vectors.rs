@@ -109,6 +109,10 @@ impl VectorCount {
 /// (SQLite 32,766, PostgreSQL 65,535) while sending few statements.
 const ROWS_PER_INSERT: usize = 256;
 
+/// The chunks that hold their document's title vector: first chunks of documents whose title
+/// is their own (not made from the file name: metadata is stored as compact JSON).
+const TITLED: &str = "c.ordinal = 0 AND TRIM(d.title) <> '' AND d.metadata NOT LIKE '%\"title_from_file_name\":true%'";
+
 const MODEL_COLUMNS: &str = "id, name, weights_sha256, dims, created_at";
 
 /// The columns of a vector, its chunk's document and language (groups are read apart).
@@ -291,8 +295,8 @@ impl Store {
         limit: usize,
     ) -> StoreResult<Vec<PendingChunk>> {
         let titles_only = match kind {
-            VectorKind::Passage => "",
-            VectorKind::Title => "AND c.ordinal = 0 AND TRIM(d.title) <> ''",
+            VectorKind::Passage => String::new(),
+            VectorKind::Title => format!("AND {TITLED}"),
         };
         let rows = sqlx::query(&format!(
             "SELECT c.id, c.document_id, d.title, c.heading_path, c.body, COALESCE(c.language, d.language) AS language
@@ -323,13 +327,13 @@ impl Store {
 
     /// How many chunks and titles have a vector for a model, and how many are wanted.
     pub async fn vector_count(&self, model: EmbeddingModelId) -> StoreResult<VectorCount> {
-        let row = sqlx::query(
+        let row = sqlx::query(&format!(
             "SELECT (SELECT COUNT(*) FROM chunk_vectors WHERE model_id = $1 AND kind = 0) AS vectors,
                     (SELECT COUNT(*) FROM chunks) AS chunks,
                     (SELECT COUNT(*) FROM chunk_vectors WHERE model_id = $1 AND kind = 1) AS titles,
                     (SELECT COUNT(*) FROM chunks c JOIN documents d ON d.id = c.document_id
-                     WHERE c.ordinal = 0 AND TRIM(d.title) <> '') AS titled",
-        )
+                     WHERE {TITLED}) AS titled",
+        ))
         .bind(model.0)
         .fetch_one(self.pool())
         .await?;
@@ -499,6 +503,14 @@ mod tests {
         assert_eq!(&bytes[..4], &0.5f32.to_le_bytes());
         assert_eq!(decode(&bytes, 4).expect("decode"), v);
         assert!(decode(&bytes, 3).is_err(), "length mismatch is refused");
+    }
+
+    #[test]
+    fn titled_chunks_leave_out_titles_made_from_file_names() {
+        let key = format!("\"{}\":true", crate::documents::TITLE_FROM_FILE_NAME);
+        assert!(TITLED.contains(&key));
+        let compact = serde_json::json!({ crate::documents::TITLE_FROM_FILE_NAME: true });
+        assert!(compact.to_string().contains(&key));
     }
 
     #[test]

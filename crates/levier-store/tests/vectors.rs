@@ -305,6 +305,13 @@ async fn titles_have_their_own_vectors_on_the_first_chunk(t: &TestStore) {
     let mut untitled = doc(src, "b.md", "1", &["rh"], 2);
     untitled.title = "  ".into();
     s.store_document(&untitled).await.expect("untitled doc");
+    let mut named = doc(src, "F10506.md", "1", &["rh"], 1);
+    named.title = "F10506".into();
+    named.metadata =
+        serde_json::json!({ levier_store::documents::TITLE_FROM_FILE_NAME: true, "author": null });
+    s.store_document(&named)
+        .await
+        .expect("doc titled by its file name");
     let model = s
         .register_embedding_model("e5", SHA_A, 3)
         .await
@@ -314,10 +321,14 @@ async fn titles_have_their_own_vectors_on_the_first_chunk(t: &TestStore) {
         .await
         .expect("pending titles");
     let a_chunks = chunk_ids(s, "a.md", src).await;
-    assert_eq!(titles.len(), 1, "only the titled document's first chunk");
+    assert_eq!(
+        titles.len(),
+        1,
+        "only the first chunk of the document with a title of its own"
+    );
     assert_eq!(titles[0].chunk_id, a_chunks[0]);
     let count = s.vector_count(model.id).await.expect("count");
-    assert_eq!((count.titles, count.titled, count.pending()), (0, 1, 6));
+    assert_eq!((count.titles, count.titled, count.pending()), (0, 1, 7));
 
     s.write_chunk_vectors(&model, VectorKind::Title, &[(a_chunks[0], vector(7, 3))])
         .await
@@ -327,7 +338,7 @@ async fn titles_have_their_own_vectors_on_the_first_chunk(t: &TestStore) {
         .chunks_without_vector(model.id, VectorKind::Passage, ChunkId(0), 10)
         .await
         .expect("pending passages");
-    assert_eq!(passages.len(), 5);
+    assert_eq!(passages.len(), 6);
     let a = s.document_id(src, "a.md").await.expect("id").expect("a");
     let stored = s
         .document_vectors(&model, VectorKind::Title, a)
@@ -342,5 +353,5 @@ async fn titles_have_their_own_vectors_on_the_first_chunk(t: &TestStore) {
             .is_empty()
     );
     let count = s.vector_count(model.id).await.expect("count");
-    assert_eq!((count.titles, count.pending()), (1, 5));
+    assert_eq!((count.titles, count.pending()), (1, 6));
 }
