@@ -19,6 +19,22 @@ pub use retrieval::{Fusion, Latency, Mode, RetrievalOptions, RetrievalReport};
 
 use std::path::PathBuf;
 
+/// A configuration whose data directory is a fresh temporary directory (removed when the
+/// returned guard drops): each benchmark measures from an empty store and index.
+fn temporary_data_dir(
+    prefix: &str,
+) -> Result<(tempfile::TempDir, levier_core::Config), BenchError> {
+    let tmp = tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir()
+        .map_err(BenchError::TempDir)?;
+    let config = levier_core::Config {
+        data_dir: tmp.path().join("data"),
+        ..levier_core::Config::default()
+    };
+    Ok((tmp, config))
+}
+
 /// Why a benchmark could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum BenchError {

@@ -147,14 +147,7 @@ pub async fn run(options: &RetrievalOptions) -> Result<RetrievalReport, BenchErr
         "data set read"
     );
 
-    let tmp = tempfile::Builder::new()
-        .prefix("levier-bench-")
-        .tempdir()
-        .map_err(BenchError::TempDir)?;
-    let config = Config {
-        data_dir: tmp.path().join("data"),
-        ..Config::default()
-    };
+    let (_tmp, config) = crate::temporary_data_dir("levier-bench-")?;
     let store = Store::open(&config).await?;
     let result = measure(&store, &config, options, &corpus, &split).await;
     store.close().await;

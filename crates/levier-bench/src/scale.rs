@@ -75,14 +75,7 @@ pub struct ScaleReport {
 /// Generates, loads and measures, in a temporary data directory.
 pub async fn run(options: &ScaleOptions) -> Result<ScaleReport, BenchError> {
     let encoder = Arc::new(SentenceEncoder::load(&options.model, "model")?);
-    let tmp = tempfile::Builder::new()
-        .prefix("levier-bench-scale-")
-        .tempdir()
-        .map_err(BenchError::TempDir)?;
-    let config = Config {
-        data_dir: tmp.path().join("data"),
-        ..Config::default()
-    };
+    let (_tmp, config) = crate::temporary_data_dir("levier-bench-scale-")?;
     let store = Store::open(&config).await?;
     let result = measure(&store, &config, options, encoder).await;
     store.close().await;

@@ -303,11 +303,12 @@ pub enum BenchCommand {
         #[arg(long, value_enum, default_value_t = SearchMode::Lexical)]
         mode: SearchMode,
         /// How hybrid mode fuses the lexical and dense lists [default: the product's, weighted
-        /// with dense 0.5].
+        /// words 0.4, passages 0.3, titles 0.3].
         #[arg(long, value_enum)]
         fusion: Option<BenchFusion>,
-        /// Weight of the dense list in weighted fusion (the lexical list gets 1 − W).
-        #[arg(long, value_name = "W", default_value_t = 0.5)]
+        /// Weight of the dense lists in weighted fusion, shared equally by passages and titles
+        /// (the lexical list gets 1 − W).
+        #[arg(long, value_name = "W", default_value_t = 0.6)]
         dense_weight: f32,
         /// The embedding model's directory (Hugging Face layout) for dense and hybrid
         /// [default: ~/.cache/levier/models/multilingual-e5-small].

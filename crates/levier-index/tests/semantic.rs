@@ -248,22 +248,7 @@ async fn a_paraphrase_finds_the_answer_by_meaning_not_by_words() {
         );
     }
 
-    for query in ["", "   ", "?!"] {
-        for mode in [
-            None,
-            Some(Mode::Lexical),
-            Some(Mode::Dense),
-            Some(Mode::Hybrid),
-        ] {
-            assert!(
-                matches!(
-                    retriever.search(&request(query, ALL), mode),
-                    Err(IndexError::EmptyQuery)
-                ),
-                "{query:?} in {mode:?}"
-            );
-        }
-    }
+    assert_empty_queries_are_refused(&retriever);
 }
 
 #[tokio::test]
@@ -448,6 +433,11 @@ async fn without_a_model_searches_are_lexical_and_say_why() {
     let lexical = run(&retriever, &words, Some(Mode::Lexical));
     assert_eq!((lexical.mode, lexical.notice), (Mode::Lexical, None));
 
+    assert_empty_queries_are_refused(&retriever);
+}
+
+/// Queries with nothing to search for are refused in every mode.
+fn assert_empty_queries_are_refused(retriever: &Retriever) {
     for query in ["", "   ", "\t\n", "?!"] {
         for mode in [
             None,

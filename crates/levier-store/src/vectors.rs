@@ -232,12 +232,7 @@ impl Store {
             &chunks,
         )
         .await?;
-        let mut documents: Vec<i64> = rows
-            .iter()
-            .map(|r| r.try_get("document_id"))
-            .collect::<Result<_, _>>()?;
-        documents.sort_unstable();
-        documents.dedup();
+        let documents = distinct_documents(&rows)?;
         if !documents.is_empty() {
             changes::record_many_in(&mut tx, Entity::Vectors, &documents, ChangeOp::Upsert).await?;
         }
@@ -355,12 +350,7 @@ impl Store {
         model: &EmbeddingModel,
         rows: &[AnyRow],
     ) -> StoreResult<Vec<StoredVector>> {
-        let mut documents: Vec<i64> = rows
-            .iter()
-            .map(|r| r.try_get("document_id"))
-            .collect::<Result<_, _>>()?;
-        documents.sort_unstable();
-        documents.dedup();
+        let documents = distinct_documents(rows)?;
         let groups = self.groups_of_documents(&documents).await?;
         rows.iter()
             .map(|r| {
@@ -450,6 +440,17 @@ fn check_batch<V: AsRef<[f32]>>(
         }
     }
     Ok(())
+}
+
+/// The distinct `document_id`s of rows, sorted.
+fn distinct_documents(rows: &[AnyRow]) -> StoreResult<Vec<i64>> {
+    let mut documents: Vec<i64> = rows
+        .iter()
+        .map(|r| r.try_get("document_id"))
+        .collect::<Result<_, _>>()?;
+    documents.sort_unstable();
+    documents.dedup();
+    Ok(documents)
 }
 
 fn encode(vector: &[f32]) -> Vec<u8> {
