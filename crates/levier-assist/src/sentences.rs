@@ -41,9 +41,19 @@ fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usiz
 
 /// Candidate answers: each sentence, and each pair of neighbouring sentences that fits in
 /// [`MAX_SPAN`] (an answer often needs the sentence after the one naming the topic); spans of
-/// fewer than [`MIN_WORDS`] words are left out.
-pub fn spans(text: &str) -> Vec<(usize, usize)> {
-    let s = sentences(text);
+/// fewer than [`MIN_WORDS`] words are left out, and so are the lines that repeat one of
+/// `headings` (a passage's title or section name restates the question, it does not answer it).
+pub fn spans(text: &str, headings: &[&str]) -> Vec<(usize, usize)> {
+    let is_heading = |&(a, b): &(usize, usize)| {
+        let line = text[a..b].trim_start_matches('#').trim();
+        headings
+            .iter()
+            .any(|h| !h.trim().is_empty() && line.eq_ignore_ascii_case(h.trim()))
+    };
+    let s: Vec<(usize, usize)> = sentences(text)
+        .into_iter()
+        .filter(|s| !is_heading(s))
+        .collect();
     let mut out: Vec<(usize, usize)> = s
         .iter()
         .map(|&(a, b)| (a, b.min(floor(text, a + MAX_SPAN))))
@@ -71,6 +81,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn headings_are_not_answers() {
+        let text = "# Comment obtenir un duplicata de ma carte ?\nVous pouvez le demander en ligne depuis votre espace personnel.";
+        let found: Vec<&str> = spans(text, &["Comment obtenir un duplicata de ma carte ?"])
+            .iter()
+            .map(|&(a, b)| &text[a..b])
+            .collect();
+        assert_eq!(
+            found,
+            ["Vous pouvez le demander en ligne depuis votre espace personnel."]
+        );
+    }
+
+    #[test]
     fn cuts_on_sentence_ends_and_lines_not_on_decimals() {
         let text = "Le remboursement prend 3,5 jours. Le colis est suivi !\n- point un\nVoir p. 2";
         let got: Vec<&str> = sentences(text).iter().map(|&(a, b)| &text[a..b]).collect();
@@ -92,7 +115,7 @@ mod tests {
     #[test]
     fn spans_pair_neighbours_within_the_limit() {
         let text = "La première phrase est bien ici. La deuxième phrase est bien là.\nTITRE COURT";
-        let spans: Vec<&str> = spans(text).iter().map(|&(a, b)| &text[a..b]).collect();
+        let spans: Vec<&str> = spans(text, &[]).iter().map(|&(a, b)| &text[a..b]).collect();
         assert!(
             spans.contains(&"La première phrase est bien ici. La deuxième phrase est bien là.")
         );

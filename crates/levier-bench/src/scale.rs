@@ -3,7 +3,8 @@
 //!
 //! The text is generated (a Zipf-distributed vocabulary of pseudo-words, so posting lists have
 //! the skew of real text) and ingested through the product's pipeline, one chunk per
-//! document; each chunk gets a random unit vector instead of its embedding — embedding 100,000
+//! document, each with a title; each chunk and title gets a random unit vector instead of its
+//! embedding — embedding 100,000
 //! passages takes hours on two cores, and search cost does not depend on what the vectors
 //! mean (uniformly random vectors are, if anything, harder for the graph). The queries are
 //! embedded for real by the model, inside the timed search, as a user's are.
@@ -106,9 +107,10 @@ async fn measure(
         ..VectorConfig::default()
     };
     let semantic = SemanticSearch::load(store, encoder.clone(), vectors).await?;
-    while options.chunks > vectors.exact_up_to
-        && !(semantic.vectors().is_approximate() && semantic.titles().is_approximate())
-    {
+    let graph_pending = |index: &levier_index::vector::VectorIndex| {
+        index.len() > vectors.exact_up_to && !index.is_approximate()
+    };
+    while graph_pending(semantic.vectors()) || graph_pending(semantic.titles()) {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let graph_seconds = started.elapsed().as_secs_f64();
@@ -188,7 +190,7 @@ async fn ingest(store: &Store, words: &Words, chunks: usize) -> Result<(), Bench
 fn input(source_id: SourceId, i: usize, text: String) -> FileInput {
     FileInput {
         source_id,
-        path: format!("doc-{i:06}.txt"),
+        path: format!("doc-{i:06}.md"),
         bytes: text.into_bytes(),
         modified_ms: None,
         access: Access {
