@@ -30,8 +30,8 @@ pub const ANSWER_MIN_COSINE: f32 = 0.87;
 /// A span a little less close answers too when it shares words with the question: the
 /// questions nothing answers reach 0.85–0.87 with spans about something else entirely.
 const ANSWER_MIN_COSINE_WITH_WORDS: f32 = 0.85;
-/// Share of the question's significant words the answer (its title and span) must contain to
-/// count as sharing words.
+/// Share of the question's significant words the answer's passage (with its title) must
+/// contain to count as sharing words.
 const ANSWER_MIN_SHARED_WORDS: f32 = 0.25;
 /// Without a model: the share of the question's significant words a span must contain.
 const ANSWER_MIN_COVERAGE: f32 = 0.6;
@@ -65,6 +65,9 @@ pub struct Answer {
     pub confidence: f32,
     /// How it was chosen.
     pub method: AnswerMethod,
+    /// Whether the passage and its title contain a good share of the question's words.
+    #[serde(skip)]
+    shares_words: bool,
 }
 
 impl Answer {
@@ -123,11 +126,10 @@ pub async fn ask(
     let retrieved = blocking(move || search.search(&req, None)).await??;
     let passages = passage_texts(store, &retrieved.results.hits).await?;
     let encoder = retriever.semantic().map(|s| s.encoder().clone());
-    let question_words = significant_words(question);
     let question = question.to_string();
     let best = blocking(move || best_span(&question, &passages, encoder.as_deref())).await??;
     let (answer, best_confidence) = match best {
-        Some(a) if answers(&question_words, &a) => (Some(a), None),
+        Some(a) if answers(&a) => (Some(a), None),
         other => (None, other.map(|a| a.confidence)),
     };
     Ok(Asked {
@@ -139,13 +141,11 @@ pub async fn ask(
 }
 
 /// Whether the best span is good enough to be shown as the answer.
-fn answers(question_words: &HashSet<String>, a: &Answer) -> bool {
+fn answers(a: &Answer) -> bool {
     match a.method {
         AnswerMethod::Semantic => {
             a.confidence >= ANSWER_MIN_COSINE
-                || (a.confidence >= ANSWER_MIN_COSINE_WITH_WORDS
-                    && coverage(question_words, &format!("{} {}", a.title, a.text))
-                        >= ANSWER_MIN_SHARED_WORDS)
+                || (a.confidence >= ANSWER_MIN_COSINE_WITH_WORDS && a.shares_words)
         }
         AnswerMethod::Lexical => a.confidence >= ANSWER_MIN_COVERAGE,
     }
@@ -186,7 +186,9 @@ async fn passage_texts(store: &Store, hits: &[Hit]) -> Result<Vec<Passage>, AskE
         .collect())
 }
 
-/// The span of the passages that best answers, by meaning when an encoder is given.
+/// The span of the passages that best answers, by meaning when an encoder is given. Its
+/// confidence is the better of the span's score and its passage's title's (an FAQ's title is
+/// the question it answers); the answer shown is the span.
 fn best_span(
     question: &str,
     passages: &[Passage],
@@ -204,25 +206,36 @@ fn best_span(
     if candidates.is_empty() {
         return Ok(None);
     }
-    let texts: Vec<&str> = candidates
+    let mut texts: Vec<&str> = candidates
         .iter()
         .map(|&(i, (a, b))| &passages[i].text[a..b])
         .collect();
-    let (scores, method) = match encoder {
-        Some(encoder) => (
-            semantic_scores(encoder, question, &texts)?,
-            AnswerMethod::Semantic,
+    let (scores, titles, method) = match encoder {
+        Some(encoder) => {
+            texts.extend(passages.iter().map(|p| p.hit.title.as_str()));
+            let mut scores = semantic_scores(encoder, question, &texts)?;
+            let titles = scores.split_off(candidates.len());
+            (scores, titles, AnswerMethod::Semantic)
+        }
+        None => (
+            lexical_scores(question, &texts),
+            vec![0.0; passages.len()],
+            AnswerMethod::Lexical,
         ),
-        None => (lexical_scores(question, &texts), AnswerMethod::Lexical),
     };
     let best = scores
         .iter()
         .enumerate()
         .max_by(|a, b| a.1.total_cmp(b.1))
         .map(|(k, s)| (k, *s));
-    Ok(best.map(|(k, confidence)| {
+    Ok(best.map(|(k, score)| {
         let (i, span) = candidates[k];
-        answer(&passages[i], span, confidence, method)
+        let mut a = answer(&passages[i], span, score.max(titles[i]), method);
+        a.shares_words = coverage(
+            &significant_words(question),
+            &format!("{} {}", passages[i].hit.title, passages[i].text),
+        ) >= ANSWER_MIN_SHARED_WORDS;
+        a
     }))
 }
 
@@ -291,6 +304,7 @@ fn answer(p: &Passage, (a, b): (usize, usize), confidence: f32, method: AnswerMe
         passage_html: html,
         confidence,
         method,
+        shares_words: false,
     }
 }
 

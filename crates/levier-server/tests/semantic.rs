@@ -25,6 +25,10 @@ const PARAPHRASE: &str = "mon colis n'est jamais arrivé";
 const LATE_ORDER: &str = "Que faire si ma commande n'a pas été livrée ?";
 /// A question no document answers.
 const UNRELATED: &str = "quelle est la capitale de l'Australie ?";
+/// A question the late-order document answers, sharing a word with it: the answer box needs a
+/// cosine of 0.87, or 0.85 with shared words (levier_assist::ANSWER_MIN_COSINE), which the pure
+/// paraphrase above does not reach in this small corpus.
+const ANSWERABLE: &str = "ma commande n'est jamais arrivée, que dois-je faire ?";
 
 /// Markdown files of the `support` group: (path, text).
 const FILES: &[(&str, &str)] = &[
@@ -256,7 +260,7 @@ async fn the_search_page_shows_the_answer_or_says_there_is_none() {
     let session = Who::Session(app.login(Role::Member).await);
 
     let page = app
-        .send(Req::get(&format!("/search?{}", query(&[("q", PARAPHRASE)]))).auth(&session))
+        .send(Req::get(&format!("/search?{}", query(&[("q", ANSWERABLE)]))).auth(&session))
         .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let answer = element(&page.body, "data-testid=\"answer\"", "</section>")
