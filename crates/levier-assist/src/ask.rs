@@ -223,14 +223,17 @@ fn best_span(
             AnswerMethod::Lexical,
         ),
     };
-    let best = scores
-        .iter()
-        .enumerate()
-        .max_by(|a, b| a.1.total_cmp(b.1))
-        .map(|(k, s)| (k, *s));
-    Ok(best.map(|(k, score)| {
+    // The passage whose title or span is closest wins (an FAQ's title is its question), then
+    // its closest span.
+    let confidence = |k: usize| scores[k].max(titles[candidates[k].0]);
+    let best = (0..candidates.len()).max_by(|&a, &b| {
+        confidence(a)
+            .total_cmp(&confidence(b))
+            .then(scores[a].total_cmp(&scores[b]))
+    });
+    Ok(best.map(|k| {
         let (i, span) = candidates[k];
-        let mut a = answer(&passages[i], span, score.max(titles[i]), method);
+        let mut a = answer(&passages[i], span, confidence(k), method);
         a.shares_words = coverage(
             &significant_words(question),
             &format!("{} {}", passages[i].hit.title, passages[i].text),
