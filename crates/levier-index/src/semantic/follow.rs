@@ -16,6 +16,7 @@ use levier_core::ids::{DocumentId, EmbeddingModelId};
 use levier_ml::{MlError, ModelCatalog, SentenceEncoder};
 use levier_store::Store;
 use levier_store::changes::{ChangeOp, Entity};
+use levier_store::vectors::EmbeddingModel;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -122,6 +123,7 @@ pub async fn follow(
         models,
         enqueue,
         loaded: None,
+        target: None,
         applied: 0,
         check_pending: true,
     };
@@ -146,6 +148,8 @@ struct Follower {
     enqueue: bool,
     /// The model whose vectors are loaded.
     loaded: Option<EmbeddingModelId>,
+    /// The wanted model's record, once registered.
+    target: Option<EmbeddingModel>,
     /// The last change applied to the loaded vectors.
     applied: i64,
     /// Whether chunks may lack the wanted model's vectors (at start, after new documents).
@@ -168,9 +172,16 @@ impl Follower {
                 return Ok(());
             }
         };
-        let target = register(&self.store, &encoder).await?;
-        activate_if_ready(&self.store, &target).await?;
-        let (serving, serving_encoder) = self.serving(&target, encoder).await?;
+        let target = self.target_model(&encoder).await?;
+        let active = match active_model(&self.store).await? {
+            Some(active) => active,
+            // The first model is active at once; its vectors fill in.
+            None => {
+                activate_if_ready(&self.store, &target).await?;
+                target.clone()
+            }
+        };
+        let (serving, serving_encoder) = self.serving(active, &target, encoder).await?;
         if self.loaded != Some(serving.id) {
             self.load(serving_encoder).await?;
             self.models.retain(&[&wanted, &serving.name]);
@@ -178,7 +189,7 @@ impl Follower {
             self.apply_changes().await?;
         }
         if self.enqueue && self.check_pending {
-            self.ask_for_embedding(&target.name, target.id).await?;
+            self.ask_for_embedding(&target).await?;
         }
         Ok(())
     }
@@ -187,17 +198,32 @@ impl Follower {
     /// wanted one (whose vectors are being computed).
     async fn serving(
         &self,
-        target: &levier_store::vectors::EmbeddingModel,
+        active: EmbeddingModel,
+        target: &EmbeddingModel,
         target_encoder: Arc<SentenceEncoder>,
-    ) -> IndexResult<(levier_store::vectors::EmbeddingModel, Arc<SentenceEncoder>)> {
-        if let Some(active) = active_model(&self.store).await?
-            && active.id != target.id
+    ) -> IndexResult<(EmbeddingModel, Arc<SentenceEncoder>)> {
+        if active.id != target.id
             && let Ok(encoder) = self.models.encoder_async(&active.name).await
             && encoder.identity().weights_sha256 == active.weights_sha256
         {
             return Ok((active, encoder));
         }
         Ok((target.clone(), target_encoder))
+    }
+
+    /// The wanted encoder's model as recorded in the store: registered once per model rather
+    /// than at every tick (registering is a write transaction).
+    async fn target_model(&mut self, encoder: &SentenceEncoder) -> IndexResult<EmbeddingModel> {
+        let identity = encoder.identity();
+        if let Some(model) = &self.target
+            && model.name == identity.name
+            && model.weights_sha256 == identity.weights_sha256
+        {
+            return Ok(model.clone());
+        }
+        let model = register(&self.store, encoder).await?;
+        self.target = Some(model.clone());
+        Ok(model)
     }
 
     fn unavailable(&mut self, why: String) {
@@ -260,17 +286,22 @@ impl Follower {
 
     /// Enqueues the embedding task when chunks lack the wanted model's vectors and no such
     /// task is waiting or running.
-    async fn ask_for_embedding(&mut self, model: &str, id: EmbeddingModelId) -> IndexResult<()> {
+    async fn ask_for_embedding(&mut self, model: &EmbeddingModel) -> IndexResult<()> {
         self.check_pending = false;
-        let pending = self.store.vector_count(id).await?.pending();
-        if pending == 0 || self.store.unfinished_task(EMBED_TASK).await?.is_some() {
+        let pending = self.store.vector_count(model.id).await?.pending();
+        if pending == 0 {
+            // Nothing to embed: a model wanted over an empty store is complete at once.
+            activate_if_ready(&self.store, model).await?;
+            return Ok(());
+        }
+        if self.store.unfinished_task(EMBED_TASK).await?.is_some() {
             return Ok(());
         }
         let job = EmbedJob {
-            model: model.to_string(),
+            model: model.name.clone(),
         };
         self.store.enqueue_task(&job.task()).await?;
-        tracing::info!(model, "chunks without vectors: embedding task enqueued");
+        tracing::info!(model = %model.name, "chunks without vectors: embedding task enqueued");
         Ok(())
     }
 }
@@ -288,6 +319,7 @@ pub async fn load_once(
         models,
         enqueue: false,
         loaded: None,
+        target: None,
         applied: 0,
         check_pending: false,
     }
