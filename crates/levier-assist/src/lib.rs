@@ -3,6 +3,8 @@
 //! or a plain statement that nothing answers, rather than a wrong answer.
 
 mod ask;
+pub mod hours;
 mod sentences;
+pub mod signals;
 
 pub use ask::{ANSWER_MIN_COSINE, Answer, AnswerMethod, AskError, Asked, ask};
