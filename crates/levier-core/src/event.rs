@@ -4,7 +4,7 @@
 //! meets a kind or version it does not know keeps the raw payload instead of failing, so an
 //! older binary can still read a log written by a newer one.
 
-use crate::ids::{DocumentId, TaskId, UserId};
+use crate::ids::{ConversationId, DocumentId, MessageId, SiteId, TaskId, TicketId, UserId};
 use crate::role::Role;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -59,6 +59,81 @@ pub enum EventKind {
         /// Size of the backup in bytes.
         bytes: i64,
     },
+    /// A customer wrote in a support conversation (the volume KPI).
+    MessageReceived {
+        /// The conversation.
+        conversation_id: ConversationId,
+        /// The website it came from, for widget conversations.
+        site_id: Option<SiteId>,
+    },
+    /// The assistant answered a customer from the knowledge (the automation-rate KPI).
+    BotAnswered {
+        /// The conversation.
+        conversation_id: ConversationId,
+        /// The answer.
+        message_id: MessageId,
+        /// The assistant's confidence, 0 to 1.
+        confidence: f64,
+        /// Where the answer came from (`faq:12`, a document link), when known.
+        source: Option<String>,
+    },
+    /// The assistant asked the customer to clarify rather than guess.
+    BotClarified {
+        /// The conversation.
+        conversation_id: ConversationId,
+        /// The question asked back.
+        message_id: MessageId,
+        /// The assistant's confidence in its best guess, 0 to 1.
+        confidence: f64,
+    },
+    /// A conversation was handed to people: a ticket was opened.
+    HandedOff {
+        /// The conversation.
+        conversation_id: ConversationId,
+        /// The ticket opened.
+        ticket_id: TicketId,
+        /// Why (`low_confidence`, `customer_asked`, `complaint`…).
+        reason: String,
+    },
+    /// An agent answered a ticket's customer for the first time.
+    AgentFirstResponse {
+        /// The ticket.
+        ticket_id: TicketId,
+        /// Milliseconds since the ticket was opened.
+        after_ms: i64,
+        /// Whether it was before the first-response due instant, when one was set.
+        within_sla: Option<bool>,
+    },
+    /// A ticket was resolved.
+    TicketResolved {
+        /// The ticket.
+        ticket_id: TicketId,
+        /// Milliseconds since the ticket was opened.
+        after_ms: i64,
+        /// Whether it was before the resolution due instant, when one was set.
+        within_sla: Option<bool>,
+    },
+    /// A resolved or closed ticket was opened again.
+    TicketReopened {
+        /// The ticket.
+        ticket_id: TicketId,
+        /// True when the customer writing again reopened it, false when an agent did.
+        by_customer: bool,
+    },
+    /// A customer rated how their ticket was handled.
+    CsatGiven {
+        /// The ticket.
+        ticket_id: TicketId,
+        /// 1 (very unhappy) to 5 (very happy).
+        rating: i64,
+    },
+    /// An agent judged one of the assistant's answers wrong.
+    BotAnswerMarkedWrong {
+        /// The assistant's message.
+        message_id: MessageId,
+        /// The agent.
+        user_id: UserId,
+    },
 }
 
 impl EventKind {
@@ -71,6 +146,15 @@ impl EventKind {
             EventKind::TaskFinished { .. } => "task_finished",
             EventKind::DemoLoaded { .. } => "demo_loaded",
             EventKind::BackupWritten { .. } => "backup_written",
+            EventKind::MessageReceived { .. } => "message_received",
+            EventKind::BotAnswered { .. } => "bot_answered",
+            EventKind::BotClarified { .. } => "bot_clarified",
+            EventKind::HandedOff { .. } => "handed_off",
+            EventKind::AgentFirstResponse { .. } => "agent_first_response",
+            EventKind::TicketResolved { .. } => "ticket_resolved",
+            EventKind::TicketReopened { .. } => "ticket_reopened",
+            EventKind::CsatGiven { .. } => "csat_given",
+            EventKind::BotAnswerMarkedWrong { .. } => "bot_answer_marked_wrong",
         }
     }
 
@@ -134,5 +218,32 @@ mod tests {
         assert_eq!(payload["task_id"], 7);
         assert_eq!(EventKind::from_stored(kind.name(), &payload), Some(kind));
         assert_eq!(EventKind::from_stored("from_the_future", &payload), None);
+    }
+
+    #[test]
+    fn support_kinds_round_trip_under_their_names() {
+        let kinds = [
+            EventKind::BotAnswered {
+                conversation_id: ConversationId(1),
+                message_id: MessageId(2),
+                confidence: 0.75,
+                source: Some("faq:3".into()),
+            },
+            EventKind::AgentFirstResponse {
+                ticket_id: TicketId(4),
+                after_ms: 60_000,
+                within_sla: Some(true),
+            },
+            EventKind::BotAnswerMarkedWrong {
+                message_id: MessageId(2),
+                user_id: UserId(5),
+            },
+        ];
+        for kind in kinds {
+            assert_eq!(
+                EventKind::from_stored(kind.name(), &kind.payload()),
+                Some(kind)
+            );
+        }
     }
 }

@@ -42,6 +42,14 @@ id_type!(
     FaqEntryId
 );
 id_type!(
+    /// Another way of asking an FAQ entry's question.
+    FaqPhrasingId
+);
+id_type!(
+    /// A website carrying the chat widget.
+    SiteId
+);
+id_type!(
     /// A customer or prospect known by the company.
     ContactId
 );

@@ -95,6 +95,26 @@ impl StoreError {
         }
     }
 
+    /// [`StoreError::NotFound`] for the record `what` number `id`.
+    pub(crate) fn not_found(what: &'static str, id: impl std::fmt::Display) -> StoreError {
+        StoreError::NotFound {
+            what,
+            id: id.to_string(),
+        }
+    }
+
+    /// Ok when a statement addressing one record by id touched it, else `NotFound`.
+    pub(crate) fn found(
+        rows_affected: u64,
+        what: &'static str,
+        id: impl std::fmt::Display,
+    ) -> StoreResult<()> {
+        if rows_affected == 0 {
+            return Err(StoreError::not_found(what, id));
+        }
+        Ok(())
+    }
+
     /// Turns a unique-constraint violation into [`StoreError::Conflict`] naming `what`.
     pub(crate) fn conflict_on(what: impl Into<String>) -> impl FnOnce(sqlx::Error) -> StoreError {
         let what = what.into();

@@ -1,28 +1,13 @@
-//! FAQ entries (the support assistant's knowledge) and the use-case inventory of the adoption
-//! method, plus the counts shown on the overview page.
+//! The use-case inventory of the adoption method, plus the counts shown on the overview page.
+//! FAQ entries live in [`crate::faq`]; [`NewFaqEntry`] is re-exported here for the callers
+//! that found it here first.
 
-use crate::changes::{self, ChangeOp, Entity};
+pub use crate::faq::NewFaqEntry;
+
 use crate::{Store, StoreError, StoreResult};
 use levier_core::Timestamp;
-use levier_core::ids::{FaqEntryId, UseCaseId};
+use levier_core::ids::UseCaseId;
 use sqlx::Row;
-
-/// An FAQ entry to create.
-#[derive(Debug, Clone)]
-pub struct NewFaqEntry {
-    /// The canonical question.
-    pub question: String,
-    /// The answer given to customers.
-    pub answer: String,
-    /// Category, e.g. `livraison`.
-    pub category: String,
-    /// Language code, e.g. `fr`.
-    pub language: String,
-    /// Whether customers may receive it.
-    pub public: bool,
-    /// Other ways people ask the same question.
-    pub phrasings: Vec<String>,
-}
 
 /// A use case of the inventory, scored for impact and feasibility.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,55 +60,6 @@ pub struct Counts {
 }
 
 impl Store {
-    /// Creates an FAQ entry with its phrasings and records the change.
-    pub async fn create_faq_entry(&self, new: &NewFaqEntry) -> StoreResult<FaqEntryId> {
-        if new.question.trim().is_empty() || new.answer.trim().is_empty() {
-            return Err(StoreError::Invalid(
-                "an FAQ entry needs a question and an answer".into(),
-            ));
-        }
-        let now = Timestamp::now().millis();
-        let mut tx = self.write_tx().await?;
-        let row = sqlx::query(
-            "INSERT INTO faq_entries (question, answer, category, language, public, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-        )
-        .bind(new.question.trim())
-        .bind(new.answer.trim())
-        .bind(new.category.trim())
-        .bind(new.language.trim())
-        .bind(i64::from(new.public))
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        let id: i64 = row.try_get("id")?;
-        let phrasings = std::iter::once(&new.question).chain(&new.phrasings);
-        for text in phrasings.map(|p| p.trim()).filter(|p| !p.is_empty()) {
-            sqlx::query(
-                "INSERT INTO faq_phrasings (faq_entry_id, body, origin, created_at) VALUES ($1, $2, 'import', $3)",
-            )
-            .bind(id)
-            .bind(text)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
-        changes::record_in(&mut tx, Entity::FaqEntry, id, ChangeOp::Upsert).await?;
-        tx.commit().await?;
-        Ok(FaqEntryId(id))
-    }
-
-    /// The FAQ entry whose canonical question is exactly `question`, if any.
-    pub async fn faq_entry_by_question(&self, question: &str) -> StoreResult<Option<FaqEntryId>> {
-        let row = sqlx::query("SELECT id FROM faq_entries WHERE question = $1 ORDER BY id LIMIT 1")
-            .bind(question.trim())
-            .fetch_optional(self.pool())
-            .await?;
-        row.map(|r| r.try_get("id").map(FaqEntryId))
-            .transpose()
-            .map_err(Into::into)
-    }
-
     /// Adds a use case to the inventory (or replaces the one with the same name).
     pub async fn upsert_use_case(&self, u: &NewUseCase) -> StoreResult<UseCaseId> {
         for (name, score) in [("impact", u.impact), ("feasibility", u.feasibility)] {

@@ -3,7 +3,8 @@
 //! One [`Store`] type is the interface every capability uses; it runs on the embedded SQLite
 //! file (default) or on a shared PostgreSQL server, chosen by the configuration. The few
 //! differences between the two live in [`dialect`]; the rest is portable SQL. Besides the domain
-//! tables, the store holds the durable task queue ([`tasks`]), the append-only event log
+//! tables (documents, the FAQ in [`faq`], the support assistant's conversations and tickets in
+//! [`support`]…), the store holds the durable task queue ([`tasks`]), the append-only event log
 //! ([`events`]) and the change sequence derived indexes follow ([`changes`]).
 
 pub mod accounts;
@@ -17,11 +18,16 @@ pub mod directory;
 pub mod documents;
 mod error;
 pub mod events;
+pub mod faq;
+mod filter;
 pub mod knowledge;
 pub mod leads;
 mod meta;
 mod migrations;
+mod row;
+pub mod support;
 pub mod tasks;
+mod text_enum;
 mod tx;
 pub mod vectors;
 

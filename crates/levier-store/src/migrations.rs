@@ -46,10 +46,24 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("migrations/0004_vector_changes.sqlite.sql"),
         postgres: include_str!("migrations/0004_vector_changes.postgres.sql"),
     },
+    Migration {
+        version: 5,
+        name: "support_conversations",
+        portable: include_str!("migrations/0005_support_conversations.sql"),
+        sqlite: include_str!("migrations/0005_support_conversations.sqlite.sql"),
+        postgres: include_str!("migrations/0005_support_conversations.postgres.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "support",
+        portable: include_str!("migrations/0006_support.sql"),
+        sqlite: include_str!("migrations/0006_support.sqlite.sql"),
+        postgres: include_str!("migrations/0006_support.postgres.sql"),
+    },
 ];
 
 /// The schema version this binary writes and expects.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 6;
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS levier_migrations (
     version BIGINT PRIMARY KEY,

@@ -1,0 +1,1 @@
+-- Version 6 needs nothing specific to PostgreSQL.

@@ -1,0 +1,102 @@
+//! Agents' verdicts on the assistant's answers: the ground truth that tells whether the
+//! assistant answers right, and which FAQ entries need work.
+
+use crate::row::time;
+use crate::support::event;
+use crate::support::messages::AuthorKind;
+use crate::text_enum::text_enum;
+use crate::{Store, StoreError, StoreResult, events};
+use levier_core::ids::{MessageId, UserId};
+use levier_core::{EventKind, Timestamp};
+use serde::Serialize;
+use sqlx::Row;
+
+text_enum!(
+    /// An agent's judgement of an answer.
+    Verdict {
+        /// The answer was right.
+        Right = "right",
+        /// The answer was wrong.
+        Wrong = "wrong",
+    }
+);
+
+/// One agent's verdict on one answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BotVerdict {
+    /// The assistant's message.
+    pub message_id: MessageId,
+    /// The agent.
+    pub user_id: UserId,
+    /// Their latest verdict.
+    pub verdict: Verdict,
+    /// When they gave it.
+    pub at: Timestamp,
+}
+
+impl Store {
+    /// Records an agent's verdict on an assistant's message, replacing their earlier one.
+    /// Judging it wrong is an event (once per change of mind, not per click).
+    pub async fn judge_bot_answer(
+        &self,
+        message: MessageId,
+        agent: UserId,
+        verdict: Verdict,
+    ) -> StoreResult<()> {
+        let now = Timestamp::now();
+        let mut tx = self.write_tx().await?;
+        let row = sqlx::query(
+            "SELECT m.author_kind, f.verdict FROM messages m
+             LEFT JOIN bot_feedback f ON f.message_id = m.id AND f.user_id = $2 WHERE m.id = $1",
+        )
+        .bind(message.0)
+        .bind(agent.0)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| StoreError::not_found("message", message))?;
+        if AuthorKind::parse(&row.try_get::<String, _>("author_kind")?)? != AuthorKind::Bot {
+            return Err(StoreError::Invalid(format!(
+                "message {message} is not the assistant's"
+            )));
+        }
+        let earlier: Option<String> = row.try_get("verdict")?;
+        sqlx::query(
+            "INSERT INTO bot_feedback (message_id, user_id, verdict, at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (message_id, user_id) DO UPDATE SET verdict = excluded.verdict, at = excluded.at",
+        )
+        .bind(message.0)
+        .bind(agent.0)
+        .bind(verdict.as_str())
+        .bind(now.millis())
+        .execute(&mut *tx)
+        .await?;
+        if verdict == Verdict::Wrong && earlier.as_deref() != Some(Verdict::Wrong.as_str()) {
+            let kind = EventKind::BotAnswerMarkedWrong {
+                message_id: message,
+                user_id: agent,
+            };
+            events::append_in(&mut tx, &event(now, Some(agent), kind)).await?;
+        }
+        tx.commit().await
+    }
+
+    /// The verdicts on an assistant's message, one per agent.
+    pub async fn bot_answer_verdicts(&self, message: MessageId) -> StoreResult<Vec<BotVerdict>> {
+        let rows = sqlx::query(
+            "SELECT message_id, user_id, verdict, at FROM bot_feedback WHERE message_id = $1 ORDER BY at, user_id",
+        )
+        .bind(message.0)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(BotVerdict {
+                    message_id: MessageId(r.try_get("message_id")?),
+                    user_id: UserId(r.try_get("user_id")?),
+                    verdict: Verdict::parse(&r.try_get::<String, _>("verdict")?)?,
+                    at: time(r, "at")?,
+                })
+            })
+            .collect()
+    }
+}
