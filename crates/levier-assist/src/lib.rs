@@ -3,7 +3,9 @@
 //! or a plain statement that nothing answers, rather than a wrong answer.
 
 mod ask;
+pub mod decide;
 pub mod hours;
+pub mod respond;
 mod sentences;
 pub mod signals;
 

@@ -1,0 +1,361 @@
+//! The assistant's decision for one customer message: answer, ask which of two questions the
+//! customer means, or hand the conversation to a person.
+//!
+//! The rule is written so that the bot never traps a customer: anything that a person should
+//! handle (a request for one, an unhappy customer, a sensitive topic, a question outside the
+//! pilot's scope) goes to a person before any answer is considered, and an answer is given
+//! only when its calibrated probability of being right reaches the company's threshold. Every
+//! decision carries its reason and the candidates it weighed, for the agent to see.
+
+use crate::signals::{Signal, SignalKind};
+use levier_store::support::PilotScope;
+use serde::{Deserialize, Serialize};
+
+/// An FAQ entry the message may be asking about.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FaqCandidate {
+    /// The entry's id in the store.
+    pub entry_id: i64,
+    /// Its question, as shown on a clarification button.
+    pub question: String,
+    /// Its answer, sent to the customer.
+    pub answer: String,
+    /// Its category, for the pilot's scope.
+    pub category: String,
+    /// Calibrated probability that this entry answers the message.
+    pub probability: f32,
+}
+
+/// A passage of a public document that answers the message (extractive).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PassageCandidate {
+    /// Title of its document.
+    pub title: String,
+    /// The sentences that answer.
+    pub text: String,
+    /// The document's public address, shown as the source.
+    pub link: String,
+    /// Closeness to the question (the answer rule's confidence).
+    pub confidence: f32,
+}
+
+/// The company's settings for decisions.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Policy {
+    /// Calibrated probability of being right at or above which the bot answers.
+    pub answer_at: f32,
+    /// Two candidates are close when the second's probability is at least this share of the
+    /// first's: the customer is asked which one they mean.
+    pub clarify_ratio: f32,
+    /// Below this probability for the best candidate, the message is out of scope (nothing the
+    /// company's knowledge covers) rather than merely unsure.
+    pub out_of_scope_below: f32,
+    /// Whether an extractive passage may answer when no FAQ entry does.
+    pub passages: bool,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            answer_at: 0.8,
+            clarify_ratio: 0.5,
+            out_of_scope_below: 0.3,
+            passages: true,
+        }
+    }
+}
+
+/// Why a person takes over; the reason code of the handoff event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandoffReason {
+    /// The customer asked for a person.
+    HumanRequest,
+    /// The customer is unhappy.
+    Unhappy,
+    /// A topic the company wants people to handle.
+    SensitiveTopic,
+    /// A question the company's knowledge does not cover.
+    OutOfScope,
+    /// A known question outside the pilot's scope.
+    OutsidePilot,
+    /// Candidates exist but none is likely enough.
+    Unsure,
+}
+
+impl HandoffReason {
+    /// The reason code.
+    pub fn code(self) -> &'static str {
+        match self {
+            HandoffReason::HumanRequest => "human_request",
+            HandoffReason::Unhappy => "unhappy",
+            HandoffReason::SensitiveTopic => "sensitive_topic",
+            HandoffReason::OutOfScope => "out_of_scope",
+            HandoffReason::OutsidePilot => "outside_pilot",
+            HandoffReason::Unsure => "unsure",
+        }
+    }
+
+    fn of_signal(kind: SignalKind) -> Self {
+        match kind {
+            SignalKind::HumanRequest => HandoffReason::HumanRequest,
+            SignalKind::Unhappy => HandoffReason::Unhappy,
+            SignalKind::SensitiveTopic => HandoffReason::SensitiveTopic,
+        }
+    }
+}
+
+/// What the bot does with the message.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    /// Answers with an FAQ entry.
+    AnswerFaq {
+        /// The entry.
+        entry: FaqCandidate,
+    },
+    /// Answers with a passage of a public document.
+    AnswerPassage {
+        /// The passage.
+        passage: PassageCandidate,
+    },
+    /// Asks which of two entries the customer means.
+    Clarify {
+        /// The two entries, most likely first.
+        options: [FaqCandidate; 2],
+    },
+    /// Hands the conversation to a person.
+    Handoff {
+        /// Why.
+        reason: HandoffReason,
+    },
+}
+
+/// A decision and everything it was made from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    /// What the bot does.
+    pub action: Action,
+    /// One sentence for the agent: why this action.
+    pub why: String,
+    /// The handoff signals found in the message.
+    pub signals: Vec<Signal>,
+    /// The FAQ candidates weighed, most likely first.
+    pub candidates: Vec<FaqCandidate>,
+    /// The passage weighed, if any.
+    pub passage: Option<PassageCandidate>,
+}
+
+impl Decision {
+    /// The handoff reason, if the decision hands off.
+    pub fn handoff_reason(&self) -> Option<HandoffReason> {
+        match self.action {
+            Action::Handoff { reason } => Some(reason),
+            _ => None,
+        }
+    }
+}
+
+/// What is known about a message when deciding.
+#[derive(Debug, Clone, Default)]
+pub struct Evidence {
+    /// Handoff signals in the message (and its conversation).
+    pub signals: Vec<Signal>,
+    /// FAQ candidates, most likely first.
+    pub candidates: Vec<FaqCandidate>,
+    /// The best passage of a public document, when the answer rule found one.
+    pub passage: Option<PassageCandidate>,
+}
+
+/// Decides what to do with a message from what is known about it.
+/// `scope` is the pilot's (the site's): which questions the bot may answer at all.
+pub fn decide(evidence: Evidence, policy: &Policy, scope: &PilotScope) -> Decision {
+    let (action, why) = choose(&evidence, policy, scope);
+    Decision {
+        action,
+        why,
+        signals: evidence.signals,
+        candidates: evidence.candidates,
+        passage: evidence.passage,
+    }
+}
+
+/// Signals first: a person is what the customer needs, whatever the bot could answer. Among
+/// several signals the request for a person wins, then unhappiness, then the topic.
+fn choose(evidence: &Evidence, policy: &Policy, scope: &PilotScope) -> (Action, String) {
+    let strongest = [
+        SignalKind::HumanRequest,
+        SignalKind::Unhappy,
+        SignalKind::SensitiveTopic,
+    ]
+    .into_iter()
+    .find_map(|kind| evidence.signals.iter().find(|s| s.kind == kind));
+    if let Some(signal) = strongest {
+        let why = format!("{}: « {} »", signal.kind.reason(), signal.evidence);
+        let reason = HandoffReason::of_signal(signal.kind);
+        return (Action::Handoff { reason }, why);
+    }
+    choose_answer(evidence, policy, scope)
+}
+
+fn choose_answer(evidence: &Evidence, policy: &Policy, scope: &PilotScope) -> (Action, String) {
+    let first = evidence.candidates.first();
+    let second = evidence.candidates.get(1);
+    if let Some(best) = first.filter(|c| c.probability >= policy.answer_at) {
+        if !scope.allows_category(&best.category) {
+            let why = format!("« {} » is outside the pilot's scope", best.question);
+            return (handoff(HandoffReason::OutsidePilot), why);
+        }
+        let why = format!("FAQ « {} » at p = {:.2}", best.question, best.probability);
+        let entry = best.clone();
+        return (Action::AnswerFaq { entry }, why);
+    }
+    if let (Some(a), Some(b)) = (first, second)
+        && close(a, b, policy, scope)
+    {
+        let why = format!(
+            "two close questions: p = {:.2} and {:.2}",
+            a.probability, b.probability
+        );
+        let options = [a.clone(), b.clone()];
+        return (Action::Clarify { options }, why);
+    }
+    if let Some(passage) = evidence.passage.as_ref().filter(|_| policy.passages) {
+        let why = format!("passage of « {} »", passage.title);
+        let passage = passage.clone();
+        return (Action::AnswerPassage { passage }, why);
+    }
+    let best = first.map_or(0.0, |c| c.probability);
+    let (reason, why) = if best < policy.out_of_scope_below {
+        (HandoffReason::OutOfScope, format!("nothing close: best p = {best:.2}"))
+    } else {
+        (HandoffReason::Unsure, format!("not sure enough: best p = {best:.2}"))
+    };
+    (handoff(reason), why)
+}
+
+/// Two candidates worth asking about: together likely enough, the second not far behind, both
+/// inside the pilot's scope.
+fn close(a: &FaqCandidate, b: &FaqCandidate, policy: &Policy, scope: &PilotScope) -> bool {
+    a.probability + b.probability >= policy.answer_at
+        && b.probability >= policy.clarify_ratio * a.probability
+        && scope.allows_category(&a.category)
+        && scope.allows_category(&b.category)
+}
+
+fn handoff(reason: HandoffReason) -> Action {
+    Action::Handoff { reason }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signals::{SensitiveConfig, SignalDetector};
+
+    fn candidate(id: i64, category: &str, probability: f32) -> FaqCandidate {
+        FaqCandidate {
+            entry_id: id,
+            question: format!("question {id}"),
+            answer: format!("answer {id}"),
+            category: category.into(),
+            probability,
+        }
+    }
+
+    fn passage() -> PassageCandidate {
+        PassageCandidate {
+            title: "CGV".into(),
+            text: "Le délai de rétractation est de 14 jours.".into(),
+            link: "/docs/1".into(),
+            confidence: 0.9,
+        }
+    }
+
+    fn evidence(candidates: Vec<FaqCandidate>) -> Evidence {
+        Evidence {
+            candidates,
+            ..Evidence::default()
+        }
+    }
+
+    #[test]
+    fn a_likely_entry_is_answered() {
+        let d = decide(evidence(vec![candidate(1, "livraison", 0.93)]), &Policy::default(), &PilotScope::default());
+        assert!(matches!(d.action, Action::AnswerFaq { ref entry } if entry.entry_id == 1));
+        assert!(d.why.contains("0.93"), "{}", d.why);
+    }
+
+    #[test]
+    fn a_request_for_a_person_wins_over_a_likely_answer() {
+        let detector = SignalDetector::new(&SensitiveConfig::default()).expect("detector");
+        let signals = detector.detect("je veux parler à un conseiller pour ma livraison", &[]);
+        let e = Evidence {
+            signals,
+            candidates: vec![candidate(1, "livraison", 0.99)],
+            passage: None,
+        };
+        let d = decide(e, &Policy::default(), &PilotScope::default());
+        assert_eq!(d.handoff_reason(), Some(HandoffReason::HumanRequest));
+        assert_eq!(d.candidates.len(), 1, "the candidates stay for the agent");
+    }
+
+    #[test]
+    fn two_close_candidates_ask_which_one() {
+        let e = evidence(vec![candidate(1, "a", 0.5), candidate(2, "b", 0.4)]);
+        let d = decide(e, &Policy::default(), &PilotScope::default());
+        assert!(matches!(d.action, Action::Clarify { ref options } if options[1].entry_id == 2));
+    }
+
+    #[test]
+    fn outside_the_pilot_goes_to_a_person() {
+        let (policy, scope) = (
+            Policy::default(),
+            PilotScope {
+                categories: vec!["livraison".into()],
+                intents: vec![],
+            },
+        );
+        let d = decide(evidence(vec![candidate(1, "retours", 0.95)]), &policy, &scope);
+        assert_eq!(d.handoff_reason(), Some(HandoffReason::OutsidePilot));
+        let e = evidence(vec![candidate(1, "retours", 0.5), candidate(2, "livraison", 0.4)]);
+        assert_eq!(
+            decide(e, &policy, &scope).handoff_reason(),
+            Some(HandoffReason::Unsure),
+            "no clarification towards an entry outside the scope"
+        );
+    }
+
+    #[test]
+    fn a_passage_answers_when_no_entry_does() {
+        let mut e = evidence(vec![candidate(1, "a", 0.2)]);
+        e.passage = Some(passage());
+        let d = decide(e.clone(), &Policy::default(), &PilotScope::default());
+        assert!(matches!(d.action, Action::AnswerPassage { .. }));
+        let no_passages = Policy {
+            passages: false,
+            ..Policy::default()
+        };
+        assert_eq!(
+            decide(e, &no_passages, &PilotScope::default()).handoff_reason(),
+            Some(HandoffReason::OutOfScope)
+        );
+    }
+
+    #[test]
+    fn unsure_and_out_of_scope_are_told_apart() {
+        let policy = Policy::default();
+        let unsure = decide(evidence(vec![candidate(1, "a", 0.6)]), &policy, &PilotScope::default());
+        assert_eq!(unsure.handoff_reason(), Some(HandoffReason::Unsure));
+        let none = decide(evidence(vec![]), &policy, &PilotScope::default());
+        assert_eq!(none.handoff_reason(), Some(HandoffReason::OutOfScope));
+    }
+
+    #[test]
+    fn a_decision_serialises_with_its_reason_for_the_agent() {
+        let d = decide(evidence(vec![candidate(7, "a", 0.9)]), &Policy::default(), &PilotScope::default());
+        let json = serde_json::to_value(&d).expect("json");
+        assert_eq!(json["action"]["action"], "answer_faq");
+        assert_eq!(json["candidates"][0]["entry_id"], 7);
+    }
+}

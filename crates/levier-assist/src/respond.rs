@@ -1,0 +1,70 @@
+//! The contract between the support assistant and the server: one customer message in, the
+//! bot's reply and its decision out.
+//!
+//! The server holds a `dyn Respond` so that conversations, the widget and the inbox do not
+//! depend on how the assistant decides (FAQ classifier, passages, later an LLM provider).
+
+use crate::decide::Decision;
+use crate::hours::Lang;
+use levier_store::support::PilotScope;
+
+/// One customer message in its conversation.
+#[derive(Debug, Clone)]
+pub struct Turn<'a> {
+    /// The message.
+    pub message: &'a str,
+    /// The customer's earlier messages in this conversation, oldest first (a repeated
+    /// complaint is a reason to hand off).
+    pub earlier: &'a [&'a str],
+    /// The conversation's language: the reply is written in it.
+    pub language: Lang,
+    /// What the site's pilot lets the bot answer.
+    pub scope: &'a PilotScope,
+    /// When the message arrived (business hours decide what a handoff tells the customer).
+    pub at: jiff::Timestamp,
+}
+
+/// A button of a clarification: the customer picks the question they meant.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ClarifyOption {
+    /// The FAQ entry.
+    pub entry_id: i64,
+    /// Its question, the button's label.
+    pub question: String,
+}
+
+/// Where an answer comes from, shown under it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AnswerSource {
+    /// The FAQ question or the document's title.
+    pub title: String,
+    /// A public address of the source, when it has one.
+    pub link: Option<String>,
+}
+
+/// What the bot says back, and why.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BotTurn {
+    /// The decision, with its reason and candidates (stored with the message for the agent).
+    pub decision: Decision,
+    /// The text sent to the customer (plain text: the widget escapes it).
+    pub reply: String,
+    /// Buttons of a clarification (empty otherwise).
+    pub options: Vec<ClarifyOption>,
+    /// The answer's source, for an answer.
+    pub source: Option<AnswerSource>,
+}
+
+/// Something that answers customer messages.
+pub trait Respond: Send + Sync {
+    /// The bot's turn for `turn`. CPU-bound (embedding): async callers use `spawn_blocking`.
+    fn respond(&self, turn: &Turn<'_>) -> Result<BotTurn, RespondError>;
+}
+
+/// Why the assistant could not decide (the server then hands the conversation off).
+#[derive(Debug, thiserror::Error)]
+pub enum RespondError {
+    /// The model failed on this message.
+    #[error("the assistant's model failed: {0}")]
+    Model(String),
+}
