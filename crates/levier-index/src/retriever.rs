@@ -253,20 +253,22 @@ impl Retriever {
             snippets: false,
             ..req.clone()
         };
-        let dense = self.dense_hits(&bare, semantic, depth)?;
-        let lexical = match mode {
-            Mode::Dense => None,
-            _ => Some(
-                self.lexical
-                    .search(&SearchRequest {
-                        offset: 0,
-                        limit: depth,
-                        facets: false,
-                        ..bare
-                    })?
-                    .hits,
-            ),
+        // The words are looked up while the query is embedded: on two cores the lexical search
+        // costs nothing on top of the dense one.
+        let words = || match mode {
+            Mode::Dense => Ok(None),
+            _ => self
+                .lexical
+                .search(&SearchRequest {
+                    offset: 0,
+                    limit: depth,
+                    facets: false,
+                    ..bare.clone()
+                })
+                .map(|found| Some(found.hits)),
         };
+        let (dense, lexical) = rayon::join(|| self.dense_hits(&bare, semantic, depth), words);
+        let (dense, lexical) = (dense?, lexical?);
         let candidates = fuse(lexical, dense, req.collapse_documents, self.fusion());
         let facets = if req.facets {
             facets_of(&candidates)

@@ -1,14 +1,15 @@
 //! Loading the encoder network of a model directory.
 
 use crate::error::MlError;
+use crate::linear::Precision;
 use crate::model_dir::{Architecture, CONFIG_FILE, ModelDir, WEIGHTS_FILE};
 use crate::transformer::{EncoderConfig, Transformer};
 use candle_core::{DType, Device};
 use candle_nn::VarBuilder;
 
-/// Loads the weights of `dir` on the CPU as f32; a missing or misshapen tensor is reported as a
-/// corrupt weights file.
-pub fn load_transformer(dir: &ModelDir) -> Result<Transformer, MlError> {
+/// Loads the weights of `dir` on the CPU, dense layers in `precision`; a missing or misshapen
+/// tensor is reported as a corrupt weights file.
+pub fn load_transformer(dir: &ModelDir, precision: Precision) -> Result<Transformer, MlError> {
     let weights = dir.path.join(WEIGHTS_FILE);
     let cfg: EncoderConfig = serde_json::from_value(dir.config.clone())
         .map_err(|e| MlError::corrupt(&dir.path.join(CONFIG_FILE), e))?;
@@ -23,5 +24,6 @@ pub fn load_transformer(dir: &ModelDir) -> Result<Transformer, MlError> {
     let bytes = std::fs::read(&weights).map_err(|e| MlError::io(&weights, e))?;
     let vb = VarBuilder::from_buffered_safetensors(bytes, DType::F32, &Device::Cpu)
         .map_err(|e| MlError::corrupt(&weights, e))?;
-    Transformer::load(vb, &cfg, position_offset).map_err(|e| MlError::corrupt(&weights, e))
+    Transformer::load(vb, &cfg, position_offset, precision)
+        .map_err(|e| MlError::corrupt(&weights, e))
 }

@@ -4,6 +4,7 @@ use crate::backbone::load_transformer;
 use crate::batch::plan_batches;
 use crate::error::MlError;
 use crate::identity::ModelIdentity;
+use crate::linear::Precision;
 use crate::model_dir::{ModelDir, Prompts, TOKENIZER_FILE};
 use crate::tokenize::TextTokenizer;
 use crate::transformer::{Transformer, masked_mean};
@@ -39,11 +40,17 @@ pub struct SentenceEncoder {
 }
 
 impl SentenceEncoder {
-    /// Loads the model in `dir` (Hugging Face layout), naming it `name` in its identity.
+    /// Loads the model in `dir` (Hugging Face layout), naming it `name` in its identity, in the
+    /// fastest precision of this CPU ([`Precision::fastest`]).
     pub fn load(dir: &Path, name: &str) -> Result<Self, MlError> {
+        Self::load_with(dir, name, Precision::fastest())
+    }
+
+    /// [`SentenceEncoder::load`] in a chosen precision.
+    pub fn load_with(dir: &Path, name: &str, precision: Precision) -> Result<Self, MlError> {
         let model = ModelDir::open(dir)?;
         let tokenizer = TextTokenizer::load(&dir.join(TOKENIZER_FILE))?;
-        let transformer = load_transformer(&model)?;
+        let transformer = load_transformer(&model, precision)?;
         let identity = ModelIdentity::of_dir(dir, name)?;
         let dim = model
             .config

@@ -15,6 +15,7 @@ mod error;
 mod gelu;
 mod identity;
 pub mod import;
+mod linear;
 mod model_dir;
 pub mod testing;
 mod tokenize;
@@ -26,6 +27,7 @@ pub use encoder::{SentenceEncoder, TextRole};
 pub use error::{FIX_COMMAND, MlError};
 pub use identity::{ModelIdentity, sha256_file};
 pub use import::{DEFAULT_MODEL_NAME, Imported, default_name, import};
+pub use linear::Precision;
 pub use model_dir::{
     Architecture, CONFIG_FILE, IDENTITY_FILE, ModelDir, PROMPTS_FILE, Prompts, TOKENIZER_FILE,
     WEIGHTS_FILE,

@@ -9,6 +9,7 @@
 //! f32.
 
 use crate::gelu::gelu_erf;
+use crate::linear::{Linear, Precision};
 use candle_core::{DType, Device, Result, Tensor};
 use candle_nn::{LayerNorm, Module, VarBuilder};
 
@@ -38,39 +39,6 @@ struct Embeddings {
     norm: LayerNorm,
 }
 
-/// A linear layer with its weight stored transposed (`[in, out]`), contiguous for the
-/// matrix-product kernel.
-struct Linear {
-    weight_t: Tensor,
-    bias: Tensor,
-}
-
-impl Linear {
-    fn load(vb: &VarBuilder, names: &[&str], inputs: usize) -> Result<Self> {
-        let mut weights = Vec::with_capacity(names.len());
-        let mut biases = Vec::with_capacity(names.len());
-        for name in names {
-            let w = vb.pp(*name).get_unchecked_dtype("weight", DType::F32)?;
-            if w.dim(1)? != inputs {
-                candle_core::bail!(
-                    "{name}.weight: expected {inputs} inputs, found {:?}",
-                    w.shape()
-                );
-            }
-            weights.push(w);
-            biases.push(vb.pp(*name).get_unchecked_dtype("bias", DType::F32)?);
-        }
-        Ok(Self {
-            weight_t: Tensor::cat(&weights, 0)?.t()?.contiguous()?,
-            bias: Tensor::cat(&biases, 0)?,
-        })
-    }
-
-    fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        x.matmul(&self.weight_t)?.broadcast_add(&self.bias)
-    }
-}
-
 struct Layer {
     qkv: Linear,
     attention_out: Linear,
@@ -98,8 +66,13 @@ fn layer_norm(vb: VarBuilder, size: usize, eps: f64) -> Result<LayerNorm> {
 impl Transformer {
     /// Loads the weights under `vb` (Hugging Face names, with or without a `bert.` prefix).
     /// `position_offset` is the position id of the first token: 0 for BERT, `pad_token_id + 1`
-    /// for XLM-R.
-    pub fn load(vb: VarBuilder, cfg: &EncoderConfig, position_offset: u32) -> Result<Self> {
+    /// for XLM-R. `precision` is the arithmetic of the dense layers.
+    pub fn load(
+        vb: VarBuilder,
+        cfg: &EncoderConfig,
+        position_offset: u32,
+        precision: Precision,
+    ) -> Result<Self> {
         let vb = if vb.contains_tensor("bert.embeddings.word_embeddings.weight") {
             vb.pp("bert")
         } else {
@@ -119,7 +92,7 @@ impl Transformer {
             norm: layer_norm(emb.pp("LayerNorm"), h, cfg.layer_norm_eps)?,
         };
         let layers = (0..cfg.num_hidden_layers)
-            .map(|i| load_layer(&vb.pp(format!("encoder.layer.{i}")), cfg))
+            .map(|i| load_layer(&vb.pp(format!("encoder.layer.{i}")), cfg, precision))
             .collect::<Result<Vec<_>>>()?;
         Ok(Self {
             embeddings,
@@ -200,7 +173,7 @@ impl Transformer {
     }
 }
 
-fn load_layer(vb: &VarBuilder, cfg: &EncoderConfig) -> Result<Layer> {
+fn load_layer(vb: &VarBuilder, cfg: &EncoderConfig, precision: Precision) -> Result<Layer> {
     let (h, ff, eps) = (cfg.hidden_size, cfg.intermediate_size, cfg.layer_norm_eps);
     let qkv_names = [
         "attention.self.query",
@@ -208,11 +181,11 @@ fn load_layer(vb: &VarBuilder, cfg: &EncoderConfig) -> Result<Layer> {
         "attention.self.value",
     ];
     Ok(Layer {
-        qkv: Linear::load(vb, &qkv_names, h)?,
-        attention_out: Linear::load(vb, &["attention.output.dense"], h)?,
+        qkv: Linear::load(vb, &qkv_names, h, precision)?,
+        attention_out: Linear::load(vb, &["attention.output.dense"], h, precision)?,
         attention_norm: layer_norm(vb.pp("attention.output.LayerNorm"), h, eps)?,
-        ff_in: Linear::load(vb, &["intermediate.dense"], h)?,
-        ff_out: Linear::load(vb, &["output.dense"], ff)?,
+        ff_in: Linear::load(vb, &["intermediate.dense"], h, precision)?,
+        ff_out: Linear::load(vb, &["output.dense"], ff, precision)?,
         ff_norm: layer_norm(vb.pp("output.LayerNorm"), h, eps)?,
     })
 }
