@@ -326,8 +326,8 @@ impl Retriever {
                 hits
             })
         };
-        let passages = hits(&found.passages)?;
-        let mut titles = hits(&found.titles)?;
+        let (passages, titles) = rayon::join(|| hits(&found.passages), || hits(&found.titles));
+        let (passages, mut titles) = (passages?, titles?);
         // A document without a title has no title vector: its passage stands for it, so that
         // titled documents are not favoured for having one more list.
         titles.extend(

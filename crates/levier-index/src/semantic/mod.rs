@@ -118,9 +118,11 @@ impl SemanticSearch {
             languages,
             limit,
         };
+        let (passages, titles) =
+            rayon::join(|| self.vectors.search(&query), || self.titles.search(&query));
         Ok(DenseResults {
-            passages: self.vectors.search(&query)?,
-            titles: self.titles.search(&query)?,
+            passages: passages?,
+            titles: titles?,
         })
     }
 }
