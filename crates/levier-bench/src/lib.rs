@@ -10,11 +10,13 @@
 
 pub mod dataset;
 mod dense;
+pub mod intents;
 pub mod metrics;
 pub mod retrieval;
 pub mod scale;
 mod vector_cache;
 
+pub use intents::{IntentFormat, IntentOptions, IntentReport};
 pub use retrieval::{Fusion, Latency, Mode, RetrievalOptions, RetrievalReport};
 
 use std::path::PathBuf;
@@ -100,6 +102,9 @@ pub enum BenchError {
     /// The embedding model could not be loaded or run.
     #[error(transparent)]
     Model(#[from] levier_ml::MlError),
+    /// The intent classifier refused its training data or options.
+    #[error(transparent)]
+    Intent(levier_intent::IntentError),
     /// Dense or hybrid retrieval was asked for without a model directory.
     #[error("--mode {0} needs an embedding model: give --model DIR")]
     NoModel(&'static str),
@@ -116,6 +121,7 @@ impl BenchError {
                 | BenchError::UnknownSplit { .. }
                 | BenchError::NoJudgedQueries { .. }
                 | BenchError::NoModel(_)
+                | BenchError::Intent(_)
                 | BenchError::Model(
                     levier_ml::MlError::MissingFile { .. }
                         | levier_ml::MlError::CorruptFile { .. }

@@ -329,6 +329,38 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Train the support assistant's intent classifier on labelled messages and report
+    /// accuracy, out-of-scope detection (recall, precision, AUROC at the threshold training
+    /// chose on held-out parts of the training data), training time and time per message.
+    Intents {
+        /// The training file: a CLINC150 data_full.json (train + oos_train) or a CSV.
+        #[arg(long, value_name = "FILE")]
+        train: PathBuf,
+        /// The evaluation file, in the same format (not needed with --holdout).
+        #[arg(long, value_name = "FILE")]
+        eval: Option<PathBuf>,
+        /// The files' layout.
+        #[arg(long, value_enum)]
+        format: BenchIntentFormat,
+        /// The split of a CLINC150 evaluation file: SPLIT and oos_SPLIT (val, test).
+        #[arg(long, value_name = "NAME", default_value = "val")]
+        split: String,
+        /// Evaluate on this share of --train's examples of each intent (seeded) and train on
+        /// the rest, for sets without a separate evaluation file.
+        #[arg(long, value_name = "SHARE", value_parser = parse_share)]
+        holdout: Option<f64>,
+        /// The embedding model's directory (Hugging Face layout)
+        /// [default: ~/.cache/levier/models/multilingual-e5-small].
+        #[arg(long, value_name = "DIR")]
+        model: Option<PathBuf>,
+        /// Keep message vectors in DIR between runs (development only: the times then measure
+        /// the cache, not the encoder).
+        #[arg(long, value_name = "DIR")]
+        vectors_cache: Option<PathBuf>,
+        /// Print one JSON object on stdout instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Hybrid search latency (query embedding included) and memory on a generated collection:
     /// N one-chunk documents of generated text, each with a random unit vector.
     Scale {
@@ -343,6 +375,24 @@ pub enum BenchCommand {
         #[arg(long, value_name = "DIR")]
         model: Option<PathBuf>,
     },
+}
+
+/// The layout of `levier bench intents`'s files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BenchIntentFormat {
+    /// CLINC150's data_full.json: lists of [text, intent] under train, oos_train, SPLIT,
+    /// oos_SPLIT.
+    Clinc,
+    /// A CSV with a header (text/utterance column, then label/category/intent column).
+    Csv,
+}
+
+/// A share strictly between 0 and 1.
+fn parse_share(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(share) if share > 0.0 && share < 1.0 => Ok(share),
+        _ => Err(format!("'{s}' is not a share between 0 and 1 (e.g. 0.2)")),
+    }
 }
 
 /// How `levier bench scale` holds vectors.

@@ -1,7 +1,8 @@
 //! `levier bench retrieval`: search quality and speed on a BEIR-layout data set.
 
-use crate::cli::{BenchCommand, BenchFusion, BenchQuantization};
+use crate::cli::{BenchCommand, BenchFusion, BenchIntentFormat, BenchQuantization};
 use crate::exit::{FAILURE, INPUT, coded};
+use levier_bench::intents::{self, IntentFormat, IntentOptions, IntentReport};
 use levier_bench::retrieval::{self, Fusion, Mode, RetrievalOptions, RetrievalReport};
 use levier_core::Config;
 use levier_index::vector::Quantization;
@@ -51,6 +52,42 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
                 println!("{}", serde_json::to_string(&report)?);
             } else {
                 print_text(&report);
+            }
+            Ok(())
+        }
+        BenchCommand::Intents {
+            train,
+            eval,
+            format,
+            split,
+            holdout,
+            model,
+            vectors_cache,
+            json,
+        } => {
+            let model = model
+                .or_else(default_model)
+                .ok_or_else(|| coded(INPUT, "no embedding model: give --model DIR"))?;
+            let options = IntentOptions {
+                train,
+                eval,
+                format: match format {
+                    BenchIntentFormat::Clinc => IntentFormat::Clinc,
+                    BenchIntentFormat::Csv => IntentFormat::Csv,
+                },
+                split,
+                holdout,
+                model,
+                vectors_cache,
+            };
+            let report = intents::run(&options).map_err(|e| {
+                let code = if e.is_input() { INPUT } else { FAILURE };
+                coded(code, e.to_string())
+            })?;
+            if json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                print_intents(&report);
             }
             Ok(())
         }
@@ -147,6 +184,43 @@ fn print_text(r: &RetrievalReport) {
             r.skipped_queries
         );
     }
+}
+
+fn print_intents(r: &IntentReport) {
+    let optional = |v: Option<f64>| v.map_or_else(|| "n/a".into(), |v| format!("{v:.4}"));
+    println!(
+        "train {} ({} examples, {} out of scope, {} intents); eval {} ({} examples, {} out of scope)",
+        r.train, r.train_examples, r.train_oos, r.intents, r.eval, r.eval_examples, r.eval_oos
+    );
+    println!(
+        "  accuracy {:.4}  in-scope {:.4}  top-1 {:.4}  handed off {:.4}",
+        r.accuracy, r.in_scope_accuracy, r.top1_accuracy, r.handoff_rate
+    );
+    println!(
+        "  out of scope: recall {}  precision {}  AUROC {}  (threshold {:.4}, hand-off budget {})",
+        optional(r.oos_recall),
+        optional(r.oos_precision),
+        optional(r.oos_auroc),
+        r.threshold,
+        r.max_handoff
+    );
+    println!("  calibration: ECE {:.4}", r.calibration_ece);
+    println!(
+        "  training {:.2} s (embedding {:.2} s, {} texts embedded{}); model load {:.2} s",
+        r.train_seconds,
+        r.embed_seconds,
+        r.embedded_texts,
+        if r.vectors_cache {
+            ", vectors cache on"
+        } else {
+            ""
+        },
+        r.model_load_seconds
+    );
+    println!(
+        "  per message: p50 {:.3} ms, p95 {:.3} ms, p99 {:.3} ms (classifier alone: p50 {:.3} ms)",
+        r.predict_ms.p50, r.predict_ms.p95, r.predict_ms.p99, r.classify_ms.p50
+    );
 }
 
 /// Progress and warnings on stderr (stdout is kept for the report); the store's and the
