@@ -4,8 +4,8 @@
 //! The server holds a `dyn Respond` so that conversations, the widget and the inbox do not
 //! depend on how the assistant decides (FAQ classifier, passages, later an LLM provider).
 
-use crate::decide::Decision;
-use crate::hours::Lang;
+use crate::decide::{Action, Decision, HandoffReason};
+use crate::hours::{BusinessHours, Lang};
 use levier_store::support::PilotScope;
 
 /// One customer message in its conversation.
@@ -53,6 +53,55 @@ pub struct BotTurn {
     pub options: Vec<ClarifyOption>,
     /// The answer's source, for an answer.
     pub source: Option<AnswerSource>,
+}
+
+impl BotTurn {
+    /// The turn of a handoff decision: the customer reads that a person takes over, and when
+    /// (now, or the next opening of the business hours).
+    pub fn handoff(
+        decision: Decision,
+        hours: &BusinessHours,
+        at: jiff::Timestamp,
+        language: Lang,
+    ) -> Self {
+        let reason = match decision.action {
+            Action::Handoff { reason } => Some(reason),
+            _ => None,
+        };
+        let reply = format!(
+            "{} {}",
+            handoff_opening(reason, language),
+            hours.reply_sentence(at, language)
+        );
+        BotTurn {
+            decision,
+            reply,
+            options: Vec::new(),
+            source: None,
+        }
+    }
+}
+
+/// The first sentence after a handoff: an apology to an unhappy customer, an honest "no
+/// reliable answer" when the bot does not know.
+fn handoff_opening(reason: Option<HandoffReason>, language: Lang) -> &'static str {
+    use HandoffReason::{OutOfScope, Unhappy, Unsure};
+    match (reason, language) {
+        (Some(Unhappy), Lang::Fr) => {
+            "Je suis désolé pour ce désagrément. Je transmets votre message à un conseiller."
+        }
+        (Some(Unhappy), Lang::En) => {
+            "I am sorry about this. I am passing your message to a member of our team."
+        }
+        (Some(OutOfScope | Unsure), Lang::Fr) => {
+            "Je n'ai pas de réponse sûre à cette question : je la transmets à un conseiller."
+        }
+        (Some(OutOfScope | Unsure), Lang::En) => {
+            "I do not have a reliable answer to this: I am passing it to a member of our team."
+        }
+        (_, Lang::Fr) => "Je transmets votre demande à un conseiller.",
+        (_, Lang::En) => "I am passing your request to a member of our team.",
+    }
 }
 
 /// Something that answers customer messages.

@@ -28,41 +28,21 @@
 //! order of that first run on real conversations. The FAQ's own questions and variants,
 //! written by someone else, are a second check on false alarms.
 
+mod common;
+
+use common::{FAQ, rows, sensitive_config as config};
 use levier_assist::signals::{
     Cue, SensitiveConfig, Signal, SignalDetector, SignalKind, euro_amounts,
 };
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-const MESSAGES: &str = include_str!("data/support_messages.csv");
-const TOPICS: &str = include_str!("data/sensitive_topics.toml");
-const FAQ: &str = include_str!("../../../demo/faq.csv");
 const COMPANY: &str = include_str!("../../../demo/company.toml");
 
 /// Lowest recall accepted for each handoff reason the signals detect.
 const MIN_RECALL: f64 = 0.9;
 /// Most rows that must not trigger (answer, clarify, out of scope) that may trigger.
 const MAX_FALSE_ALARMS: usize = 2;
-
-#[derive(Debug, serde::Deserialize)]
-struct Row {
-    message: String,
-    expected: String,
-    faq_question: String,
-    reason: String,
-    language: String,
-}
-
-fn rows() -> Vec<Row> {
-    csv::Reader::from_reader(MESSAGES.as_bytes())
-        .deserialize()
-        .collect::<Result<_, _>>()
-        .expect("support_messages.csv parses")
-}
-
-fn config() -> SensitiveConfig {
-    toml::from_str(TOPICS).expect("sensitive_topics.toml parses")
-}
 
 fn detector() -> SignalDetector {
     SignalDetector::new(&config()).expect("lexicon and topics compile")
