@@ -41,17 +41,14 @@ impl QuantizedRows {
         let range = max - min;
         let scale = if range > 0.0 { range / 255.0 } else { 1.0 };
         let inverse = 1.0 / scale;
-        let words = &mut self.words[r * self.quads..(r + 1) * self.quads];
-        let (whole, rest) = row.as_chunks::<4>();
-        for (word, quad) in words.iter_mut().zip(whole) {
-            *word = u32::from_le_bytes(quad.map(|v| step(v, min, inverse)));
+        // Bytes first, in a plain loop the compiler vectorises, then packed into words.
+        let mut bytes = vec![0u8; self.quads * 4];
+        for (b, &v) in bytes.iter_mut().zip(row) {
+            *b = step(v, min, inverse);
         }
-        if !rest.is_empty() {
-            let mut bytes = [0u8; 4];
-            for (b, &v) in bytes.iter_mut().zip(rest) {
-                *b = step(v, min, inverse);
-            }
-            words[whole.len()] = u32::from_le_bytes(bytes);
+        let words = &mut self.words[r * self.quads..(r + 1) * self.quads];
+        for (word, quad) in words.iter_mut().zip(bytes.as_chunks::<4>().0) {
+            *word = u32::from_le_bytes(*quad);
         }
         self.scales[r] = scale;
         self.offsets[r] = min;
@@ -77,11 +74,12 @@ fn min_max(row: &[f32]) -> (f32, f32) {
     (min, max)
 }
 
-/// The step of `v` from `min`: rounded half up by adding ½ before the cast, which saturates to
-/// 0..=255 (`f32::round` is a library call that keeps the loop from being vectorised: 10 % of
-/// the encoder's time).
+/// The step of `v` from `min`: rounded half up by adding ½ before truncating (`f32::round` is a
+/// library call that keeps the loop from being vectorised: 10 % of the encoder's time), and
+/// clamped to 0..=255 before an i32 conversion, which vectorises where a saturating u8 one
+/// does not.
 fn step(v: f32, min: f32, inverse: f32) -> u8 {
-    ((v - min) * inverse + 0.5) as u8
+    ((v - min) * inverse + 0.5).clamp(0.0, 255.0) as i32 as u8
 }
 
 #[cfg(test)]

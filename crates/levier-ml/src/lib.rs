@@ -7,6 +7,7 @@
 //! all-MiniLM-L6-v2 (English). Vectors are mean-pooled and L2-normalised, so a dot product is a
 //! cosine. Texts longer than the model's window are split into windows (see [`windows`]).
 
+mod attention;
 mod backbone;
 mod batch;
 mod catalog;

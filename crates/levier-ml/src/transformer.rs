@@ -8,6 +8,7 @@
 //! its speed on a quiet machine (docs/ARCHITECTURE.md). The arithmetic is the reference one, in
 //! f32.
 
+use crate::attention::{SHORT_WINDOW, short_attention};
 use crate::gelu::gelu_erf;
 use crate::linear::{Linear, Precision};
 use candle_core::{DType, Device, Result, Tensor};
@@ -37,6 +38,14 @@ struct Embeddings {
     position: Tensor,
     token_type: Tensor,
     norm: LayerNorm,
+}
+
+/// The windows of one forward pass: their real lengths, the padded length, and the padding
+/// bias of the general attention path.
+struct Windows<'a> {
+    lengths: &'a [usize],
+    len: usize,
+    mask: Option<Tensor>,
 }
 
 struct Layer {
@@ -108,9 +117,13 @@ impl Transformer {
     pub fn forward(&self, ids: &Tensor, lengths: &[usize]) -> Result<Tensor> {
         let (batch, len) = ids.dims2()?;
         let mut x = self.embed(ids, len)?;
-        let mask = padding_bias(lengths, len, ids.device())?;
+        let windows = Windows {
+            lengths,
+            len,
+            mask: padding_bias(lengths, len, ids.device())?,
+        };
         for layer in &self.layers {
-            x = self.layer(layer, &x, batch, len, mask.as_ref())?;
+            x = self.layer(layer, &x, &windows)?;
         }
         x.reshape((batch, len, self.hidden))
     }
@@ -129,15 +142,13 @@ impl Transformer {
         e.norm.forward(&x.reshape((batch * len, self.hidden))?)
     }
 
-    fn layer(
-        &self,
-        l: &Layer,
-        x: &Tensor,
-        batch: usize,
-        len: usize,
-        mask: Option<&Tensor>,
-    ) -> Result<Tensor> {
-        let context = self.attention(&l.qkv.forward(x)?, batch, len, mask)?;
+    fn layer(&self, l: &Layer, x: &Tensor, w: &Windows<'_>) -> Result<Tensor> {
+        let qkv = l.qkv.forward(x)?;
+        let context = if w.len <= SHORT_WINDOW {
+            short_attention(&qkv, w.len, self.heads, w.lengths)?
+        } else {
+            self.attention(&qkv, w.lengths.len(), w.len, w.mask.as_ref())?
+        };
         let x = l
             .attention_norm
             .forward(&(l.attention_out.forward(&context)? + x)?)?;
