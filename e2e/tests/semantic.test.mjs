@@ -7,17 +7,13 @@
 // scripts/fetch-models has run). Without it the test is skipped, except under CI where it fails,
 // like the cargo tests (levier_ml::testing::model_dir).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { screenshot, useBrowser, useLevier } from '../harness.mjs';
 import { ACCOUNTS } from '../pages/demo.mjs';
+import { modelsDir, skipWithoutModel as skip } from '../pages/model.mjs';
 import { login } from '../pages/login.mjs';
 import { followNav, NAV } from '../pages/shell.mjs';
 
-/** The model the server must find in its models directory (the default model's name). */
-const MODEL_NAME = 'multilingual-e5-small';
 /**
  * A member's question worded unlike the page that answers it ("Retours et remboursements": "Le
  * produit doit être […] renvoyé", "Remboursement"); by words alone, the IT charter's "fichiers
@@ -28,19 +24,6 @@ const ANSWER = /Retours et remboursements/;
 /** How long the server may take to embed the demo's passages (debug build, busy machine). */
 const EMBED_TIMEOUT_MS = 600_000;
 
-const modelDir = process.env.LEVIER_TEST_MODEL_DIR;
-if (!modelDir && process.env.CI) {
-  throw new Error('LEVIER_TEST_MODEL_DIR is not set under CI: run scripts/fetch-models first');
-}
-const skip = modelDir ? false : 'LEVIER_TEST_MODEL_DIR is not set (run scripts/fetch-models)';
-
-/** A models directory holding the real model under its default name (a symbolic link). */
-function modelsDir() {
-  const dir = mkdtempSync(join(tmpdir(), 'levier-e2e-models-'));
-  symlinkSync(resolve(modelDir), join(dir, MODEL_NAME));
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 const levier = skip ? null : useLevier({ demo: true, env: { LEVIER_MODELS_DIR: modelsDir() } });
 const browser = skip ? null : useBrowser();

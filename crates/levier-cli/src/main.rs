@@ -3,6 +3,7 @@
 //! Exit codes (stable, for scripts): 0 success, 1 failure, 2 usage error, 3 invalid
 //! configuration, 4 store unavailable or unusable, 5 invalid input, 6 data directory in use.
 
+mod assistant;
 mod cli;
 mod commands;
 mod demo;

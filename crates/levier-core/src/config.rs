@@ -33,6 +33,8 @@ pub struct Config {
     pub tasks: TaskConfig,
     /// Local models (the sentence encoder of semantic search).
     pub models: ModelsConfig,
+    /// The support assistant's public widget and its service levels.
+    pub support: SupportConfig,
 }
 
 /// How log lines are written.
@@ -92,6 +94,39 @@ pub struct ModelsConfig {
     pub embedding: String,
 }
 
+/// The customer-facing widget's limits and the tickets' service levels.
+///
+/// Rate limits are per minute and count every widget request (per visitor address) and every
+/// customer message (per conversation): enough for a person typing, too few for a script.
+/// Service levels are counted in working hours of `[assistant.hours]`, so a Friday-evening
+/// message is not late on Monday morning.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SupportConfig {
+    /// Longest customer message, in bytes (UTF-8).
+    pub message_max_bytes: u64,
+    /// Widget requests a minute from one address.
+    pub requests_per_minute_per_ip: u32,
+    /// Customer messages a minute in one conversation.
+    pub messages_per_minute_per_conversation: u32,
+    /// Working hours within which a person must first answer a handed-off conversation.
+    pub first_response_working_hours: u32,
+    /// Working hours within which a handed-off conversation must be resolved.
+    pub resolution_working_hours: u32,
+}
+
+impl Default for SupportConfig {
+    fn default() -> Self {
+        SupportConfig {
+            message_max_bytes: 4000,
+            requests_per_minute_per_ip: 120,
+            messages_per_minute_per_conversation: 20,
+            first_response_working_hours: 4,
+            resolution_working_hours: 16,
+        }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -103,6 +138,7 @@ impl Default for Config {
             server: ServerConfig::default(),
             tasks: TaskConfig::default(),
             models: ModelsConfig::default(),
+            support: SupportConfig::default(),
         }
     }
 }

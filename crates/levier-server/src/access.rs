@@ -15,8 +15,12 @@ use levier_core::Role;
 /// The rule of a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
-    /// Anyone, logged in or not (login page, health, the public widget).
+    /// Anyone, logged in or not (login page, health).
     Public,
+    /// The public chat widget: no session or token is read and no CSRF applies (it sends no
+    /// ambient credentials); the site key, the `Origin` and rate limits admit the request
+    /// ([`crate::widget::gate`]).
+    Widget,
     /// Only from this machine, or an admin from anywhere (metrics).
     LoopbackOrAdmin,
     /// Any logged-in user.
@@ -29,7 +33,7 @@ impl Access {
     /// Whether a caller with `role` (None: anonymous) from a loopback address or not may call.
     pub fn allows(self, role: Option<Role>, loopback: bool) -> bool {
         match self {
-            Access::Public => true,
+            Access::Public | Access::Widget => true,
             Access::LoopbackOrAdmin => loopback || role == Some(Role::Admin),
             Access::Authenticated => role.is_some(),
             Access::Roles(roles) => role.is_some_and(|r| roles.contains(&r)),
@@ -44,6 +48,12 @@ pub const ADMIN: Access = Access::Roles(&[Role::Admin]);
 pub const CONTRIBUTORS: Access =
     Access::Roles(&[Role::Admin, Role::Agent, Role::Champion, Role::Member]);
 
+/// People who handle customer conversations: the inbox, tickets, replies.
+pub const SUPPORT: Access = Access::Roles(&[Role::Admin, Role::Agent]);
+
+/// People who keep the FAQ the assistant answers from.
+pub const FAQ_EDITORS: Access = Access::Roles(&[Role::Admin, Role::Agent, Role::Champion]);
+
 /// Enforces the route's rule, then CSRF for state-changing session requests, and hands the
 /// [`Caller`] to the handler as an extension.
 pub async fn enforce(
@@ -51,6 +61,9 @@ pub async fn enforce(
     mut req: Request,
     next: Next,
 ) -> Response {
+    if access == Access::Widget {
+        return crate::widget::gate::admit(&state, req, next).await;
+    }
     let is_api = req.uri().path().starts_with("/api/");
     let caller = match caller::resolve(&state, req.headers()).await {
         Ok(c) => c,

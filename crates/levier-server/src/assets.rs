@@ -1,7 +1,7 @@
-//! The stylesheet and script, embedded in the binary: no CDN, works offline.
+//! The stylesheet and scripts, embedded in the binary: no CDN, works offline.
 
 use axum::extract::Path;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 const FILES: &[(&str, &str, &str)] = &[
@@ -17,6 +17,9 @@ const FILES: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// The chat widget that customers' sites embed (`<script src=".../widget.js" data-site-key=…>`).
+const WIDGET: &str = include_str!("../assets/widget.js");
+
 /// A short hash of the assets' content: pages link `/assets/app.css?v=HASH`, so the long cache
 /// lifetime never serves a stale file after an upgrade.
 pub fn fingerprint() -> &'static str {
@@ -28,6 +31,18 @@ pub fn fingerprint() -> &'static str {
             hash.update(body.as_bytes());
         }
         hex::encode(&hash.finalize()[..6])
+    })
+}
+
+/// The widget's entity tag: a short hash of its content.
+fn widget_etag() -> &'static str {
+    static ETAG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ETAG.get_or_init(|| {
+        use sha2::{Digest, Sha256};
+        format!(
+            "\"{}\"",
+            hex::encode(&Sha256::digest(WIDGET.as_bytes())[..6])
+        )
     })
 }
 
@@ -43,5 +58,26 @@ pub async fn serve(Path(file): Path<String>) -> Response {
         )
             .into_response(),
         None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// `GET /widget.js`. Customers' pages embed this address as it is, without a version, so it
+/// cannot be cached for a year like `/assets/…`: browsers keep it an hour, then revalidate it by
+/// its hash (304 when unchanged), so an upgrade of levier reaches every site within the hour.
+pub async fn widget(headers: HeaderMap) -> Response {
+    let etag = widget_etag();
+    let cached = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|tag| tag.trim() == etag));
+    let head = [
+        (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+        (header::CACHE_CONTROL, "public, max-age=3600"),
+        (header::ETAG, etag),
+    ];
+    if cached {
+        (StatusCode::NOT_MODIFIED, head).into_response()
+    } else {
+        (head, WIDGET).into_response()
     }
 }

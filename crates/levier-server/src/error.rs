@@ -74,6 +74,19 @@ impl ApiError {
         )
     }
 
+    /// The caller may not do this, for a reason of its own (not a role).
+    pub fn forbidden_because(detail: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, "Forbidden", detail)
+    }
+
+    /// One field is larger than its limit.
+    pub fn field_too_large(field: impl Into<String>, detail: impl Into<String>) -> ApiError {
+        ApiError {
+            field: Some(field.into()),
+            ..ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "Payload too large", detail)
+        }
+    }
+
     /// A state-changing request without the right CSRF token.
     pub fn csrf() -> ApiError {
         ApiError::new(

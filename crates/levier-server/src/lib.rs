@@ -9,6 +9,7 @@ mod admin;
 pub mod api;
 mod assets;
 pub mod auth;
+pub mod desk;
 pub mod error;
 mod format;
 mod health;
@@ -18,11 +19,13 @@ pub mod i18n;
 mod knowledge;
 pub mod pages;
 pub mod routes;
+pub mod widget;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
-use levier_core::config::ServerConfig;
+use levier_assist::hours::{BusinessHours, HoursConfig};
+use levier_core::config::{ServerConfig, SupportConfig};
 use levier_index::Retriever;
 use levier_store::Store;
 use std::future::Future;
@@ -67,6 +70,8 @@ pub struct AppState {
     /// This node's search (lexical index, and semantic search when a model is loaded),
     /// following the store (absent: search answers 503).
     pub index: Option<Arc<Retriever>>,
+    /// Customer conversations: the assistant, business hours, fan-out and widget limits.
+    pub desk: Arc<desk::Desk>,
 }
 
 impl AppState {
@@ -78,7 +83,20 @@ impl AppState {
             settings: config.into(),
             metrics: Default::default(),
             index: None,
+            desk: Arc::new(desk::Desk::new(
+                &SupportConfig::default(),
+                BusinessHours::new(&HoursConfig::default())
+                    .expect("the default business hours are valid"),
+                None,
+            )),
         }
+    }
+
+    /// The same state with these conversation settings, business hours and assistant
+    /// (`None`: every customer message is handed to a person).
+    pub fn with_desk(mut self, desk: desk::Desk) -> AppState {
+        self.desk = Arc::new(desk);
+        self
     }
 
     /// The same state with a search index.
@@ -159,6 +177,12 @@ pub async fn serve(
             source,
         })?;
     on_ready(listener.local_addr()?);
+    let desk = state.desk.clone();
+    let shutdown = async move {
+        shutdown.await;
+        // Event streams never finish by themselves; the graceful shutdown would wait for them.
+        desk.hub.close();
+    };
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),

@@ -2,8 +2,8 @@
 //! (see [`crate::router`]), so a route cannot exist without a rule, and the RBAC matrix test
 //! walks the same table.
 
-use crate::access::{ADMIN, Access, CONTRIBUTORS};
-use crate::{AppState, api, assets, health, pages};
+use crate::access::{ADMIN, Access, CONTRIBUTORS, FAQ_EDITORS, SUPPORT};
+use crate::{AppState, api, assets, health, pages, widget};
 use axum::routing::{MethodRouter, delete, get, patch, post};
 
 /// One route: method, path pattern, who may call it, and its handler.
@@ -34,13 +34,16 @@ fn r(
 
 /// Every route of the server.
 pub fn table() -> Vec<Route> {
-    use Access::{Authenticated, LoopbackOrAdmin, Public};
+    use Access::{Authenticated, LoopbackOrAdmin, Public, Widget};
+    use widget::api as w;
     vec![
         // Operations.
         r("GET", "/healthz", Public, get(health::healthz)),
         r("GET", "/readyz", Public, get(health::readyz)),
         r("GET", "/metrics", LoopbackOrAdmin, get(health::metrics)),
         r("GET", "/assets/{file}", Public, get(assets::serve)),
+        r("GET", "/widget.js", Public, get(assets::widget)),
+        r("GET", "/demo/site", Public, get(pages::demo::site)),
         // Accounts.
         r("GET", "/login", Public, get(pages::account::login_page)),
         r("POST", "/login", Public, post(pages::account::login_submit)),
@@ -124,6 +127,38 @@ pub fn table() -> Vec<Route> {
             post(pages::settings::revoke_token),
         ),
         r("GET", "/settings/audit", ADMIN, get(pages::settings::audit)),
+        r("GET", "/inbox", SUPPORT, get(pages::inbox::list)),
+        r("GET", "/inbox/{id}", SUPPORT, get(pages::inbox::ticket)),
+        r(
+            "POST",
+            "/inbox/{id}/reply",
+            SUPPORT,
+            post(pages::inbox::reply),
+        ),
+        r(
+            "POST",
+            "/inbox/{id}/note",
+            SUPPORT,
+            post(pages::inbox::note),
+        ),
+        r(
+            "POST",
+            "/inbox/{id}/phrasing",
+            SUPPORT,
+            post(pages::inbox::teach),
+        ),
+        r(
+            "POST",
+            "/inbox/{id}/resolve",
+            SUPPORT,
+            post(pages::inbox::resolve),
+        ),
+        r(
+            "POST",
+            "/inbox/{id}/reopen",
+            SUPPORT,
+            post(pages::inbox::reopen),
+        ),
         // API.
         r("GET", "/api/v1/openapi.json", Public, get(api::openapi)),
         r("GET", "/api/v1/me", Authenticated, get(api::users::me)),
@@ -193,6 +228,134 @@ pub fn table() -> Vec<Route> {
             "/api/v1/tasks/{id}/cancel",
             ADMIN,
             post(api::tasks::cancel),
+        ),
+        // The public widget (site key, origin and rate limits; see widget::gate).
+        r(
+            "POST",
+            "/api/v1/widget/{site_key}/conversations",
+            Widget,
+            post(w::start),
+        ),
+        r(
+            "POST",
+            "/api/v1/widget/{site_key}/messages",
+            Widget,
+            post(w::post_message),
+        ),
+        r(
+            "GET",
+            "/api/v1/widget/{site_key}/messages",
+            Widget,
+            get(w::messages),
+        ),
+        r(
+            "GET",
+            "/api/v1/widget/{site_key}/stream",
+            Widget,
+            get(w::events),
+        ),
+        r(
+            "POST",
+            "/api/v1/widget/{site_key}/handoff",
+            Widget,
+            post(w::ask_person),
+        ),
+        r(
+            "POST",
+            "/api/v1/widget/{site_key}/rating",
+            Widget,
+            post(w::rate),
+        ),
+        // The agents' inbox.
+        r("GET", "/api/v1/tickets", SUPPORT, get(api::inbox::list)),
+        r("GET", "/api/v1/tickets/{id}", SUPPORT, get(api::inbox::get)),
+        r(
+            "POST",
+            "/api/v1/tickets/{id}/assign",
+            SUPPORT,
+            post(api::inbox::assign),
+        ),
+        r(
+            "POST",
+            "/api/v1/tickets/{id}/reply",
+            SUPPORT,
+            post(api::inbox::reply),
+        ),
+        r(
+            "POST",
+            "/api/v1/tickets/{id}/notes",
+            SUPPORT,
+            post(api::inbox::note),
+        ),
+        r(
+            "POST",
+            "/api/v1/tickets/{id}/resolve",
+            SUPPORT,
+            post(api::inbox::resolve),
+        ),
+        r(
+            "POST",
+            "/api/v1/tickets/{id}/reopen",
+            SUPPORT,
+            post(api::inbox::reopen),
+        ),
+        r(
+            "GET",
+            "/api/v1/tickets/{id}/stream",
+            SUPPORT,
+            get(api::inbox::ticket_events),
+        ),
+        r(
+            "GET",
+            "/api/v1/inbox/stream",
+            SUPPORT,
+            get(api::inbox::inbox_events),
+        ),
+        r(
+            "POST",
+            "/api/v1/messages/{id}/verdict",
+            SUPPORT,
+            post(api::inbox::verdict),
+        ),
+        r(
+            "POST",
+            "/api/v1/messages/{id}/faq-entry",
+            SUPPORT,
+            post(api::faq::entry_from_reply),
+        ),
+        r(
+            "POST",
+            "/api/v1/messages/{id}/faq-phrasing",
+            SUPPORT,
+            post(api::faq::phrasing_from_message),
+        ),
+        // The FAQ.
+        r("GET", "/api/v1/faq", FAQ_EDITORS, get(api::faq::list)),
+        r("POST", "/api/v1/faq", FAQ_EDITORS, post(api::faq::create)),
+        r("GET", "/api/v1/faq/{id}", FAQ_EDITORS, get(api::faq::get)),
+        r(
+            "PATCH",
+            "/api/v1/faq/{id}",
+            FAQ_EDITORS,
+            patch(api::faq::update),
+        ),
+        r(
+            "DELETE",
+            "/api/v1/faq/{id}",
+            FAQ_EDITORS,
+            delete(api::faq::remove),
+        ),
+        r(
+            "POST",
+            "/api/v1/faq/{id}/phrasings",
+            FAQ_EDITORS,
+            post(api::faq::add_phrasing),
+        ),
+        r(
+            "DELETE",
+            "/api/v1/faq/phrasings/{id}",
+            FAQ_EDITORS,
+            delete(api::faq::remove_phrasing),
         ),
     ]
 }

@@ -18,7 +18,8 @@ struct Fixtures {
     user_id: i64,
     token_id: i64,
     task_id: i64,
-    /// A document id nobody can read (it does not exist): allowed callers get 404, never 401/403.
+    /// An id of nothing (document, ticket, message, FAQ entry): allowed callers get 404, never
+    /// 401/403.
     document_id: i64,
     slug: &'static str,
 }
@@ -30,7 +31,11 @@ fn concrete_path(route: &Route, f: &Fixtures) -> String {
         f.token_id
     } else if route.path.contains("/tasks/") {
         f.task_id
-    } else if route.path.contains("/documents/") {
+    } else if ["/documents/", "/tickets/", "/messages/", "/faq/", "/inbox/"]
+        .iter()
+        .any(|p| route.path.contains(p))
+    {
+        // Nothing with this id exists: allowed callers get 404, never 401/403.
         f.document_id
     } else {
         0
@@ -39,7 +44,8 @@ fn concrete_path(route: &Route, f: &Fixtures) -> String {
         .path
         .replace("{id}", &id.to_string())
         .replace("{slug}", f.slug)
-        .replace("{file}", "app.css");
+        .replace("{file}", "app.css")
+        .replace("{site_key}", "no-such-site");
     assert!(
         !path.contains('{') && !path.contains("/0/") && !path.ends_with("/0"),
         "no fixture for the parameters of {} {}: extend concrete_path",
@@ -98,6 +104,12 @@ fn check(
                     && !r.body.contains("Accès refusé")
                     && (r.body.contains("La mise en route est terminée")
                         || r.body.contains("accessible que depuis la machine"))
+            }
+            // The widget's gate refuses an unknown site key, whoever calls.
+            (_, p) if p.starts_with("/api/v1/widget/") => {
+                r.status == StatusCode::FORBIDDEN
+                    && r.is_problem()
+                    && r.json()["title"] == levier_server::widget::gate::REFUSED
             }
             _ => false,
         };

@@ -33,12 +33,18 @@ pub async fn run(config: &Config, fresh: bool, load_only: bool, json: bool) -> a
     let name = company.company.name.clone();
     // The server embeds the passages itself (its embedding task) when a model is installed.
     let semantic = crate::search_index::models(config).wanted().err();
-    serve_with_workers(config, store, name, move |addr| {
+    let settings = company.assistant.clone();
+    let site_page = demo::site::open_to(&store, &company, &config.addr).await?;
+    serve_with_workers(config, store, name, settings, move |addr| {
+        let served = Served {
+            addr,
+            site_page: site_page.as_deref(),
+        };
         if let Err(e) = report(
             config,
             &company,
             loaded.as_ref(),
-            Some(addr),
+            Some(served),
             semantic,
             json,
         ) {
@@ -98,11 +104,17 @@ async fn load_with_progress(
     Ok(serde_json::from_value(result)?)
 }
 
+/// Where the demo is served: levier, and the company's page carrying the chat widget.
+struct Served<'a> {
+    addr: std::net::SocketAddr,
+    site_page: Option<&'a str>,
+}
+
 fn report(
     config: &Config,
     company: &demo::CompanyFile,
     loaded: Option<&LoadSummary>,
-    addr: Option<std::net::SocketAddr>,
+    served: Option<Served>,
     semantic_off: Option<String>,
     json: bool,
 ) -> anyhow::Result<()> {
@@ -114,7 +126,8 @@ fn report(
     if json {
         return super::print_json(&serde_json::json!({
             "data_dir": config.data_dir,
-            "url": addr.map(|a| format!("http://{a}")),
+            "url": served.as_ref().map(|s| format!("http://{}", s.addr)),
+            "widget_page": served.as_ref().and_then(|s| s.site_page),
             "loaded": loaded,
             "reused": loaded.is_none(),
             "semantic_search": semantic_off.as_ref().map_or_else(
@@ -143,11 +156,14 @@ fn report(
             config.models_dir().display()
         ),
     }
-    if let Some(addr) = addr {
+    if let Some(served) = served {
         println!(
-            "\n{} is served at http://{addr}  (Ctrl-C to stop)",
-            company.company.name
+            "\n{} is served at http://{}  (Ctrl-C to stop)",
+            company.company.name, served.addr
         );
+        if let Some(page) = served.site_page {
+            println!("its website with the chat widget: {page}");
+        }
     }
     println!("\ndemo accounts (password: {}):", demo::PASSWORD);
     for u in &company.users {

@@ -1,10 +1,13 @@
 //! `levier serve`: the web server plus this node's task workers, until Ctrl-C or SIGTERM.
 
 use crate::lock::DataDirLock;
+use levier_assist::AssistantSettings;
+use levier_assist::hours::BusinessHours;
 use levier_core::Config;
 use levier_index::Retriever;
 use levier_index::semantic::follow::Models;
 use levier_server::AppState;
+use levier_server::desk::Desk;
 use levier_store::Store;
 use levier_store::tasks::Runner;
 use std::net::SocketAddr;
@@ -15,18 +18,21 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
     let _lock = DataDirLock::acquire(&config.data_dir)?;
     let store = Store::open(config).await?;
     let company = store.meta("company.name").await?.unwrap_or_default();
-    serve_with_workers(config, store, company, |addr| {
+    let settings = levier_assist::AssistantSettings::default();
+    serve_with_workers(config, store, company, settings, |addr| {
         tracing::info!(%addr, "levier is listening");
         eprintln!("levier is listening on http://{addr}");
     })
     .await
 }
 
-/// Serves `store` and runs the task workers; returns after a graceful shutdown.
+/// Serves `store` and runs the task workers, with the support assistant's `settings`;
+/// returns after a graceful shutdown.
 pub async fn serve_with_workers(
     config: &Config,
     store: Store,
     company: String,
+    settings: AssistantSettings,
     on_ready: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -47,19 +53,31 @@ pub async fn serve_with_workers(
         runs_tasks,
         stop_rx.clone(),
     ));
+    let hours = BusinessHours::new(&settings.hours)?;
+    let desk = Desk::new(&config.support, hours, None);
+    let state = AppState::new(store.clone(), company, &config.server)
+        .with_index(search)
+        .with_desk(desk);
+    let assistant = tokio::spawn(crate::assistant::follow(
+        state.desk.clone(),
+        store.clone(),
+        models.clone(),
+        settings,
+        stop_rx.clone(),
+    ));
     let worker = runs_tasks.then(|| tokio::spawn(task_runner(config, &store, models).run(stop_rx)));
     let shutdown = async move {
         wait_for_signal().await;
         tracing::info!("shutting down: finishing requests and tasks in progress");
         let _ = stop_tx.send(true);
     };
-    let state = AppState::new(store.clone(), company, &config.server).with_index(search);
     levier_server::serve(state, &config.addr, on_ready, shutdown).await?;
     if let Some(worker) = worker {
         worker.await??;
     }
     follower.await?;
     semantic.await?;
+    assistant.await?;
     store.close().await;
     Ok(())
 }

@@ -60,9 +60,9 @@ pub(super) async fn load(ctx: &TaskContext, data_dir: &Path) -> Result<LoadSumma
     let store = &ctx.store;
     let company = super::company().map_err(permanent)?;
     let mut summary = LoadSummary::default();
-    ctx.progress(0, 6, "groupes et comptes").await?;
+    ctx.progress(0, 7, "groupes et comptes").await?;
     load_people(store, &company, &mut summary).await?;
-    ctx.progress(1, 6, "documents").await?;
+    ctx.progress(1, 7, "documents").await?;
     load_documents(
         store,
         &company,
@@ -70,13 +70,15 @@ pub(super) async fn load(ctx: &TaskContext, data_dir: &Path) -> Result<LoadSumma
         &mut summary,
     )
     .await?;
-    ctx.progress(2, 6, "FAQ").await?;
+    ctx.progress(2, 7, "FAQ").await?;
     load_faq(store, &mut summary).await?;
-    ctx.progress(3, 6, "prospects").await?;
+    ctx.progress(3, 7, "prospects").await?;
     leads::load(store, &mut summary).await?;
-    ctx.progress(4, 6, "cas d'usage").await?;
+    ctx.progress(4, 7, "cas d'usage").await?;
     load_use_cases(store, &mut summary).await?;
-    ctx.progress(5, 6, "finalisation").await?;
+    ctx.progress(5, 7, "site web").await?;
+    super::site::create(store, &company).await?;
+    ctx.progress(6, 7, "finalisation").await?;
     store
         .set_meta("company.name", &company.company.name)
         .await
@@ -97,7 +99,7 @@ pub(super) async fn load(ctx: &TaskContext, data_dir: &Path) -> Result<LoadSumma
         .set_meta(super::LOADED_KEY, "1")
         .await
         .map_err(retry)?;
-    ctx.progress(6, 6, "terminé").await?;
+    ctx.progress(7, 7, "terminé").await?;
     Ok(summary)
 }
 

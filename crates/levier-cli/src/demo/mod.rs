@@ -3,6 +3,7 @@
 
 mod leads;
 mod load;
+pub mod site;
 
 pub use load::LoadSummary;
 use load::retry as load_retry;
@@ -35,6 +36,9 @@ pub struct CompanyFile {
     pub users: Vec<UserDef>,
     /// Document folders and who may read them.
     pub sources: Vec<SourceDef>,
+    /// The support assistant's settings: business hours, sensitive topics.
+    #[serde(default)]
+    pub assistant: levier_assist::AssistantSettings,
 }
 
 /// The company's identity.
@@ -44,6 +48,8 @@ pub struct CompanyInfo {
     pub name: String,
     /// Legal name with its form.
     pub legal_name: String,
+    /// Public website (`https://…`): the demo site's allowed origin.
+    pub website: String,
 }
 
 /// An access group.

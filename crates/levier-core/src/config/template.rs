@@ -57,6 +57,17 @@ dir = ""
 # The sentence encoder of semantic search, by name (`levier models list`); empty for the one
 # chosen with `levier models use`, or multilingual-e5-small once imported.
 embedding = ""
+
+[support]
+# Longest message a customer may send through the website widget, in bytes.
+message_max_bytes = {message_max_bytes}
+# Widget requests a minute from one visitor address, then 429 with Retry-After.
+requests_per_minute_per_ip = {requests_per_minute_per_ip}
+# Customer messages a minute in one conversation.
+messages_per_minute_per_conversation = {messages_per_minute_per_conversation}
+# Service levels of handed-off conversations, in working hours (business hours).
+first_response_working_hours = {first_response_working_hours}
+resolution_working_hours = {resolution_working_hours}
 "#,
         addr = d.addr,
         max_connections = d.store.max_connections,
@@ -68,6 +79,11 @@ embedding = ""
         lease_secs = d.tasks.lease_secs,
         max_attempts = d.tasks.max_attempts,
         retry_base_secs = d.tasks.retry_base_secs,
+        message_max_bytes = d.support.message_max_bytes,
+        requests_per_minute_per_ip = d.support.requests_per_minute_per_ip,
+        messages_per_minute_per_conversation = d.support.messages_per_minute_per_conversation,
+        first_response_working_hours = d.support.first_response_working_hours,
+        resolution_working_hours = d.support.resolution_working_hours,
     )
 }
 

@@ -3,7 +3,9 @@
 
 pub mod audit;
 pub mod documents;
+pub mod faq;
 pub mod groups;
+pub mod inbox;
 pub mod json;
 pub mod search;
 pub mod tasks;
@@ -24,6 +26,12 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         audit::list,
         tasks::list, tasks::get, tasks::cancel,
         search::search, documents::upload, documents::get, documents::remove,
+        crate::widget::api::start, crate::widget::api::post_message, crate::widget::api::messages,
+        crate::widget::api::events, crate::widget::api::ask_person, crate::widget::api::rate,
+        inbox::list, inbox::get, inbox::assign, inbox::reply, inbox::note, inbox::resolve,
+        inbox::reopen, inbox::ticket_events, inbox::inbox_events, inbox::verdict,
+        faq::list, faq::create, faq::get, faq::update, faq::remove, faq::add_phrasing,
+        faq::remove_phrasing, faq::entry_from_reply, faq::phrasing_from_message,
     ),
     modifiers(&Security),
     security(("bearer" = []), ("session" = []))

@@ -4,7 +4,9 @@
 //! use (sections not built yet are absent), and the CSRF token its forms carry.
 
 pub mod account;
+pub mod demo;
 pub mod home;
+pub mod inbox;
 pub mod search;
 pub mod settings;
 
@@ -145,6 +147,13 @@ fn main_nav(t: &Catalog, role: Role, path: &str) -> Vec<NavItem> {
             current: path == "/search",
         },
     ];
+    if matches!(role, Role::Admin | Role::Agent) {
+        items.push(NavItem {
+            href: "/inbox",
+            label: t.t("nav.inbox"),
+            current: path.starts_with("/inbox"),
+        });
+    }
     if role != Role::Viewer {
         items.push(NavItem {
             href: "/upload",
@@ -208,6 +217,27 @@ pub struct MessagePage {
     pub title: String,
     /// Text.
     pub text: String,
+}
+
+/// A "not found" page for a 404 from an operation; any other error as a problem document.
+pub async fn not_found_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    caller: &Caller,
+    path: &str,
+    e: crate::error::ApiError,
+) -> Response {
+    if e.status != StatusCode::NOT_FOUND {
+        return e.into_response();
+    }
+    let Page { shell, cookies } = page(state, headers, Some(caller), path).await;
+    let title = shell.t.t("error.not-found");
+    let text = e.detail.clone();
+    render_with(
+        &MessagePage { shell, title, text },
+        StatusCode::NOT_FOUND,
+        cookies,
+    )
 }
 
 /// The page shown when a logged-in user opens a page their role does not allow. Static and

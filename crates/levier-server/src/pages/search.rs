@@ -328,7 +328,7 @@ pub async fn document(
 ) -> Response {
     let doc = match knowledge::readable_document(&state, &caller, id).await {
         Ok(d) => d,
-        Err(e) => return not_found_page(&state, &headers, &caller, e).await,
+        Err(e) => return super::not_found_page(&state, &headers, &caller, "/search", e).await,
     };
     let Page { shell, cookies } = page(&state, &headers, Some(&caller), "/search").await;
     let parts = doc
@@ -361,25 +361,6 @@ pub async fn document(
         shell,
     };
     super::render_with(&template, StatusCode::OK, cookies)
-}
-
-async fn not_found_page(
-    state: &AppState,
-    headers: &HeaderMap,
-    caller: &Caller,
-    e: ApiError,
-) -> Response {
-    if e.status != StatusCode::NOT_FOUND {
-        return e.into_response();
-    }
-    let Page { shell, cookies } = page(state, headers, Some(caller), "/search").await;
-    let title = shell.t.t("error.not-found");
-    let text = e.detail.clone();
-    super::render_with(
-        &super::MessagePage { shell, title, text },
-        StatusCode::NOT_FOUND,
-        cookies,
-    )
 }
 
 /// An upload's outcome as shown.

@@ -11,6 +11,8 @@
 //! from the home page's forms.
 #![allow(dead_code)]
 
+pub mod desk;
+
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -350,22 +352,35 @@ impl TestApp {
         levier_server::router(self.state.clone())
     }
 
-    /// Sends a request and reads the whole response.
+    /// Sends a request and returns the response unread (event streams are read as they come).
+    pub async fn open(&self, req: Req) -> axum::response::Response {
+        tokio::time::timeout(Duration::from_secs(30), self.router().oneshot(req.build()))
+            .await
+            .expect("response in time")
+            .expect("infallible")
+    }
+
+    /// Sends a request and reads the whole response; an event stream's body, which never
+    /// ends, is left unread (empty).
     pub async fn send(&self, req: Req) -> Reply {
-        let response =
-            tokio::time::timeout(Duration::from_secs(30), self.router().oneshot(req.build()))
-                .await
-                .expect("response in time")
-                .expect("infallible");
+        let response = self.open(req).await;
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .expect("body");
+        let streaming = headers
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
+        let body = if streaming {
+            String::new()
+        } else {
+            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .expect("body");
+            String::from_utf8_lossy(&bytes).into_owned()
+        };
         Reply {
             status,
             headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
+            body,
         }
     }
 

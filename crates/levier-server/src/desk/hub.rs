@@ -1,0 +1,175 @@
+//! In-process fan-out of committed messages and status changes to the event streams open on
+//! this node.
+//!
+//! Each conversation has a bounded broadcast channel, and the inbox has one for every
+//! message: a subscriber that falls behind by more than the buffer is told it lagged and its
+//! stream is closed (it reconnects and catches up from the store with `Last-Event-ID`), so a
+//! slow client never holds up the others or the writer. Publishing happens only after the
+//! store committed the message, so nothing is announced that a reader cannot then find.
+//! Several nodes need the store to carry the signal instead (PostgreSQL LISTEN/NOTIFY): that
+//! replaces this type, not its callers.
+
+use levier_core::ids::ConversationId;
+use levier_store::support::{ConversationStatus, Message};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use tokio::sync::broadcast;
+
+/// Messages buffered per subscriber before it is dropped as too slow.
+const BUFFER: usize = 64;
+
+/// Something that happened to a conversation.
+#[derive(Debug, Clone)]
+pub enum Update {
+    /// A message was written.
+    Message(Message),
+    /// The conversation changed hands (handed off, answered by a person, resolved, reopened):
+    /// the widget shows who holds it, and the rating form once resolved.
+    Status {
+        /// The conversation.
+        conversation_id: ConversationId,
+        /// Its status now.
+        status: ConversationStatus,
+    },
+}
+
+impl Update {
+    fn conversation_id(&self) -> ConversationId {
+        match self {
+            Update::Message(m) => m.conversation_id,
+            Update::Status {
+                conversation_id, ..
+            } => *conversation_id,
+        }
+    }
+}
+
+/// The node's fan-out.
+pub struct Hub {
+    conversations: Mutex<HashMap<ConversationId, broadcast::Sender<Arc<Update>>>>,
+    /// `None` once closed.
+    inbox: Mutex<Option<broadcast::Sender<Arc<Update>>>>,
+    closed: AtomicBool,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub {
+            conversations: Mutex::default(),
+            inbox: Mutex::new(Some(broadcast::channel(BUFFER * 4).0)),
+            closed: AtomicBool::new(false),
+        }
+    }
+}
+
+impl Hub {
+    /// Announces a committed change to its conversation's and the inbox's subscribers.
+    pub fn publish(&self, update: Update) {
+        let message = Arc::new(update);
+        // No subscriber is not an error: nobody is watching.
+        if let Some(inbox) = self.inbox_sender() {
+            let _ = inbox.send(Arc::clone(&message));
+        }
+        let id = message.conversation_id();
+        let mut channels = self.lock();
+        let abandoned = channels
+            .get(&id)
+            .is_some_and(|sender| sender.send(message).is_err());
+        if abandoned {
+            channels.remove(&id);
+        }
+    }
+
+    /// A subscription to one conversation's changes.
+    pub fn conversation(&self, id: ConversationId) -> broadcast::Receiver<Arc<Update>> {
+        if self.closed.load(Ordering::Acquire) {
+            return closed();
+        }
+        let mut channels = self.lock();
+        channels.retain(|_, s| s.receiver_count() > 0);
+        channels
+            .entry(id)
+            .or_insert_with(|| broadcast::channel(BUFFER).0)
+            .subscribe()
+    }
+
+    /// A subscription to every change (agents watching the whole inbox).
+    pub fn inbox(&self) -> broadcast::Receiver<Arc<Update>> {
+        self.inbox_sender().map_or_else(closed, |s| s.subscribe())
+    }
+
+    /// Ends every subscription, now and to come: the server is shutting down, and its graceful
+    /// shutdown waits for open responses, which event streams otherwise never finish.
+    pub fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+        self.lock().clear();
+        *self.inbox.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+
+    fn inbox_sender(&self) -> Option<broadcast::Sender<Arc<Update>>> {
+        self.inbox
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<ConversationId, broadcast::Sender<Arc<Update>>>> {
+        self.conversations
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A subscription that has already ended.
+fn closed() -> broadcast::Receiver<Arc<Update>> {
+    broadcast::channel(1).1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::sync::broadcast::error::TryRecvError;
+
+    fn status(id: i64) -> Update {
+        Update::Status {
+            conversation_id: ConversationId(id),
+            status: ConversationStatus::Open,
+        }
+    }
+
+    #[test]
+    fn a_slow_subscriber_lags_and_never_holds_up_the_writer() {
+        let hub = Hub::default();
+        let mut slow = hub.conversation(ConversationId(1));
+        let mut other = hub.conversation(ConversationId(2));
+        for _ in 0..BUFFER * 2 {
+            hub.publish(status(1));
+        }
+        assert!(matches!(slow.try_recv(), Err(TryRecvError::Lagged(_))));
+        assert!(matches!(other.try_recv(), Err(TryRecvError::Empty)));
+    }
+
+    #[test]
+    fn closing_ends_every_subscription_now_and_to_come() {
+        let hub = Hub::default();
+        let mut conversation = hub.conversation(ConversationId(1));
+        let mut inbox = hub.inbox();
+        hub.close();
+        assert!(matches!(conversation.try_recv(), Err(TryRecvError::Closed)));
+        assert!(matches!(inbox.try_recv(), Err(TryRecvError::Closed)));
+        let mut late = hub.conversation(ConversationId(1));
+        assert!(matches!(late.try_recv(), Err(TryRecvError::Closed)));
+        assert!(matches!(hub.inbox().try_recv(), Err(TryRecvError::Closed)));
+    }
+
+    #[test]
+    fn a_channel_without_subscribers_is_forgotten() {
+        let hub = Hub::default();
+        drop(hub.conversation(ConversationId(1)));
+        hub.publish(status(1));
+        assert!(hub.lock().is_empty());
+    }
+}

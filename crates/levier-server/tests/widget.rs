@@ -1,0 +1,443 @@
+//! The public widget's API through the real router over a real SQLite store: site key and
+//! origin checks, CORS, limits, idempotency, event streams, handoffs and ratings.
+
+mod support;
+
+use axum::http::StatusCode;
+use levier_core::Role;
+use levier_core::config::SupportConfig;
+use support::desk::{ORIGIN, WidgetClient, event_data, read_events, set_desk};
+use support::{Req, TestApp, Who, remote_n};
+
+async fn app() -> TestApp {
+    let mut app = TestApp::new().await;
+    set_desk(&mut app, SupportConfig::default(), true);
+    app
+}
+
+/// The ticket of the only conversation, as the inbox lists it.
+async fn only_ticket(app: &TestApp) -> serde_json::Value {
+    let admin = Who::Session(app.login(Role::Agent).await);
+    let r = app.send(Req::get("/api/v1/tickets").auth(&admin)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let items = r.json();
+    assert_eq!(items.as_array().map(Vec::len), Some(1), "{items}");
+    items[0].clone()
+}
+
+#[tokio::test]
+async fn unknown_keys_and_foreign_origins_are_refused_and_cors_is_for_allowed_origins_only() {
+    let app = app().await;
+    let widget = WidgetClient::site(&app, "Ergolis").await;
+    let start = |w: &WidgetClient| w.req("POST", "/conversations").json(&serde_json::json!({}));
+
+    let ok = app.send(start(&widget)).await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
+    assert_eq!(ok.header("access-control-allow-origin"), Some(ORIGIN));
+
+    let foreign = WidgetClient {
+        key: widget.key.clone(),
+        origin: "https://evil.example".into(),
+    };
+    let r = app.send(start(&foreign)).await;
+    assert_eq!(r.problem(StatusCode::FORBIDDEN)["title"], "Widget refused");
+    assert_eq!(r.header("access-control-allow-origin"), None);
+
+    let no_origin = Req::post(&format!("/api/v1/widget/{}/conversations", widget.key))
+        .json(&serde_json::json!({}));
+    assert_eq!(app.send(no_origin).await.status, StatusCode::FORBIDDEN);
+
+    let unknown = WidgetClient {
+        key: "not-a-key".into(),
+        origin: ORIGIN.into(),
+    };
+    assert_eq!(
+        app.send(start(&unknown)).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let site = app
+        .store
+        .site_by_key(&widget.key)
+        .await
+        .expect("read")
+        .expect("site");
+    app.store.disable_site(site.id).await.expect("disable");
+    assert_eq!(app.send(start(&widget)).await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_preflight_is_answered_for_allowed_origins_only() {
+    let app = app().await;
+    let widget = WidgetClient::site(&app, "Ergolis").await;
+    let preflight = |w: &WidgetClient| {
+        w.req("OPTIONS", "/messages")
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "content-type, x-conversation-token",
+            )
+    };
+    let r = app.send(preflight(&widget)).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    assert_eq!(r.header("access-control-allow-origin"), Some(ORIGIN));
+    let allowed = r.header("access-control-allow-headers").unwrap_or_default();
+    assert!(allowed.contains("x-conversation-token"), "{allowed}");
+
+    let foreign = WidgetClient {
+        key: widget.key.clone(),
+        origin: "https://evil.example".into(),
+    };
+    let r = app.send(preflight(&foreign)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.header("access-control-allow-origin"), None);
+}
+
+#[tokio::test]
+async fn oversized_empty_and_control_characters() {
+    let app = app().await;
+    let widget = WidgetClient::site(&app, "Ergolis").await;
+    let token = widget.start(&app).await;
+
+    let r = widget.say(&app, &token, &"é".repeat(2001)).await;
+    let problem = r.problem(StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(problem["field"], "text");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("4000"),
+        "{problem}"
+    );
+
+    for empty in ["", "   \n\t ", "\u{7}\u{0}"] {
+        let r = widget.say(&app, &token, empty).await;
+        assert_eq!(
+            r.problem(StatusCode::BAD_REQUEST)["field"],
+            "text",
+            "{empty:?}"
+        );
+    }
+
+    let r = widget
+        .say(
+            &app,
+            &token,
+            "ma livraison\u{0} est\r\n en\u{1b} retard\tsvp",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(
+        r.json()["message"]["text"],
+        "ma livraison est\n en retard\tsvp"
+    );
+}
+
+#[tokio::test]
+async fn a_flood_gets_429_with_retry_after() {
+    let mut app = TestApp::new().await;
+    let config = SupportConfig {
+        messages_per_minute_per_conversation: 3,
+        requests_per_minute_per_ip: 8,
+        ..SupportConfig::default()
+    };
+    set_desk(&mut app, config, true);
+    let widget = WidgetClient::site(&app, "Ergolis").await;
+    let token = widget.start(&app).await;
+    for i in 0..3 {
+        let r = widget.say(&app, &token, &format!("livraison {i}")).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    let r = widget.say(&app, &token, "livraison encore").await;
+    r.problem(StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = r
+        .header("retry-after")
+        .expect("Retry-After")
+        .parse()
+        .expect("seconds");
+    assert!((1..=21).contains(&wait), "{wait}");
+    assert_eq!(
+        r.header("access-control-allow-origin"),
+        Some(ORIGIN),
+        "the page can read it"
+    );
+
+    // Per address: 8 requests a minute, 5 already spent; another address is not limited.
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        statuses.push(widget.messages_status(&app, &token).await);
+    }
+    assert_eq!(
+        statuses.last(),
+        Some(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    let elsewhere = widget
+        .req("GET", "/messages")
+        .from(remote_n(9))
+        .header("x-conversation-token", &token);
+    assert_eq!(app.send(elsewhere).await.status, StatusCode::OK);
+}
+
+trait StatusOnly {
+    async fn messages_status(&self, app: &TestApp, token: &str) -> StatusCode;
+}
+
+impl StatusOnly for WidgetClient {
+    async fn messages_status(&self, app: &TestApp, token: &str) -> StatusCode {
+        let req = self
+            .req("GET", "/messages")
+            .header("x-conversation-token", token);
+        app.send(req).await.status
+    }
+}
+
+#[tokio::test]
+async fn a_token_of_another_site_finds_nothing() {
+    let app = app().await;
+    let ergolis = WidgetClient::site(&app, "Ergolis").await;
+    let other = WidgetClient::site(&app, "Autre").await;
+    let token = ergolis.start(&app).await;
+    let r = other.say(&app, &token, "livraison").await;
+    r.problem(StatusCode::NOT_FOUND);
+    let r = app
+        .send(
+            other
+                .req("GET", "/messages")
+                .header("x-conversation-token", &token),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = app.send(ergolis.req("GET", "/messages")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "no token at all");
+}
+
+#[tokio::test]
+async fn a_retried_message_with_its_client_key_is_written_once() {
+    let app = app().await;
+    let widget = WidgetClient::site(&app, "Ergolis").await;
+    let token = widget.start(&app).await;
+    let send = || {
+        widget
+            .req("POST", "/messages")
+            .header("x-conversation-token", &token)
+            .json(&serde_json::json!({ "text": "ma livraison ?", "client_key": "k-1" }))
+    };
+    let first = app.send(send()).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let again = app.send(send()).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    assert_eq!(first.json()["message"]["id"], again.json()["message"]["id"]);
+    let messages = widget.messages(&app, &token).await;
+    let authors: Vec<&str> = messages["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .map(|m| m["author"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(authors, ["customer", "bot"], "one message, one answer");
+}
+
+#[tokio::test]
+async fn html_is_stored_and_returned_as_text() {
+    let app = app().await;
+    let widget = WidgetClient::site(&app, "Ergolis").await;
+    let token = widget.start(&app).await;
+    let html = "<script>alert('x')</script><b>livraison</b> & co";
+    let r = widget.say(&app, &token, html).await;
+    assert_eq!(r.json()["message"]["text"], html);
+    let messages = widget.messages(&app, &token).await;
+    assert_eq!(messages["messages"][0]["text"], html);
+}
+
+#[tokio::test]
+async fn the_assistant_answers_with_its_source_and_keeps_the_conversation() {
+    let app = app().await;
+    let widget = WidgetClient::site(&app, "Ergolis").await;
+    let token = widget.start(&app).await;
+    let r = widget.say(&app, &token, "où en est ma livraison ?").await;
+    let v = r.json();
+    assert_eq!(v["status"], "bot");
+    assert_eq!(v["replies"][0]["author"], "bot");
+    assert_eq!(v["replies"][0]["text"], "Réponse 1.");
+    assert_eq!(v["replies"][0]["source"]["title"], "Question 1 ?");
+    assert!(
+        v["replies"][0].get("decision").is_none(),
+        "no scores for customers: {v}"
+    );
+    let tickets = app.store.inbox(&Default::default()).await.expect("inbox");
+    assert!(tickets.is_empty());
+}
+
+#[tokio::test]
+async fn an_unsure_answer_hands_off_with_reason_suggestions_and_service_levels() {
+    let app = app().await;
+    let widget = WidgetClient::site(&app, "Ergolis").await;
+    let token = widget.start(&app).await;
+    let r = widget.say(&app, &token, "ma facture est fausse").await;
+    assert_eq!(r.json()["status"], "waiting", "{}", r.body);
+    let item = only_ticket(&app).await;
+    let ticket = &item["ticket"];
+    assert_eq!(ticket["handoff_reason"], "unsure");
+    assert_eq!(ticket["suggested_answers"][0]["entry_id"], 2);
+    assert!(ticket["first_response_due_at"].as_i64() < ticket["resolution_due_at"].as_i64());
+    assert!(item["due_at"].is_i64());
+    assert_eq!(item["subject"], "ma facture est fausse");
+
+    // The assistant no longer answers: a person holds the conversation.
+    let r = widget.say(&app, &token, "ma livraison aussi").await;
+    assert_eq!(r.json()["replies"], serde_json::json!([]), "{}", r.body);
+}
+
+#[tokio::test]
+async fn without_an_assistant_or_when_it_fails_a_person_is_called_honestly() {
+    let mut app = TestApp::new().await;
+    set_desk(&mut app, SupportConfig::default(), false);
+    let widget = WidgetClient::site(&app, "Ergolis").await;
+    let token = widget.start(&app).await;
+    let r = widget.say(&app, &token, "ma livraison ?").await;
+    let v = r.json();
+    assert_eq!(v["status"], "waiting");
+    let notice = v["replies"][0]["text"].as_str().unwrap_or_default();
+    assert!(notice.contains("conseiller"), "{notice}");
+    let item = only_ticket(&app).await;
+    assert_eq!(item["ticket"]["handoff_reason"], "unsure");
+
+    let app = self::app().await;
+    let widget = WidgetClient::site(&app, "Ergolis").await;
+    let token = widget.start(&app).await;
+    let r = widget.say(&app, &token, "panne").await;
+    assert_eq!(r.json()["status"], "waiting", "{}", r.body);
+}
+
+#[tokio::test]
+async fn the_person_button_hands_off_as_a_human_request_once() {
+    let app = app().await;
+    let widget = WidgetClient::site(&app, "Ergolis").await;
+    let token = widget.start(&app).await;
+    widget.say(&app, &token, "ma livraison ?").await;
+    let ask = || {
+        widget
+            .req("POST", "/handoff")
+            .header("x-conversation-token", &token)
+    };
+    let r = app.send(ask()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["status"], "waiting");
+    assert_eq!(r.json()["messages"].as_array().map(Vec::len), Some(1));
+    let r = app.send(ask()).await;
+    assert_eq!(
+        r.json()["messages"],
+        serde_json::json!([]),
+        "no second notice"
+    );
+    let item = only_ticket(&app).await;
+    assert_eq!(item["ticket"]["handoff_reason"], "human_request");
+}
+
+/// Hands the conversation off; returns the ticket id and an agent.
+async fn handed_off(app: &TestApp, widget: &WidgetClient, token: &str) -> (i64, Who) {
+    widget.say(app, token, "ma facture est fausse").await;
+    let id = only_ticket(app).await["ticket"]["id"]
+        .as_i64()
+        .expect("ticket id");
+    (id, Who::Session(app.login(Role::Agent).await))
+}
+
+#[tokio::test]
+async fn the_widget_stream_delivers_agent_replies_never_notes_and_catches_up() {
+    let app = app().await;
+    let widget = WidgetClient::site(&app, "Ergolis").await;
+    let token = widget.start(&app).await;
+    let (ticket, agent) = handed_off(&app, &widget, &token).await;
+    let stream = |last: Option<String>| {
+        let req = widget.req("GET", &format!("/stream?token={token}"));
+        match last {
+            Some(id) => req.header("last-event-id", &id),
+            None => req,
+        }
+    };
+    let response = app.open(stream(None)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let mut body = response.into_body().into_data_stream();
+    let mut seen = String::new();
+    read_events(&mut body, &mut seen, |s| event_data(s).len() == 2).await;
+
+    let post = |path: &str, text: &str| {
+        Req::post(&format!("/api/v1/tickets/{ticket}/{path}"))
+            .sent_by(&agent)
+            .json(&serde_json::json!({ "text": text }))
+    };
+    assert_eq!(
+        app.send(post("notes", "client difficile")).await.status,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        app.send(post("reply", "Bonjour, je regarde.")).await.status,
+        StatusCode::CREATED
+    );
+    read_events(&mut body, &mut seen, |s| s.contains("je regarde")).await;
+    let events = event_data(&seen);
+    assert_eq!(events.len(), 3, "{seen}");
+    assert_eq!(events[2]["author"], "agent");
+    assert!(!seen.contains("client difficile"), "{seen}");
+    // A person answering is announced after the reply.
+    read_events(&mut body, &mut seen, |s| s.contains("\"status\":\"open\"")).await;
+
+    // Resolving is announced, so the widget can offer the rating.
+    let resolve = Req::post(&format!("/api/v1/tickets/{ticket}/resolve")).sent_by(&agent);
+    assert_eq!(app.send(resolve).await.status, StatusCode::OK);
+    read_events(&mut body, &mut seen, |s| {
+        s.contains("\"status\":\"resolved\"")
+    })
+    .await;
+    drop(body);
+
+    // Reconnecting after the second event replays the reply only.
+    let last = events[1]["id"].to_string();
+    let response = app.open(stream(Some(last))).await;
+    let mut body = response.into_body().into_data_stream();
+    let mut seen = String::new();
+    read_events(&mut body, &mut seen, |s| s.contains("je regarde")).await;
+    let events = event_data(&seen);
+    assert_eq!(events.len(), 1, "{seen}");
+    assert!(!seen.contains("client difficile"));
+}
+
+#[tokio::test]
+async fn a_resolution_is_rated_once() {
+    let app = app().await;
+    let widget = WidgetClient::site(&app, "Ergolis").await;
+    let token = widget.start(&app).await;
+    let rate = |rating: i64| {
+        widget
+            .req("POST", "/rating")
+            .header("x-conversation-token", &token)
+            .json(&serde_json::json!({ "rating": rating, "comment": "merci" }))
+    };
+    app.send(rate(5)).await.problem(StatusCode::BAD_REQUEST);
+    let (ticket, agent) = handed_off(&app, &widget, &token).await;
+    app.send(rate(4)).await.problem(StatusCode::BAD_REQUEST);
+    let r = app
+        .send(Req::post(&format!("/api/v1/tickets/{ticket}/resolve")).sent_by(&agent))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        app.send(rate(9)).await.problem(StatusCode::BAD_REQUEST)["field"],
+        "rating"
+    );
+    assert_eq!(app.send(rate(5)).await.status, StatusCode::NO_CONTENT);
+    app.send(rate(4)).await.problem(StatusCode::CONFLICT);
+
+    // Asking for a person again reopens the ticket.
+    let ask = widget
+        .req("POST", "/handoff")
+        .header("x-conversation-token", &token);
+    assert_eq!(app.send(ask).await.json()["status"], "waiting");
+    let stored = app
+        .store
+        .ticket(levier_core::ids::TicketId(ticket))
+        .await
+        .expect("read");
+    assert_eq!(stored.and_then(|t| t.csat).map(|c| c.rating), Some(5));
+}
