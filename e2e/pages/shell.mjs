@@ -7,6 +7,7 @@ export const NAV = {
   fr: {
     home: 'Accueil',
     search: 'Recherche',
+    inbox: 'Demandes clients',
     upload: 'Ajouter des documents',
     settings: 'Réglages',
     users: 'Utilisateurs',
@@ -18,6 +19,7 @@ export const NAV = {
   en: {
     home: 'Home',
     search: 'Search',
+    inbox: 'Customer requests',
     upload: 'Add documents',
     settings: 'Settings',
     users: 'Users',
@@ -28,10 +30,13 @@ export const NAV = {
   },
 };
 
-/** The main navigation a role sees: read-only viewers cannot add documents. */
+/** The main navigation a role sees: read-only viewers cannot add documents; the customer
+ * requests are for the people who answer them (agents) and administrators. */
 export function mainNavFor(role, lang = 'fr') {
   const n = NAV[lang];
-  return role === 'viewer' ? [n.home, n.search, n.settings] : [n.home, n.search, n.upload, n.settings];
+  if (role === 'viewer') return [n.home, n.search, n.settings];
+  const inbox = ['admin', 'agent'].includes(role) ? [n.inbox] : [];
+  return [n.home, n.search, ...inbox, n.upload, n.settings];
 }
 
 /** The role names as the pages show them in French (locales/fr.ftl: role.*). */

@@ -614,9 +614,14 @@ async fn the_follower_and_the_task_keep_dense_search_in_step_with_the_store() {
         (dense_first(&retriever, PARAPHRASE) == Some(late)).then_some(())
     })
     .await;
-    let semantic = retriever.semantic().expect("ready");
-    assert_eq!(semantic.model().name, "e5");
-    assert_eq!(semantic.vectors().len(), CORPUS.len());
+    // The follower loads the task's vectors as their changes arrive: the answer may be found
+    // before the last passage is in.
+    wait_for("every passage's vector to be loaded", || async {
+        let semantic = retriever.semantic()?;
+        (semantic.vectors().len() == CORPUS.len()).then_some(())
+    })
+    .await;
+    assert_eq!(retriever.semantic().expect("ready").model().name, "e5");
 
     // A document stored later is embedded by a new task and found by meaning.
     let plants = fx
