@@ -54,13 +54,12 @@ export const ROLE_LABELS = {
  */
 export const UNBUILT_SECTIONS = {
   labels: [
-    'Boîte de réception', 'Inbox',
     'E-mails', 'Emails', 'E-mail',
     'Prospects', 'Leads',
     'Rapports', 'Reports',
     'Pilotes', 'Pilots',
   ],
-  paths: ['/inbox', '/emails', '/mail', '/leads', '/reports', '/pilots'],
+  paths: ['/emails', '/mail', '/leads', '/reports', '/pilots'],
 };
 
 async function readLinks(list) {
