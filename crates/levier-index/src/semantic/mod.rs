@@ -118,8 +118,10 @@ impl SemanticSearch {
             languages,
             limit,
         };
-        let (passages, titles) =
-            rayon::join(|| self.vectors.search(&query), || self.titles.search(&query));
+        let (passages, titles) = rayon::join(
+            || self.vectors.search(&query),
+            || self.titles.search(&query),
+        );
         Ok(DenseResults {
             passages: passages?,
             titles: titles?,
