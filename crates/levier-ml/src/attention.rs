@@ -115,3 +115,53 @@ fn softmax(x: &mut [f32]) {
     }
     x.iter_mut().for_each(|v| *v /= sum);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use candle_core::Device;
+
+    fn run(qkv: Vec<f32>, len: usize, heads: usize, lengths: &[usize]) -> Vec<f32> {
+        let width = qkv.len() / (len * lengths.len());
+        let t = Tensor::from_vec(qkv, (len * lengths.len(), width), &Device::Cpu).expect("tensor");
+        short_attention(&t, len, heads, lengths)
+            .expect("attention")
+            .flatten_all()
+            .expect("flat")
+            .to_vec1()
+            .expect("values")
+    }
+
+    #[test]
+    fn one_head_by_hand() {
+        // Two tokens, one head of width 2: q = k = (1, 0) and (0, 1), v = (1, 2) and (3, 4).
+        let rows = vec![
+            1.0, 0.0, 1.0, 0.0, 1.0, 2.0, //
+            0.0, 1.0, 0.0, 1.0, 3.0, 4.0,
+        ];
+        let out = run(rows, 2, 1, &[2]);
+        // Token 0: scores (1/√2, 0) → weights (e^{1/√2}, 1) / sum.
+        let a = (1.0f32 / 2f32.sqrt()).exp();
+        let (w0, w1) = (a / (a + 1.0), 1.0 / (a + 1.0));
+        let want = [w0 + 3.0 * w1, 2.0 * w0 + 4.0 * w1];
+        assert!(
+            (out[0] - want[0]).abs() < 1e-6 && (out[1] - want[1]).abs() < 1e-6,
+            "{out:?}"
+        );
+    }
+
+    #[test]
+    fn padding_changes_nothing_for_real_tokens() {
+        let (heads, hidden, real) = (2, 4, 3);
+        let width = 3 * hidden;
+        let alone: Vec<f32> = (0..real * width)
+            .map(|i| ((i * 7 % 11) as f32 - 5.0) / 5.0)
+            .collect();
+        let mut padded = alone.clone();
+        padded.extend((0..2 * width).map(|i| i as f32)); // two padding rows of garbage
+        let a = run(alone, real, heads, &[real]);
+        let p = run(padded, real + 2, heads, &[real]);
+        assert_eq!(a[..], p[..real * hidden]);
+        assert!(p.iter().all(|v| v.is_finite()));
+    }
+}
