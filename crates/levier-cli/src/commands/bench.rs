@@ -1,4 +1,5 @@
-//! `levier bench retrieval`: search quality and speed on a BEIR-layout data set.
+//! `levier bench`: retrieval quality and speed on a BEIR-layout set, hybrid latency at scale,
+//! and the support assistant's intent classifier.
 
 use crate::cli::{BenchCommand, BenchFusion, BenchIntentFormat, BenchQuantization};
 use crate::exit::{FAILURE, INPUT, coded};
@@ -44,10 +45,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
                 fusion,
                 vectors_cache,
             };
-            let report = retrieval::run(&options).await.map_err(|e| {
-                let code = if e.is_input() { INPUT } else { FAILURE };
-                coded(code, e.to_string())
-            })?;
+            let report = retrieval::run(&options).await.map_err(failure)?;
             if json {
                 println!("{}", serde_json::to_string(&report)?);
             } else {
@@ -80,10 +78,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
                 model,
                 vectors_cache,
             };
-            let report = intents::run(&options).map_err(|e| {
-                let code = if e.is_input() { INPUT } else { FAILURE };
-                coded(code, e.to_string())
-            })?;
+            let report = intents::run(&options).map_err(failure)?;
             if json {
                 println!("{}", serde_json::to_string(&report)?);
             } else {
@@ -107,14 +102,17 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
                     BenchQuantization::Int8 => Quantization::Int8,
                 },
             };
-            let report = levier_bench::scale::run(&options).await.map_err(|e| {
-                let code = if e.is_input() { INPUT } else { FAILURE };
-                coded(code, e.to_string())
-            })?;
+            let report = levier_bench::scale::run(&options).await.map_err(failure)?;
             println!("{}", serde_json::to_string(&report)?);
             Ok(())
         }
     }
+}
+
+/// A benchmark's error with its exit code: bad input (a data set, a model) or a failure.
+fn failure(e: levier_bench::BenchError) -> anyhow::Error {
+    let code = if e.is_input() { INPUT } else { FAILURE };
+    coded(code, e.to_string())
 }
 
 /// The model a benchmark uses when none is given. A benchmark reads no configuration, so this
