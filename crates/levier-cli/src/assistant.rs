@@ -36,11 +36,12 @@ pub async fn follow(
     }
 }
 
-/// What the assistant in place was trained on, and the last problem reported (each problem
-/// is logged once, not every few seconds).
+/// What the assistant in place was trained on, the store's change sequence when it was, and
+/// the last problem reported (each problem is logged once, not every few seconds).
 #[derive(Default)]
 struct Trained {
     fingerprint: Option<u64>,
+    seen_seq: Option<i64>,
     problem: Option<String>,
 }
 
@@ -52,6 +53,12 @@ impl Trained {
         models: &Models,
         settings: &AssistantSettings,
     ) -> anyhow::Result<()> {
+        // Every FAQ write records a change: while the sequence stands still, the FAQ has not
+        // changed and is not read again.
+        let seq = store.last_change_seq().await?;
+        if self.seen_seq == Some(seq) {
+            return Ok(());
+        }
         let entries: Vec<FaqKnowledge> = store
             .faq_training_set()
             .await?
@@ -61,11 +68,13 @@ impl Trained {
             .collect();
         let fingerprint = fingerprint(&entries);
         if self.fingerprint == Some(fingerprint) {
+            self.seen_seq = Some(seq);
             return Ok(());
         }
         if entries.len() < 2 {
             desk.set_assistant(None);
             self.fingerprint = Some(fingerprint);
+            self.seen_seq = Some(seq);
             anyhow::bail!(
                 "the FAQ has fewer than two public entries: every message goes to a person"
             );
@@ -79,6 +88,7 @@ impl Trained {
                 .await??;
         desk.set_assistant(Some(Arc::new(assistant)));
         self.fingerprint = Some(fingerprint);
+        self.seen_seq = Some(seq);
         self.problem = None;
         tracing::info!(entries = count, model = %name, "support assistant trained on the FAQ");
         Ok(())
