@@ -8,10 +8,12 @@ export const NAV = {
     home: 'Accueil',
     search: 'Recherche',
     inbox: 'Demandes clients',
+    faq: 'FAQ',
     upload: 'Ajouter des documents',
     settings: 'Réglages',
     users: 'Utilisateurs',
     groups: 'Groupes',
+    sites: 'Sites',
     tokens: "Jetons d'API",
     audit: "Journal d'audit",
     logout: 'Se déconnecter',
@@ -20,10 +22,12 @@ export const NAV = {
     home: 'Home',
     search: 'Search',
     inbox: 'Customer requests',
+    faq: 'FAQ',
     upload: 'Add documents',
     settings: 'Settings',
     users: 'Users',
     groups: 'Groups',
+    sites: 'Sites',
     tokens: 'API tokens',
     audit: 'Audit log',
     logout: 'Log out',
@@ -31,12 +35,14 @@ export const NAV = {
 };
 
 /** The main navigation a role sees: read-only viewers cannot add documents; the customer
- * requests are for the people who answer them (agents) and administrators. */
+ * requests are for the people who answer them (agents) and administrators; the FAQ for those
+ * who keep it (agents, AI champions) and administrators. */
 export function mainNavFor(role, lang = 'fr') {
   const n = NAV[lang];
   if (role === 'viewer') return [n.home, n.search, n.settings];
   const inbox = ['admin', 'agent'].includes(role) ? [n.inbox] : [];
-  return [n.home, n.search, ...inbox, n.upload, n.settings];
+  const faq = ['admin', 'agent', 'champion'].includes(role) ? [n.faq] : [];
+  return [n.home, n.search, ...inbox, ...faq, n.upload, n.settings];
 }
 
 /** The role names as the pages show them in French (locales/fr.ftl: role.*). */

@@ -43,15 +43,15 @@ test('admin sees every settings page', async (t) => {
   await screenshot(t, page, 'settings');
   assert.equal(new URL(page.url()).pathname, '/settings/users');
   const sub = await settingsNav(page);
-  assert.deepEqual(labels(sub), [NAV.fr.users, NAV.fr.groups, NAV.fr.tokens, NAV.fr.audit]);
+  assert.deepEqual(labels(sub), [NAV.fr.users, NAV.fr.groups, NAV.fr.sites, NAV.fr.tokens, NAV.fr.audit]);
   assert.deepEqual(
     sub.map((l) => l.href),
-    ['/settings/users', '/settings/groups', '/settings/tokens', '/settings/audit'],
+    ['/settings/users', '/settings/groups', '/settings/sites', '/settings/tokens', '/settings/audit'],
   );
   assert.ok((await mainNav(page)).find((l) => l.label === NAV.fr.settings).current, 'Réglages is not marked current');
 
   // Each sub-page opens, marks itself current, and offers no unbuilt section.
-  for (const label of [NAV.fr.groups, NAV.fr.tokens, NAV.fr.audit, NAV.fr.users]) {
+  for (const label of [NAV.fr.groups, NAV.fr.sites, NAV.fr.tokens, NAV.fr.audit, NAV.fr.users]) {
     await followSettingsNav(page, label);
     await screenshot(t, page, label);
     const current = (await settingsNav(page)).filter((l) => l.current).map((l) => l.label);

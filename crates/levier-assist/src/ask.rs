@@ -118,18 +118,44 @@ pub async fn ask(
     question: &str,
     groups: Vec<String>,
 ) -> Result<Asked, AskError> {
-    let req = SearchRequest {
+    answer_from(retriever, store, request(question, &groups)).await
+}
+
+/// Answers a customer's `question` from public documents only (the support assistant's
+/// knowledge base). `groups` are every access group: a public document is public whatever
+/// its groups, and the access filter needs at least one of them.
+pub async fn ask_public(
+    retriever: &Arc<Retriever>,
+    store: &Store,
+    question: &str,
+    groups: &[String],
+) -> Result<Asked, AskError> {
+    let mut req = request(question, groups);
+    req.filters.public_only = true;
+    answer_from(retriever, store, req).await
+}
+
+/// The search for the passages that may answer: the best [`PASSAGES`] documents.
+fn request(question: &str, groups: &[String]) -> SearchRequest {
+    SearchRequest {
         limit: PASSAGES,
         collapse_documents: true,
         facets: false,
         snippets: false,
-        ..SearchRequest::new(question, &groups)
-    };
+        ..SearchRequest::new(question, groups)
+    }
+}
+
+async fn answer_from(
+    retriever: &Arc<Retriever>,
+    store: &Store,
+    req: SearchRequest,
+) -> Result<Asked, AskError> {
+    let question = req.query.clone();
     let search = retriever.clone();
     let retrieved = blocking(move || search.search(&req, None)).await??;
     let passages = passage_texts(store, &retrieved.results.hits).await?;
     let encoder = retriever.semantic().map(|s| s.encoder().clone());
-    let question = question.to_string();
     let best = blocking(move || best_span(&question, &passages, encoder.as_deref())).await??;
     let (answer, best_confidence) = match best {
         Some(a) if answers(&a) => (Some(a), None),

@@ -83,7 +83,7 @@ impl Assistant {
             candidates: found.candidates,
             confidence: found.confidence,
             out_of_scope: found.out_of_scope,
-            passage: None,
+            passage: turn.passage.clone(),
         };
         Ok(decide(evidence, &self.policy, turn.scope))
     }

@@ -224,8 +224,9 @@ fn choose(evidence: &Evidence, policy: &Policy, scope: &PilotScope) -> (Action, 
 fn choose_answer(evidence: &Evidence, policy: &Policy, scope: &PilotScope) -> (Action, String) {
     let first = evidence.candidates.first();
     let known = !evidence.out_of_scope;
-    if let Some(best) = first.filter(|_| known && evidence.confidence >= policy.answer_at) {
-        if !scope.allows_category(&best.category) {
+    let answer_at = scope.answer_at.unwrap_or(policy.answer_at);
+    if let Some(best) = first.filter(|_| known && evidence.confidence >= answer_at) {
+        if !allows(scope, best) {
             let why = format!("« {} » is outside the pilot's scope", best.question);
             return (handoff(HandoffReason::OutsidePilot), why);
         }
@@ -246,8 +247,14 @@ fn choose_answer(evidence: &Evidence, policy: &Policy, scope: &PilotScope) -> (A
         let options = [a.clone(), b.clone()];
         return (Action::Clarify { options }, why);
     }
-    if let Some(passage) = evidence.passage.as_ref().filter(|_| policy.passages) {
-        let why = format!("passage of « {} »", passage.title);
+    // A pilot limited to chosen questions answers from those entries only: documents are
+    // outside it.
+    let passages = policy.passages && scope.categories.is_empty() && scope.intents.is_empty();
+    if let Some(passage) = evidence.passage.as_ref().filter(|_| passages) {
+        let why = format!(
+            "passage of « {} » at {:.2}",
+            passage.title, passage.confidence
+        );
         let passage = passage.clone();
         return (Action::AnswerPassage { passage }, why);
     }
@@ -255,7 +262,7 @@ fn choose_answer(evidence: &Evidence, policy: &Policy, scope: &PilotScope) -> (A
     if known && first.is_some() {
         (
             handoff(HandoffReason::Unsure),
-            format!("not sure enough: p = {p:.2}"),
+            format!("not sure enough: p = {p:.2} < {answer_at:.2}"),
         )
     } else {
         (
@@ -265,13 +272,18 @@ fn choose_answer(evidence: &Evidence, policy: &Policy, scope: &PilotScope) -> (A
     }
 }
 
+/// Whether the pilot lets the bot answer with this entry.
+fn allows(scope: &PilotScope, c: &FaqCandidate) -> bool {
+    scope.allows_entry(c.entry_id, &c.category)
+}
+
 /// Two candidates worth asking about: together likely enough, the second not far behind, both
 /// inside the pilot's scope.
 fn close(a: &FaqCandidate, b: &FaqCandidate, policy: &Policy, scope: &PilotScope) -> bool {
     a.probability + b.probability >= policy.clarify_at
         && b.probability >= policy.clarify_ratio * a.probability
-        && scope.allows_category(&a.category)
-        && scope.allows_category(&b.category)
+        && allows(scope, a)
+        && allows(scope, b)
 }
 
 fn handoff(reason: HandoffReason) -> Action {
@@ -348,7 +360,7 @@ mod tests {
             Policy::default(),
             PilotScope {
                 categories: vec!["livraison".into()],
-                intents: vec![],
+                ..PilotScope::default()
             },
         );
         let d = decide(
@@ -365,6 +377,32 @@ mod tests {
             decide(e, &policy, &scope).handoff_reason(),
             Some(HandoffReason::Unsure),
             "no clarification towards an entry outside the scope"
+        );
+    }
+
+    #[test]
+    fn a_pilot_sets_its_own_threshold_and_questions() {
+        let careful = PilotScope {
+            answer_at: Some(0.97),
+            ..PilotScope::default()
+        };
+        let e = || evidence(vec![candidate(1, "livraison", 0.95)]);
+        let d = decide(e(), &Policy::default(), &careful);
+        assert_eq!(d.handoff_reason(), Some(HandoffReason::Unsure));
+        assert!(d.why.contains("0.97"), "{}", d.why);
+        let entries = PilotScope {
+            intents: vec!["2".into()],
+            ..PilotScope::default()
+        };
+        let d = decide(e(), &Policy::default(), &entries);
+        assert_eq!(d.handoff_reason(), Some(HandoffReason::OutsidePilot));
+        let mut with_passage = evidence(vec![candidate(2, "livraison", 0.2)]);
+        with_passage.passage = Some(passage());
+        let d = decide(with_passage, &Policy::default(), &entries);
+        assert_eq!(
+            d.handoff_reason(),
+            Some(HandoffReason::Unsure),
+            "a pilot limited to chosen questions does not answer from documents"
         );
     }
 

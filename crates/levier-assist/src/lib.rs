@@ -16,5 +16,5 @@ pub mod respond;
 mod sentences;
 pub mod signals;
 
-pub use ask::{ANSWER_MIN_COSINE, Answer, AnswerMethod, AskError, Asked, ask};
+pub use ask::{ANSWER_MIN_COSINE, Answer, AnswerMethod, AskError, Asked, ask, ask_public};
 pub use assistant::{Assistant, AssistantError, AssistantSettings};

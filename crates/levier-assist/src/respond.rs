@@ -22,6 +22,9 @@ pub struct Turn<'a> {
     pub scope: &'a PilotScope,
     /// When the message arrived (business hours decide what a handoff tells the customer).
     pub at: jiff::Timestamp,
+    /// The passage of a public document that best answers the message, when the knowledge
+    /// base has one close enough ([`crate::ask::ask_public`]): the answer when no FAQ entry is.
+    pub passage: Option<crate::decide::PassageCandidate>,
 }
 
 /// A button of a clarification: the customer picks the question they meant.

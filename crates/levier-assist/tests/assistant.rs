@@ -63,6 +63,7 @@ fn decide(assistant: &Assistant, row: &Row) -> Decision {
         language,
         scope: &PilotScope::default(),
         at: jiff::Timestamp::UNIX_EPOCH,
+        passage: None,
     };
     assistant.decide(&turn).expect("decide")
 }
@@ -195,6 +196,7 @@ fn a_reply_is_written_in_the_customer_s_language_with_its_source() {
         language: Lang::Fr,
         scope: &PilotScope::default(),
         at: jiff::Timestamp::UNIX_EPOCH,
+        passage: None,
     };
     let bot = assistant.respond(&turn).expect("respond");
     assert!(
@@ -208,6 +210,7 @@ fn a_reply_is_written_in_the_customer_s_language_with_its_source() {
     );
     let angry = Turn {
         message: "C'EST INADMISSIBLE, TROIS SEMAINES SANS NOUVELLES DE MA COMMANDE",
+        passage: None,
         ..turn
     };
     let bot = assistant.respond(&angry).expect("respond");

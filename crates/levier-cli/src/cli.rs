@@ -151,6 +151,30 @@ pub enum Command {
     /// Manage the local models of semantic search: list, import, choose, inspect.
     #[command(subcommand)]
     Models(ModelsCommand),
+    /// Manage the FAQ the support assistant answers from: import a CSV file, list entries.
+    #[command(subcommand)]
+    Faq(FaqCommand),
+}
+
+/// `levier faq …`
+#[derive(Debug, Subcommand)]
+pub enum FaqCommand {
+    /// Import FAQ entries from a CSV file: columns question, answer, category, language,
+    /// variants (separated by |), public; `,` or `;`; English or French column names.
+    /// Questions already in the FAQ are skipped; broken rows are reported with their line.
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the FAQ entries, by category then question.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// `levier models …`

@@ -1,6 +1,7 @@
-//! FAQ import from a CSV file (`question,answer[,category][,language][,variants]`): the
-//! format companies already keep their FAQ in. A broken row is reported with its line and
-//! skipped; the other rows still import.
+//! FAQ import from a CSV file (`question,answer[,category][,language][,variants][,public]`,
+//! header names in English or French): the format companies already keep their FAQ in. A
+//! broken row is reported with its line (and column when one is at fault) and skipped; the
+//! other rows still import.
 
 use crate::encoding::decode_text;
 use crate::formats::csv_table::detect_delimiter;
@@ -20,6 +21,8 @@ pub struct FaqRow {
     pub language: Option<String>,
     /// Other ways people ask the same question (the `variants` column, split on `|`).
     pub variants: Vec<String>,
+    /// Whether customers may receive it, if the file has a `public` column and the row fills it.
+    pub public: Option<bool>,
 }
 
 /// A row that could not be imported, and why.
@@ -27,6 +30,8 @@ pub struct FaqRow {
 pub struct RowError {
     /// The line of the row in the file (1-based).
     pub line: u64,
+    /// The column at fault, as named in the header, when one is.
+    pub column: Option<String>,
     /// What is wrong with it.
     pub reason: String,
 }
@@ -44,14 +49,34 @@ struct Columns {
     category: Option<usize>,
     language: Option<usize>,
     variants: Option<usize>,
-    count: usize,
+    public: Option<usize>,
+    /// The header's names, to say which column is at fault.
+    names: Vec<String>,
 }
+
+/// The names each column may have in the header (compared case-insensitively): English, and
+/// French for files written by French teams.
+const QUESTION: &[&str] = &["question"];
+const ANSWER: &[&str] = &["answer", "réponse", "reponse"];
+const CATEGORY: &[&str] = &["category", "catégorie", "categorie"];
+const LANGUAGE: &[&str] = &["language", "langue"];
+const VARIANTS: &[&str] = &["variants", "variantes", "formulations"];
+const PUBLIC: &[&str] = &["public"];
 
 /// Reads an FAQ CSV (delimiter `,` or `;` detected, any common encoding). Returns the rows that
 /// import and the errors of those that do not; a file without a usable header is one error on
 /// line 1.
 pub fn faq_csv(bytes: &[u8]) -> (Vec<FaqRow>, Vec<RowError>) {
-    let file_error = |reason: String| (Vec::new(), vec![RowError { line: 1, reason }]);
+    let file_error = |reason: String| {
+        (
+            Vec::new(),
+            vec![RowError {
+                line: 1,
+                column: None,
+                reason,
+            }],
+        )
+    };
     let text = match decode_text(bytes, None) {
         // The csv crate counts a CRLF file's lines one short in its error positions
         // (rust-csv#395): with plain LF line ends, reported lines are the editor's lines.
@@ -80,6 +105,7 @@ pub fn faq_csv(bytes: &[u8]) -> (Vec<FaqRow>, Vec<RowError>) {
             },
             Err(error) => errors.push(RowError {
                 line: error.position().map_or(0, csv::Position::line),
+                column: None,
                 reason: format!("unreadable row: {error}"),
             }),
         }
@@ -88,39 +114,42 @@ pub fn faq_csv(bytes: &[u8]) -> (Vec<FaqRow>, Vec<RowError>) {
 }
 
 fn columns(header: &csv::StringRecord) -> Result<Columns, String> {
-    let find = |name: &str| {
-        header.iter().position(|h| {
-            h.trim()
-                .trim_start_matches('\u{feff}')
-                .eq_ignore_ascii_case(name)
-        })
+    let names: Vec<String> = header
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').trim().to_string())
+        .collect();
+    let find = |aliases: &[&str]| {
+        names
+            .iter()
+            .position(|h| aliases.contains(&h.to_lowercase().as_str()))
     };
-    let (Some(question), Some(answer)) = (find("question"), find("answer")) else {
+    let (Some(question), Some(answer)) = (find(QUESTION), find(ANSWER)) else {
         return Err(format!(
-            "the header must name the columns question and answer (optionally category, \
-             language, variants); found: {}",
-            header.iter().collect::<Vec<_>>().join(", ")
+            "the header must name the columns question and answer (or réponse; optionally \
+             category, language, variants, public); found: {}",
+            names.join(", ")
         ));
     };
     Ok(Columns {
         question,
         answer,
-        category: find("category"),
-        language: find("language"),
-        variants: find("variants"),
-        count: header.len(),
+        category: find(CATEGORY),
+        language: find(LANGUAGE),
+        variants: find(VARIANTS),
+        public: find(PUBLIC),
+        names,
     })
 }
 
 fn row(record: &csv::StringRecord, columns: &Columns) -> Result<FaqRow, RowError> {
     let line = record.position().map_or(0, csv::Position::line);
-    let error = |reason: String| RowError { line, reason };
-    if record.len() != columns.count {
-        return Err(error(format!(
-            "expected {} fields, found {} (a delimiter inside an unquoted text?)",
-            columns.count,
-            record.len()
-        )));
+    let error = |column: Option<usize>, reason: String| RowError {
+        line,
+        column: column.map(|c| columns.names[c].clone()),
+        reason,
+    };
+    if record.len() != columns.names.len() {
+        return Err(error(None, field_count_reason(record, columns.names.len())));
     }
     let field = |i: Option<usize>| {
         i.and_then(|i| record.get(i))
@@ -128,14 +157,27 @@ fn row(record: &csv::StringRecord, columns: &Columns) -> Result<FaqRow, RowError
             .filter(|v| !v.is_empty())
             .map(str::to_owned)
     };
-    let question = field(Some(columns.question)).ok_or_else(|| error("empty question".into()))?;
-    let answer = field(Some(columns.answer)).ok_or_else(|| error("empty answer".into()))?;
+    let question = field(Some(columns.question))
+        .ok_or_else(|| error(Some(columns.question), "empty question".into()))?;
+    let answer = field(Some(columns.answer))
+        .ok_or_else(|| error(Some(columns.answer), "empty answer".into()))?;
     let language = field(columns.language)
         .map(|l| {
             language_code(&l).ok_or_else(|| {
-                error(format!(
-                    "language {l:?} is not a language code such as fr or en"
-                ))
+                error(
+                    columns.language,
+                    format!("language {l:?} is not a language code such as fr or en"),
+                )
+            })
+        })
+        .transpose()?;
+    let public = field(columns.public)
+        .map(|p| {
+            yes_no(&p).ok_or_else(|| {
+                error(
+                    columns.public,
+                    format!("public {p:?} is not one of true, false, oui, non, 1, 0"),
+                )
             })
         })
         .transpose()?;
@@ -155,7 +197,34 @@ fn row(record: &csv::StringRecord, columns: &Columns) -> Result<FaqRow, RowError
         category: field(columns.category),
         language,
         variants,
+        public,
     })
+}
+
+/// Why a row has the wrong number of fields. A field running over several lines means an
+/// opening quote without its closing one, which swallows the rows after it: say so, since
+/// "wrong field count" alone sends people looking for a stray delimiter.
+fn field_count_reason(record: &csv::StringRecord, expected: usize) -> String {
+    if record.iter().any(|f| f.contains('\n')) {
+        return format!(
+            "unbalanced quote: a quoted text opened on this line is not closed, so the \
+             following lines were read into it (expected {expected} fields, found {})",
+            record.len()
+        );
+    }
+    format!(
+        "expected {expected} fields, found {} (a delimiter inside an unquoted text?)",
+        record.len()
+    )
+}
+
+/// `true`/`false`, `oui`/`non`, `yes`/`no`, `1`/`0`, any case.
+fn yes_no(value: &str) -> Option<bool> {
+    match value.to_lowercase().as_str() {
+        "true" | "oui" | "yes" | "1" => Some(true),
+        "false" | "non" | "no" | "0" => Some(false),
+        _ => None,
+    }
 }
 
 /// `fr`, `FR`, `fr-FR` and `fr_FR` all mean `fr`.

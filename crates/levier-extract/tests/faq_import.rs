@@ -22,6 +22,7 @@ fn broken_rows_are_reported_and_the_others_imported() {
                 "délai livraison".into(),
                 "quand vais-je recevoir ma commande ?".into()
             ],
+            public: None,
         }
     );
     assert_eq!(rows[2].answer, "Oui, avec Alma ; de 300 € à 3 000 €.");

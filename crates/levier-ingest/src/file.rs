@@ -6,7 +6,6 @@ use levier_core::ids::SourceId;
 use levier_extract::{ChunkOptions, Document, Limits, MediaType};
 use levier_store::documents::TITLE_FROM_FILE_NAME;
 use levier_store::documents::{NewChunk, NewDocument, StoreOutcome};
-use levier_store::knowledge::NewFaqEntry;
 use levier_store::{Store, StoreError};
 use sha2::{Digest, Sha256};
 
@@ -377,27 +376,17 @@ async fn import_faq(
     let Some((rows, errors)) = faq else {
         return Ok(());
     };
-    for e in errors {
+    let imported = crate::faq::store_entries(store, crate::faq::from_rows(rows, errors)).await?;
+    for e in imported.errors {
         report.failed.push(Failure {
             path: format!("{path} line {}", e.line),
-            reason: e.reason,
+            reason: match e.column {
+                Some(column) => format!("column {column}: {}", e.reason),
+                None => e.reason,
+            },
         });
     }
-    for row in rows {
-        if store.faq_entry_by_question(&row.question).await?.is_some() {
-            continue;
-        }
-        let entry = NewFaqEntry {
-            question: row.question,
-            answer: row.answer,
-            category: row.category.unwrap_or_default(),
-            language: row.language.unwrap_or_else(|| "fr".into()),
-            public: true,
-            phrasings: row.variants,
-        };
-        store.create_faq_entry(&entry).await?;
-        report.faq_entries += 1;
-    }
+    report.faq_entries += imported.created;
     Ok(())
 }
 

@@ -8,6 +8,7 @@
 //! store.
 //! A file that cannot be read fails alone, with its reason, and the rest goes in.
 
+pub mod faq;
 mod file;
 mod folder;
 mod pipeline;

@@ -15,6 +15,11 @@ const FILES: &[(&str, &str, &str)] = &[
         "text/javascript; charset=utf-8",
         include_str!("../assets/app.js"),
     ),
+    (
+        "inbox.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../assets/inbox.js"),
+    ),
 ];
 
 /// The chat widget that customers' sites embed (`<script src=".../widget.js" data-site-key=…>`).

@@ -44,6 +44,7 @@ pub fn table() -> Vec<Route> {
         r("GET", "/assets/{file}", Public, get(assets::serve)),
         r("GET", "/widget.js", Public, get(assets::widget)),
         r("GET", "/demo/site", Public, get(pages::demo::site)),
+        r("GET", "/help/{id}", Public, get(pages::help::document)),
         // Accounts.
         r("GET", "/login", Public, get(pages::account::login_page)),
         r("POST", "/login", Public, post(pages::account::login_submit)),
@@ -127,6 +128,33 @@ pub fn table() -> Vec<Route> {
             post(pages::settings::revoke_token),
         ),
         r("GET", "/settings/audit", ADMIN, get(pages::settings::audit)),
+        // The websites carrying the widget: snippet, origins, pilot scope.
+        r("GET", "/settings/sites", ADMIN, get(pages::sites::list)),
+        r("POST", "/settings/sites", ADMIN, post(pages::sites::create)),
+        r(
+            "GET",
+            "/settings/sites/{id}",
+            ADMIN,
+            get(pages::sites::site),
+        ),
+        r(
+            "POST",
+            "/settings/sites/{id}/origins",
+            ADMIN,
+            post(pages::sites::set_origins),
+        ),
+        r(
+            "POST",
+            "/settings/sites/{id}/scope",
+            ADMIN,
+            post(pages::sites::set_scope),
+        ),
+        r(
+            "POST",
+            "/settings/sites/{id}/disable",
+            ADMIN,
+            post(pages::sites::disable),
+        ),
         r("GET", "/inbox", SUPPORT, get(pages::inbox::list)),
         r("GET", "/inbox/{id}", SUPPORT, get(pages::inbox::ticket)),
         r(
@@ -140,6 +168,18 @@ pub fn table() -> Vec<Route> {
             "/inbox/{id}/note",
             SUPPORT,
             post(pages::inbox::note),
+        ),
+        r(
+            "POST",
+            "/inbox/{id}/assign",
+            SUPPORT,
+            post(pages::inbox::assign),
+        ),
+        r(
+            "POST",
+            "/inbox/{id}/verdict",
+            SUPPORT,
+            post(pages::inbox::verdict),
         ),
         r(
             "POST",
@@ -159,6 +199,29 @@ pub fn table() -> Vec<Route> {
             SUPPORT,
             post(pages::inbox::reopen),
         ),
+        r("GET", "/faq", FAQ_EDITORS, get(pages::faq::list)),
+        r("POST", "/faq", FAQ_EDITORS, post(pages::faq::create)),
+        r("POST", "/faq/import", FAQ_EDITORS, post(pages::faq::import)),
+        r("GET", "/faq/{id}", FAQ_EDITORS, get(pages::faq::entry)),
+        r("POST", "/faq/{id}", FAQ_EDITORS, post(pages::faq::update)),
+        r(
+            "POST",
+            "/faq/{id}/phrasings",
+            FAQ_EDITORS,
+            post(pages::faq::add_phrasing),
+        ),
+        r(
+            "POST",
+            "/faq/{id}/phrasings/delete",
+            FAQ_EDITORS,
+            post(pages::faq::remove_phrasing),
+        ),
+        r(
+            "POST",
+            "/faq/{id}/delete",
+            FAQ_EDITORS,
+            post(pages::faq::delete),
+        ),
         // API.
         r("GET", "/api/v1/openapi.json", Public, get(api::openapi)),
         r("GET", "/api/v1/me", Authenticated, get(api::users::me)),
@@ -169,6 +232,21 @@ pub fn table() -> Vec<Route> {
             "/api/v1/users/{id}",
             ADMIN,
             patch(api::users::update),
+        ),
+        // The websites carrying the widget, and their pilot scope.
+        r("GET", "/api/v1/sites", ADMIN, get(api::sites::list)),
+        r("POST", "/api/v1/sites", ADMIN, post(api::sites::create)),
+        r(
+            "PATCH",
+            "/api/v1/sites/{id}",
+            ADMIN,
+            patch(api::sites::update),
+        ),
+        r(
+            "DELETE",
+            "/api/v1/sites/{id}",
+            ADMIN,
+            delete(api::sites::disable),
         ),
         r("GET", "/api/v1/groups", ADMIN, get(api::groups::list)),
         r("POST", "/api/v1/groups", ADMIN, post(api::groups::create)),
@@ -332,6 +410,12 @@ pub fn table() -> Vec<Route> {
         // The FAQ.
         r("GET", "/api/v1/faq", FAQ_EDITORS, get(api::faq::list)),
         r("POST", "/api/v1/faq", FAQ_EDITORS, post(api::faq::create)),
+        r(
+            "POST",
+            "/api/v1/faq/import",
+            FAQ_EDITORS,
+            post(api::faq::import),
+        ),
         r("GET", "/api/v1/faq/{id}", FAQ_EDITORS, get(api::faq::get)),
         r(
             "PATCH",

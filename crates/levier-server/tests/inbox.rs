@@ -494,3 +494,323 @@ async fn the_inbox_pages_list_show_escape_and_act() {
     let page = d.app.send(Req::get("/inbox").auth(&member)).await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
 }
+
+/// The CSRF token of a session caller's forms.
+fn csrf(who: &Who) -> &str {
+    match who {
+        Who::Session(session) => &session.csrf,
+        _ => panic!("a session"),
+    }
+}
+
+/// A page form POST to `/inbox/{ticket}/{action}` by `who`.
+fn page_form(who: &Who, ticket: i64, action: &str, fields: &[(&str, &str)]) -> Req {
+    let mut all = vec![("_csrf", csrf(who))];
+    all.extend_from_slice(fields);
+    Req::post(&format!("/inbox/{ticket}/{action}"))
+        .auth(who)
+        .form(&all)
+}
+
+#[tokio::test]
+async fn a_ticket_is_taken_or_assigned_from_its_page() {
+    let d = desk().await;
+    let (_, ticket) = d.handed_off("ma facture est fausse").await;
+    let agent_id = d.app.user(Role::Agent).id;
+    let admin_id = d.app.user(Role::Admin).id;
+    let page = d
+        .app
+        .send(Req::get(&format!("/inbox/{ticket}")).auth(&d.agent))
+        .await;
+    assert!(page.body.contains("Je la prends"), "{}", page.body);
+    assert!(
+        page.body
+            .contains(&format!("<option value=\"{admin_id}\">Test admin</option>")),
+        "admins may be given tickets: {}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("Test member"),
+        "employees outside support are not offered"
+    );
+
+    let me = agent_id.0.to_string();
+    let r = d
+        .app
+        .send(page_form(&d.agent, ticket, "assign", &[("user", &me)]))
+        .await;
+    assert_eq!(
+        r.location(),
+        Some(format!("/inbox/{ticket}?done=assigned").as_str())
+    );
+    let stored = d.app.store.ticket(levier_core::ids::TicketId(ticket)).await;
+    assert_eq!(
+        stored.expect("read").expect("ticket").assignee,
+        Some(agent_id)
+    );
+    let page = d
+        .app
+        .send(Req::get(&format!("/inbox/{ticket}?done=assigned")).auth(&d.agent))
+        .await;
+    assert!(
+        page.body.contains("Attribution enregistrée."),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("<dd data-testid=\"assignee\">Test agent</dd>")
+    );
+    assert!(!page.body.contains("Je la prends"), "already mine");
+    let list = d.app.send(Req::get("/inbox?who=me").auth(&d.agent)).await;
+    assert!(list.body.contains(&format!("href=\"/inbox/{ticket}\"")));
+
+    // Someone who may not work the inbox cannot be given it, nor assign.
+    let member_id = d.app.user(Role::Member).id.0.to_string();
+    let r = d
+        .app
+        .send(page_form(
+            &d.agent,
+            ticket,
+            "assign",
+            &[("user", &member_id)],
+        ))
+        .await;
+    assert_eq!(r.problem(StatusCode::BAD_REQUEST)["field"], "user_id");
+    let member = Who::Session(d.app.login(Role::Member).await);
+    let r = d
+        .app
+        .send(page_form(
+            &member,
+            ticket,
+            "assign",
+            &[("user", &member_id)],
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let no_csrf = Req::post(&format!("/inbox/{ticket}/assign"))
+        .auth(&d.agent)
+        .form(&[("user", "")]);
+    assert_eq!(d.app.send(no_csrf).await.status, StatusCode::FORBIDDEN);
+
+    // An empty choice gives it back to nobody.
+    let r = d
+        .app
+        .send(page_form(&d.agent, ticket, "assign", &[("user", "")]))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let stored = d.app.store.ticket(levier_core::ids::TicketId(ticket)).await;
+    assert_eq!(stored.expect("read").expect("ticket").assignee, None);
+}
+
+#[tokio::test]
+async fn an_answer_is_judged_from_the_ticket_page_and_wrong_is_recorded() {
+    let d = desk().await;
+    let token = d.widget.start(&d.app).await;
+    let r = d.widget.say(&d.app, &token, "ma livraison ?").await;
+    let answer = r.json()["replies"][0]["id"].as_i64().expect("bot answer");
+    let r = d.widget.say(&d.app, &token, "ma facture est fausse").await;
+    let notice = r.json()["replies"][0]["id"]
+        .as_i64()
+        .expect("handoff notice");
+    let conversation = d
+        .app
+        .store
+        .message(levier_core::ids::MessageId(answer))
+        .await
+        .expect("read")
+        .expect("message")
+        .conversation_id;
+    let ticket = d
+        .app
+        .store
+        .ticket_for_conversation(conversation)
+        .await
+        .expect("read")
+        .expect("ticket")
+        .id
+        .0;
+    let page = d
+        .app
+        .send(Req::get(&format!("/inbox/{ticket}")).auth(&d.agent))
+        .await;
+    let forms: Vec<&str> = page
+        .body
+        .split("data-testid=\"verdict\"")
+        .skip(1)
+        .map(|f| f.split("</form>").next().unwrap_or_default())
+        .collect();
+    assert_eq!(forms.len(), 1, "one answer to judge: {}", page.body);
+    assert!(forms[0].contains(&format!("name=\"message\" value=\"{answer}\"")));
+    assert!(
+        !forms[0].contains(&format!("value=\"{notice}\"")),
+        "a handoff notice is not an answer to judge"
+    );
+
+    let id = answer.to_string();
+    let r = d
+        .app
+        .send(page_form(
+            &d.agent,
+            ticket,
+            "verdict",
+            &[("message", &id), ("verdict", "wrong")],
+        ))
+        .await;
+    assert_eq!(
+        r.location(),
+        Some(format!("/inbox/{ticket}?done=judged").as_str())
+    );
+    let events = d
+        .app
+        .store
+        .events(&levier_store::events::EventQuery {
+            kinds: vec!["bot_answer_marked_wrong".into()],
+            ..Default::default()
+        })
+        .await
+        .expect("events");
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].payload["message_id"], answer);
+    assert_eq!(events[0].actor, Some(d.app.user(Role::Agent).id));
+    let page = d
+        .app
+        .send(Req::get(&format!("/inbox/{ticket}?done=judged")).auth(&d.agent))
+        .await;
+    assert!(page.body.contains("Avis enregistré."), "{}", page.body);
+    assert!(page.body.contains("Fausse — Test agent"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("value=\"wrong\" class=\"secondary\" aria-pressed=\"true\"")
+    );
+
+    let r = d
+        .app
+        .send(page_form(
+            &d.agent,
+            ticket,
+            "verdict",
+            &[("message", &id), ("verdict", "maybe")],
+        ))
+        .await;
+    assert_eq!(r.problem(StatusCode::BAD_REQUEST)["field"], "verdict");
+}
+
+#[tokio::test]
+async fn the_inbox_is_paged_by_fifty_with_its_filters_and_shows_service_levels() {
+    let d = desk().await;
+    let site = d
+        .app
+        .store
+        .create_site(&levier_store::support::NewSite {
+            name: "Boutique".into(),
+            allowed_origins: vec![],
+            default_language: "fr".into(),
+            pilot_scope: Default::default(),
+        })
+        .await
+        .expect("site");
+    for n in 0..60 {
+        let started = d
+            .app
+            .store
+            .start_conversation(&levier_store::support::NewConversation {
+                site_id: site.id,
+                contact_id: None,
+                language: None,
+            })
+            .await
+            .expect("conversation");
+        // The first is late: its first response was due at the epoch.
+        let late = (n == 0).then_some(levier_core::Timestamp(1_000));
+        let handoff = levier_store::support::Handoff {
+            conversation_id: started.conversation.id,
+            reason: "unsure".into(),
+            priority: levier_store::support::TicketPriority::Normal,
+            category: String::new(),
+            subject: format!("Demande {n:02}"),
+            suggested_answers: serde_json::json!([]),
+            first_response_due_at: late,
+            resolution_due_at: None,
+        };
+        d.app.store.hand_off(&handoff, None).await.expect("ticket");
+    }
+    let rows = |body: &str| body.matches("<tr data-conversation=").count();
+    let first = d
+        .app
+        .send(Req::get("/inbox?status=open").auth(&d.agent))
+        .await;
+    assert_eq!(rows(&first.body), 50);
+    assert!(first.body.contains("Demande 00") && first.body.contains("Première réponse avant"));
+    assert!(
+        first.body.contains("<td class=\"error\">"),
+        "overdue in red"
+    );
+    assert!(first.body.contains("En retard"));
+    assert!(
+        first
+            .body
+            .contains("href=\"/inbox?status=open&#38;page=2\" rel=\"next\""),
+        "{}",
+        first.body
+    );
+    assert!(!first.body.contains("rel=\"prev\""));
+
+    let second = d
+        .app
+        .send(Req::get("/inbox?status=open&page=2").auth(&d.agent))
+        .await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert_eq!(rows(&second.body), 10);
+    assert!(second.body.contains("Demande 59") && !second.body.contains("Demande 00"));
+    assert!(
+        second
+            .body
+            .contains("href=\"/inbox?status=open&#38;page=1\" rel=\"prev\"")
+    );
+    assert!(!second.body.contains("rel=\"next\""));
+    assert!(
+        second.body.contains("/assets/inbox.js?v="),
+        "the live script"
+    );
+
+    let bad = d.app.send(Req::get("/inbox?page=abc").auth(&d.agent)).await;
+    assert_eq!(rows(&bad.body), 50, "an unreadable page is the first");
+    let mine = d.app.send(Req::get("/inbox?who=me").auth(&d.agent)).await;
+    assert!(
+        mine.body.contains("Aucune demande ici.") && !mine.body.contains("data-testid=\"pager\"")
+    );
+}
+
+#[tokio::test]
+async fn customer_html_is_escaped_on_the_ticket_page_and_the_live_script_is_served() {
+    let d = desk().await;
+    let (token, ticket) = d.handed_off("bonjour").await;
+    let hostile = "\"><img src=x onerror=alert(1)> & <b>gras</b>";
+    d.widget.say(&d.app, &token, hostile).await;
+    let page = d
+        .app
+        .send(Req::get(&format!("/inbox/{ticket}")).auth(&d.agent))
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(!page.body.contains("<img src=x") && !page.body.contains("<b>gras"));
+    assert!(
+        page.body.contains(
+            "&#34;&#62;&#60;img src=x onerror=alert(1)&#62; &#38; &#60;b&#62;gras&#60;/b&#62;"
+        ),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains(&format!("data-live=\"/api/v1/tickets/{ticket}/stream\""))
+    );
+
+    let script = d.app.get("/assets/inbox.js").await;
+    assert_eq!(script.status, StatusCode::OK);
+    assert_eq!(
+        script.header("content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
+    assert!(script.body.contains("textContent") && !script.body.contains("innerHTML ="));
+}

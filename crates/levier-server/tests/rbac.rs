@@ -31,9 +31,17 @@ fn concrete_path(route: &Route, f: &Fixtures) -> String {
         f.token_id
     } else if route.path.contains("/tasks/") {
         f.task_id
-    } else if ["/documents/", "/tickets/", "/messages/", "/faq/", "/inbox/"]
-        .iter()
-        .any(|p| route.path.contains(p))
+    } else if [
+        "/documents/",
+        "/tickets/",
+        "/messages/",
+        "/faq/",
+        "/inbox/",
+        "/help/",
+        "/sites/",
+    ]
+    .iter()
+    .any(|p| route.path.contains(p))
     {
         // Nothing with this id exists: allowed callers get 404, never 401/403.
         f.document_id

@@ -17,6 +17,7 @@ use levier_ingest::{Access, FileInput};
 use levier_ml::SentenceEncoder;
 use levier_store::directory::NewSource;
 use std::sync::Arc;
+use support::desk::{WidgetClient, set_desk};
 use support::{Req, TestApp, Who};
 
 /// The question, worded unlike the document that answers it.
@@ -29,6 +30,9 @@ const UNRELATED: &str = "quelle est la capitale de l'Australie ?";
 /// cosine of 0.87, or 0.85 with shared words (levier_assist::ANSWER_MIN_COSINE), which the pure
 /// paraphrase above does not reach in this small corpus.
 const ANSWERABLE: &str = "ma commande n'est jamais arrivée, que dois-je faire ?";
+
+/// Documents customers may read (the rest is internal).
+const PUBLIC_FILES: &[&str] = &["livraison.md", "retours.md"];
 
 /// Markdown files of the `support` group: (path, text).
 const FILES: &[(&str, &str)] = &[
@@ -117,7 +121,7 @@ async fn app_with_model() -> Option<(TestApp, i64, tempfile::TempDir)> {
             modified_ms: None,
             access: Access {
                 groups: vec!["support".into()],
-                public: false,
+                public: PUBLIC_FILES.contains(path),
             },
         };
         levier_ingest::ingest_file(s, input, &Default::default(), &Default::default())
@@ -288,5 +292,69 @@ async fn the_search_page_shows_the_answer_or_says_there_is_none() {
     assert!(
         !page.body.contains("data-testid=\"answer\""),
         "no passage shown as an answer"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_is_answered_from_public_documents_only_with_their_public_page() {
+    let Some((mut app, late, _dir)) = app_with_model().await else {
+        return;
+    };
+    let passage = levier_server::desk::knowledge_base::public_passage(&app.state, ANSWERABLE)
+        .await
+        .expect("the public late-order document answers");
+    assert!(
+        passage.link.starts_with(&format!("/help/{late}#c")),
+        "{passage:?}"
+    );
+    assert!(passage.title.contains(LATE_ORDER), "{passage:?}");
+
+    let leave = "Comment poser des congés payés dans l'outil RH ?";
+    let docs = app
+        .store
+        .full_documents(&[levier_core::ids::DocumentId(late)])
+        .await
+        .expect("read");
+    let internal = app
+        .store
+        .document_id(docs[0].source_id, "conges.md")
+        .await
+        .expect("lookup")
+        .expect("stored")
+        .0;
+    let found = levier_server::desk::knowledge_base::public_passage(&app.state, leave).await;
+    assert!(
+        found
+            .as_ref()
+            .is_none_or(|p| !p.link.starts_with(&format!("/help/{internal}#"))),
+        "an internal document never answers a customer: {found:?}"
+    );
+
+    let public_page = app.send(Req::get(&format!("/help/{late}"))).await;
+    assert_eq!(public_page.status, StatusCode::OK, "{}", public_page.body);
+    assert!(public_page.body.contains("transporteur"));
+    for hidden in [internal, 999_999] {
+        let r = app.send(Req::get(&format!("/help/{hidden}"))).await;
+        assert_eq!(
+            r.status,
+            StatusCode::NOT_FOUND,
+            "/help/{hidden}: {}",
+            r.body
+        );
+    }
+
+    // Through the widget: the server hands the passage to the assistant (here the test
+    // double, which answers with it), and the customer sees its public link.
+    set_desk(&mut app, Default::default(), true);
+    let widget = WidgetClient::site(&app, "Ergolis").await;
+    let token = widget.start(&app).await;
+    let written = widget.say(&app, &token, ANSWERABLE).await.json();
+    let reply = &written["replies"][0];
+    assert_eq!(
+        reply["source"]["link"]
+            .as_str()
+            .map(|l| l.starts_with(&format!("/help/{late}#c"))),
+        Some(true),
+        "{written}"
     );
 }

@@ -441,3 +441,259 @@ async fn a_resolution_is_rated_once() {
         .expect("read");
     assert_eq!(stored.and_then(|t| t.csat).map(|c| c.rating), Some(5));
 }
+
+#[tokio::test]
+async fn admins_create_sites_get_the_snippet_and_set_the_pilot_scope() {
+    let app = app().await;
+    let admin = Who::Session(app.login(Role::Admin).await);
+    let create = Req::post("/api/v1/sites")
+        .sent_by(&admin)
+        .json(&serde_json::json!({
+            "name": "Boutique",
+            "allowed_origins": ["HTTPS://Boutique.Example/"],
+        }));
+    let r = app.send(create).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let site = r.json();
+    let key = site["site_key"].as_str().expect("key");
+    assert_eq!(site["allowed_origins"][0], "https://boutique.example");
+    let snippet = site["snippet"].as_str().expect("snippet");
+    assert!(
+        snippet.contains("/widget.js") && snippet.contains(&format!("data-site-key=\"{key}\"")),
+        "{snippet}"
+    );
+
+    let path = format!("/api/v1/sites/{}", site["id"]);
+    let scope = |scope: serde_json::Value| {
+        Req::new("PATCH", &path)
+            .sent_by(&admin)
+            .json(&serde_json::json!({ "pilot_scope": scope }))
+    };
+    let wrong = app
+        .send(scope(serde_json::json!({ "answer_at": 1.5 })))
+        .await;
+    wrong.problem(StatusCode::BAD_REQUEST);
+    let r = app
+        .send(scope(serde_json::json!({
+            "categories": [" livraison ", "livraison"],
+            "intents": ["12"],
+            "answer_at": 0.95,
+        })))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let stored = app
+        .store
+        .site_by_key(key)
+        .await
+        .expect("read")
+        .expect("site");
+    assert_eq!(stored.pilot_scope.categories, vec!["livraison".to_string()]);
+    assert_eq!(stored.pilot_scope.answer_at, Some(0.95));
+
+    let agent = Who::Session(app.login(Role::Agent).await);
+    let r = app.send(Req::get("/api/v1/sites").auth(&agent)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "sites are the admins'");
+    let r = app.send(Req::new("DELETE", &path).sent_by(&admin)).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let audit = app.store.audit_entries(i64::MAX, 50).await.expect("audit");
+    let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
+    for action in ["site.create", "site.update", "site.disable"] {
+        assert!(actions.contains(&action), "{actions:?}");
+    }
+}
+
+/// A settings form as a browser sends it: the session cookie and the `_csrf` field.
+async fn submit(app: &TestApp, who: &Who, path: &str, fields: &[(&str, &str)]) -> support::Reply {
+    let Who::Session(session) = who else {
+        panic!("forms are sent from a session");
+    };
+    let mut all = vec![("_csrf", session.csrf.as_str())];
+    all.extend_from_slice(fields);
+    app.send(Req::post(path).auth(who).form(&all)).await
+}
+
+#[tokio::test]
+async fn the_sites_pages_create_a_site_show_its_snippet_and_set_origins_and_scope() {
+    let app = app().await;
+    let admin = Who::Session(app.login(Role::Admin).await);
+    let entry = app
+        .store
+        .create_faq_entry(&levier_store::faq::NewFaqEntry {
+            question: "Quels délais de livraison ?".into(),
+            answer: "Sous 3 jours ouvrés.".into(),
+            category: "livraison".into(),
+            language: "fr".into(),
+            public: true,
+            phrasings: Vec::new(),
+        })
+        .await
+        .expect("entry")
+        .0;
+
+    // A site needs a name: the list says so, with what was typed.
+    let r = submit(
+        &app,
+        &admin,
+        "/settings/sites",
+        &[("name", " "), ("origins", "https://typed.example")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("Donnez un nom au site") && r.body.contains("https://typed.example"));
+    assert!(app.store.sites().await.expect("sites").is_empty());
+
+    // Creating from the list's form opens the new site's page.
+    let r = submit(
+        &app,
+        &admin,
+        "/settings/sites",
+        &[
+            ("name", "<b>Boutique</b> & Cie"),
+            (
+                "origins",
+                "HTTPS://Boutique.Example/\r\n\r\nhttps://shop.example",
+            ),
+            ("language", "en"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let location = r.location().expect("redirect").to_string();
+    let site = app.store.sites().await.expect("sites").remove(0);
+    assert_eq!(
+        location,
+        format!("/settings/sites/{}?done=created", site.id.0)
+    );
+    assert_eq!(
+        site.allowed_origins,
+        vec!["https://boutique.example", "https://shop.example"]
+    );
+    assert_eq!(site.default_language, "en");
+
+    let page = app.send(Req::get(&location).auth(&admin)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        !page.body.contains("<b>Boutique</b>"),
+        "the name is escaped"
+    );
+    assert!(
+        page.body
+            .contains("&#60;b&#62;Boutique&#60;/b&#62; &#38; Cie")
+    );
+    let snippet = format!(
+        "&#60;script src=&#34;http://localhost/widget.js&#34; data-site-key=&#34;{}&#34; defer&#62;&#60;/script&#62;",
+        site.site_key
+    );
+    assert!(page.body.contains(&snippet), "{}", page.body);
+    assert!(page.body.contains("name=\"category\" value=\"livraison\""));
+    assert!(page.body.contains("<optgroup label=\"livraison\">"));
+    assert!(
+        page.body
+            .contains(&format!("<option value=\"{entry}\">{entry} — Quels délais"))
+    );
+    let list = app.send(Req::get("/settings/sites").auth(&admin)).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    assert!(list.body.contains("&#60;b&#62;Boutique") && !list.body.contains("<b>Boutique"));
+    assert!(list.body.contains(&site.site_key) && list.body.contains("https://shop.example"));
+    assert!(
+        list.body.contains("href=\"/settings/sites\""),
+        "in the settings' navigation"
+    );
+
+    // Origins, then the pilot scope, from the page's forms.
+    let base = format!("/settings/sites/{}", site.id.0);
+    let r = submit(
+        &app,
+        &admin,
+        &format!("{base}/origins"),
+        &[("origins", "https://www.ergolis.example\n")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let entry_id = entry.to_string();
+    let scope = |answer_at: &'static str| {
+        vec![
+            ("category", "livraison"),
+            ("category", "retours"),
+            ("intent", entry_id.as_str()),
+            ("answer_at", answer_at),
+        ]
+    };
+    let r = submit(&app, &admin, &format!("{base}/scope"), &scope("0,9")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), Some(format!("{base}?done=scope").as_str()));
+    let stored = app.store.site(site.id).await.expect("read").expect("site");
+    assert_eq!(stored.allowed_origins, vec!["https://www.ergolis.example"]);
+    assert_eq!(stored.pilot_scope.categories, vec!["livraison", "retours"]);
+    assert_eq!(stored.pilot_scope.intents, vec![entry_id.clone()]);
+    assert_eq!(stored.pilot_scope.answer_at, Some(0.9));
+
+    // A threshold that is not a probability is refused on the page, and nothing changes.
+    let r = submit(&app, &admin, &format!("{base}/scope"), &scope("1.5")).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(
+        r.body.contains("role=\"alert\"") && r.body.contains("Le seuil doit"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("value=\"1.5\""),
+        "what was typed is shown again"
+    );
+    let r = submit(
+        &app,
+        &admin,
+        &format!("{base}/scope"),
+        &[("answer_at", "haut")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    let after = app.store.site(site.id).await.expect("read").expect("site");
+    assert_eq!(after.pilot_scope, stored.pilot_scope);
+    let r = submit(
+        &app,
+        &admin,
+        &format!("{base}/origins"),
+        &[("origins", "ergolis.fr/contact")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    let after = app.store.site(site.id).await.expect("read").expect("site");
+    assert_eq!(after.allowed_origins, stored.allowed_origins);
+
+    // Disabling asks first.
+    let confirm = app
+        .send(Req::get(&format!("{base}?confirm=disable")).auth(&admin))
+        .await;
+    assert!(confirm.body.contains(&format!("action=\"{base}/disable\"")));
+    let r = submit(&app, &admin, &format!("{base}/disable"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let after = app.store.site(site.id).await.expect("read").expect("site");
+    assert!(!after.enabled());
+
+    // Audited like the API's changes.
+    let audit = app.store.audit_entries(i64::MAX, 50).await.expect("audit");
+    let target = format!("site:{}", site.id.0);
+    let actions: Vec<&str> = audit
+        .iter()
+        .filter(|e| e.target == target)
+        .map(|e| e.action.as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        vec!["site.disable", "site.update", "site.update", "site.create"]
+    );
+
+    // The pages are the admins'.
+    let agent = Who::Session(app.login(Role::Agent).await);
+    for path in ["/settings/sites", base.as_str()] {
+        let r = app.send(Req::get(path).auth(&agent)).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    let r = submit(&app, &agent, &format!("{base}/scope"), &[("answer_at", "")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .send(Req::get("/settings/sites/424242").auth(&admin))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}

@@ -5,6 +5,7 @@ mod backup;
 mod bench;
 mod config;
 mod demo;
+mod faq;
 pub(crate) mod ingest;
 mod init;
 mod models;
@@ -101,6 +102,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Reindex { json } => search::reindex(&settings.config, json).await,
         Command::User(cmd) => user::run(&settings.config, cmd).await,
         Command::Models(cmd) => models::run(&settings.config, cmd),
+        Command::Faq(cmd) => faq::run(&settings.config, cmd).await,
     }
 }
 

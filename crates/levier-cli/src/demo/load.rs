@@ -7,7 +7,7 @@ use levier_core::{Event, EventKind, Role};
 use levier_extract::{ChunkOptions, Limits};
 use levier_ingest::{IngestError, Quiet};
 use levier_store::directory::{NewSource, NewUser};
-use levier_store::knowledge::{NewFaqEntry, NewUseCase};
+use levier_store::knowledge::NewUseCase;
 use levier_store::tasks::{TaskContext, TaskFailure};
 use levier_store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
@@ -205,64 +205,17 @@ async fn load_documents(
     Ok(())
 }
 
-#[derive(Deserialize)]
-struct FaqRow {
-    question: String,
-    answer: String,
-    #[serde(default)]
-    category: String,
-    #[serde(default)]
-    language: String,
-    #[serde(default)]
-    variants: String,
-}
-
+/// Loads the demo FAQ through the same import as the API and `levier faq import`: an entry
+/// whose question already exists (a retried load) counts as loaded and is not duplicated.
 async fn load_faq(store: &Store, summary: &mut LoadSummary) -> Result<(), TaskFailure> {
     let text = embedded_text("faq.csv").map_err(permanent)?;
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    for (i, row) in reader.deserialize::<FaqRow>().enumerate() {
-        let line = i + 2;
-        let row = match row {
-            Ok(r) => r,
-            Err(e) => {
-                summary.rejected.push(format!("faq.csv line {line}: {e}"));
-                continue;
-            }
-        };
-        if store
-            .faq_entry_by_question(&row.question)
-            .await
-            .map_err(retry)?
-            .is_some()
-        {
-            summary.faq_entries += 1;
-            continue;
-        }
-        let entry = NewFaqEntry {
-            question: row.question,
-            answer: row.answer,
-            category: row.category,
-            language: if row.language.is_empty() {
-                "fr".into()
-            } else {
-                row.language
-            },
-            public: true,
-            phrasings: row
-                .variants
-                .split('|')
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-                .collect(),
-        };
-        match store.create_faq_entry(&entry).await {
-            Ok(_) => summary.faq_entries += 1,
-            Err(StoreError::Invalid(reason)) => summary
-                .rejected
-                .push(format!("faq.csv line {line}: {reason}")),
-            Err(e) => return Err(retry(e)),
-        }
-    }
+    let report = levier_ingest::faq::import(store, text.as_bytes())
+        .await
+        .map_err(retry)?;
+    summary.faq_entries += report.created + report.skipped_existing;
+    summary
+        .rejected
+        .extend(report.errors.into_iter().map(|e| format!("faq.csv {e}")));
     Ok(())
 }
 

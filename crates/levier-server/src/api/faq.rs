@@ -1,15 +1,18 @@
 //! `/api/v1/faq`: the FAQ the assistant answers from, managed by agents and champions, and
-//! agents' replies turned into FAQ knowledge in one call.
+//! agents' replies turned into FAQ knowledge in one call. A CSV file imports many entries at
+//! once ([`import`], shared with the FAQ page's upload form).
 
 use super::json::ApiJson;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use levier_core::Timestamp;
 use levier_core::ids::{FaqEntryId, FaqPhrasingId, MessageId, UserId};
+use levier_ingest::faq::ImportReport;
 use levier_store::faq::{
     FaqEdit, FaqEntry, FaqEntryWithPhrasings, FaqFilter, NewFaqEntry, PhrasingOrigin,
 };
@@ -212,6 +215,26 @@ pub async fn remove_phrasing(
 ) -> ApiResult<StatusCode> {
     state.store.remove_faq_phrasing(FaqPhrasingId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Imports FAQ entries from a CSV file sent as the body (`text/csv`): columns question,
+/// answer, category, language, variants (`|`-separated), public; `,` or `;`; English or French
+/// header names. Questions already in the FAQ are skipped; broken rows are reported with their
+/// line and the others imported.
+#[utoipa::path(post, path = "/api/v1/faq/import", tag = "faq",
+    request_body(content_type = "text/csv", description = "the FAQ file"),
+    responses((status = 200, description = "`{created, skipped_existing, errors: [{line, column, reason}]}`"),
+        (status = 413, description = "larger than server.body_limit_bytes")))]
+pub async fn import(State(state): State<AppState>, body: Body) -> ApiResult<Json<ImportReport>> {
+    let bytes = axum::body::to_bytes(body, state.settings.body_limit)
+        .await
+        .map_err(|_| ApiError::payload_too_large())?;
+    Ok(Json(import_csv(&state, &bytes).await?))
+}
+
+/// Imports an FAQ CSV file: the API above and the FAQ page's upload form.
+pub async fn import_csv(state: &AppState, bytes: &[u8]) -> ApiResult<ImportReport> {
+    Ok(levier_ingest::faq::import(&state.store, bytes).await?)
 }
 
 /// Makes an agent's reply a new FAQ entry: its text is the answer, the customer's question

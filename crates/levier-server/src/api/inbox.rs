@@ -3,6 +3,7 @@
 
 use super::json::ApiJson;
 use crate::AppState;
+use crate::access::SUPPORT;
 use crate::auth::Caller;
 use crate::desk::{agent, stream, turn};
 use crate::error::{ApiError, ApiResult};
@@ -11,6 +12,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::{Extension, Json};
 use levier_core::ids::{MessageId, TicketId, UserId};
+use levier_store::directory::User;
 use levier_store::support::Verdict;
 use levier_store::support::{
     Appended, AssigneeFilter, Conversation, InboxItem, InboxQuery, Message, MessageView, Ticket,
@@ -100,6 +102,7 @@ pub async fn list(
         reason: p.reason.filter(|r| !r.trim().is_empty()),
         text: p.q,
         limit: Some(p.limit.unwrap_or(200).clamp(1, 1000)),
+        offset: None,
     };
     Ok(Json(state.store.inbox(&query).await?))
 }
@@ -134,20 +137,38 @@ pub async fn get(
 
 /// Gives the ticket to an agent, or to nobody.
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/assign", tag = "inbox", params(("id" = i64, Path, description = "ticket id")),
-    request_body = AssignBody, responses((status = 204, description = "assigned"), (status = 404, description = "no such ticket or user")))]
+    request_body = AssignBody, responses((status = 204, description = "assigned"), (status = 400, description = "the user may not work the inbox"), (status = 404, description = "no such ticket or user")))]
 pub async fn assign(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<AssignBody>,
 ) -> ApiResult<StatusCode> {
-    let user = body.user_id.map(UserId);
-    if let Some(user) = user
-        && state.store.user_by_id(user).await?.is_none()
-    {
-        return Err(ApiError::not_found(format!("user {user}")));
-    }
-    state.store.assign_ticket(TicketId(id), user).await?;
+    assign_ticket(&state, TicketId(id), body.user_id.map(UserId)).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Gives ticket `id` to `user`, or to nobody. Shared by this API and the ticket page so both
+/// refuse the same: an unknown user (404), or one who may not work the inbox (400: the ticket
+/// would sit with someone who cannot open it).
+pub async fn assign_ticket(state: &AppState, id: TicketId, user: Option<UserId>) -> ApiResult<()> {
+    if let Some(user) = user {
+        let found = state.store.user_by_id(user).await?;
+        let found = found.ok_or_else(|| ApiError::not_found(format!("user {user}")))?;
+        if !works_the_inbox(&found) {
+            return Err(ApiError::invalid_field(
+                "user_id",
+                format!("user_id: user {user} may not work the inbox"),
+            ));
+        }
+    }
+    state.store.assign_ticket(id, user).await?;
+    Ok(())
+}
+
+/// Whether tickets may be given to `user`: an active account whose role opens the inbox (the
+/// same rule as the inbox's routes).
+pub fn works_the_inbox(user: &User) -> bool {
+    !user.disabled && SUPPORT.allows(Some(user.role), false)
 }
 
 /// Answers the customer (they see it at once on the widget's stream).
@@ -231,13 +252,25 @@ pub async fn verdict(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<VerdictBody>,
 ) -> ApiResult<StatusCode> {
-    let verdict = Verdict::parse(body.verdict.trim())
+    judge(&state, &caller, MessageId(id), &body.verdict).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Records `caller`'s verdict (`right` or `wrong`) on an assistant's message. Shared by this API
+/// and the ticket page's buttons: the store records `bot_answer_marked_wrong` for a "wrong".
+pub async fn judge(
+    state: &AppState,
+    caller: &Caller,
+    message: MessageId,
+    verdict: &str,
+) -> ApiResult<()> {
+    let verdict = Verdict::parse(verdict.trim())
         .map_err(|_| ApiError::invalid_field("verdict", "verdict: right or wrong"))?;
     state
         .store
-        .judge_bot_answer(MessageId(id), caller.user.id, verdict)
+        .judge_bot_answer(message, caller.user.id, verdict)
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 /// One ticket's conversation as server-sent events (notes included); `Last-Event-ID` replays

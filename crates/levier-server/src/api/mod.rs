@@ -8,6 +8,7 @@ pub mod groups;
 pub mod inbox;
 pub mod json;
 pub mod search;
+pub mod sites;
 pub mod tasks;
 pub mod tokens;
 pub mod users;
@@ -30,8 +31,9 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         crate::widget::api::events, crate::widget::api::ask_person, crate::widget::api::rate,
         inbox::list, inbox::get, inbox::assign, inbox::reply, inbox::note, inbox::resolve,
         inbox::reopen, inbox::ticket_events, inbox::inbox_events, inbox::verdict,
-        faq::list, faq::create, faq::get, faq::update, faq::remove, faq::add_phrasing,
+        faq::list, faq::create, faq::import, faq::get, faq::update, faq::remove, faq::add_phrasing,
         faq::remove_phrasing, faq::entry_from_reply, faq::phrasing_from_message,
+        sites::list, sites::create, sites::update, sites::disable,
     ),
     modifiers(&Security),
     security(("bearer" = []), ("session" = []))

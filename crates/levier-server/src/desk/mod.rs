@@ -3,6 +3,7 @@
 
 pub mod agent;
 pub mod hub;
+pub mod knowledge_base;
 pub mod limits;
 pub mod sla;
 pub mod stream;

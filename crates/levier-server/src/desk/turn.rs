@@ -6,7 +6,7 @@ use super::{Desk, language, sla};
 use crate::AppState;
 use crate::error::ApiResult;
 use axum::http::StatusCode;
-use levier_assist::decide::{Action, Decision, HandoffReason};
+use levier_assist::decide::{Action, Decision, HandoffReason, PassageCandidate};
 use levier_assist::hours::Lang;
 use levier_assist::respond::{BotTurn, Turn};
 use levier_core::Timestamp;
@@ -114,11 +114,15 @@ async fn bot_turn(
         return Ok(handoff_turn(&state.desk, HandoffReason::Unsure, why, lang));
     };
     let earlier = earlier_messages(state, conversation, message).await?;
-    let (message, scope) = (message.to_owned(), site.pilot_scope.clone());
-    let at = jiff::Timestamp::now();
-    let answered =
-        tokio::task::spawn_blocking(move || ask(&*assistant, &message, &earlier, lang, &scope, at))
-            .await;
+    let passage = super::knowledge_base::public_passage(state, message).await;
+    let turn = OwnedTurn {
+        message: message.to_owned(),
+        earlier,
+        language: lang,
+        scope: site.pilot_scope.clone(),
+        passage,
+    };
+    let answered = tokio::task::spawn_blocking(move || turn.ask(&*assistant)).await;
     let failure = match answered {
         Ok(Ok(bot)) => return Ok(bot),
         Ok(Err(e)) => e.to_string(),
@@ -133,22 +137,30 @@ async fn bot_turn(
     ))
 }
 
-fn ask(
-    assistant: &dyn levier_assist::respond::Respond,
-    message: &str,
-    earlier: &[String],
+/// A [`Turn`] that owns its parts, to be moved to a blocking thread.
+struct OwnedTurn {
+    message: String,
+    earlier: Vec<String>,
     language: Lang,
-    scope: &PilotScope,
-    at: jiff::Timestamp,
-) -> Result<BotTurn, levier_assist::respond::RespondError> {
-    let earlier: Vec<&str> = earlier.iter().map(String::as_str).collect();
-    assistant.respond(&Turn {
-        message,
-        earlier: &earlier,
-        language,
-        scope,
-        at,
-    })
+    scope: PilotScope,
+    passage: Option<PassageCandidate>,
+}
+
+impl OwnedTurn {
+    fn ask(
+        self,
+        assistant: &dyn levier_assist::respond::Respond,
+    ) -> Result<BotTurn, levier_assist::respond::RespondError> {
+        let earlier: Vec<&str> = self.earlier.iter().map(String::as_str).collect();
+        assistant.respond(&Turn {
+            message: &self.message,
+            earlier: &earlier,
+            language: self.language,
+            scope: &self.scope,
+            at: jiff::Timestamp::now(),
+            passage: self.passage,
+        })
+    }
 }
 
 /// The customer's messages before `current`, oldest first.
@@ -181,7 +193,7 @@ async fn reply(state: &AppState, conversation: &Conversation, bot: BotTurn) -> A
     let metadata = serde_json::to_value(&bot).unwrap_or_default();
     let new = NewMessage {
         conversation_id: conversation.id,
-        author: Author::Bot(bot_reply(&bot.decision.action)),
+        author: Author::Bot(bot_reply(&bot.decision)),
         body: bot.reply.clone(),
         internal: false,
         client_key: None,
@@ -196,10 +208,10 @@ async fn reply(state: &AppState, conversation: &Conversation, bot: BotTurn) -> A
 }
 
 /// What kind of reply the store records (answers and clarifications are counted).
-fn bot_reply(action: &Action) -> BotReply {
-    match action {
+fn bot_reply(decision: &Decision) -> BotReply {
+    match &decision.action {
         Action::AnswerFaq { entry } => BotReply::Answer {
-            confidence: f64::from(entry.probability),
+            confidence: f64::from(decision.confidence),
             source: Some(format!("faq:{}", entry.entry_id)),
         },
         Action::AnswerPassage { passage } => BotReply::Answer {

@@ -1,12 +1,14 @@
-//! The inbox pages: tickets handed to people, most urgent first, and one ticket's
-//! conversation with the forms to answer, note, resolve and reopen. Every text comes from
-//! customers or agents and is escaped by the templates.
+//! The inbox pages: tickets handed to people, most urgent first, page by page, and one
+//! ticket's conversation with the forms to take or assign it, judge the assistant's answers,
+//! answer, note, resolve and reopen. Every text comes from customers or agents and is escaped
+//! by the templates; `assets/inbox.js` keeps both pages live (their event streams).
 
 use super::{Page, Shell, not_found_page, page};
 use crate::AppState;
+use crate::api::inbox::{assign_ticket, judge, works_the_inbox};
 use crate::auth::Caller;
 use crate::desk::agent;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
 use crate::format::date_time;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -14,30 +16,67 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use levier_core::Timestamp;
-use levier_core::ids::{FaqEntryId, MessageId, TicketId};
+use levier_core::ids::{FaqEntryId, MessageId, TicketId, UserId};
+use levier_store::directory::User;
 use levier_store::support::{
-    AssigneeFilter, AuthorKind, InboxQuery, Message, MessageView, TicketStatus,
+    AssigneeFilter, AuthorKind, BotVerdict, Conversation, InboxItem, InboxQuery, Message,
+    MessageView, Ticket, TicketStatus,
 };
 use serde::Deserialize;
+use std::collections::HashMap;
 
-/// The inbox's filters.
+/// Tickets per inbox page: a screenful an agent can scan, and a bounded query.
+const PAGE_SIZE: i64 = 50;
+
+/// The inbox's filters and page.
 #[derive(Deserialize, Default)]
 pub struct InboxFilter {
     #[serde(default)]
     status: String,
     #[serde(default)]
     who: String,
+    /// 1-based; anything unreadable is the first page (a hand-edited address still opens).
+    #[serde(default)]
+    page: String,
+}
+
+impl InboxFilter {
+    fn page(&self) -> i64 {
+        self.page.trim().parse().unwrap_or(1).max(1)
+    }
+
+    /// The inbox's address for page `n` with the same filters.
+    fn href(&self, n: i64) -> String {
+        let n = n.to_string();
+        let pairs = [("status", &self.status), ("who", &self.who), ("page", &n)];
+        let kept: Vec<_> = pairs.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+        format!(
+            "/inbox?{}",
+            serde_urlencoded::to_string(kept).unwrap_or_default()
+        )
+    }
 }
 
 /// A line of the inbox.
 pub struct TicketRow {
     id: i64,
+    conversation: i64,
     subject: String,
     reason: String,
     status: String,
+    assignee: String,
+    /// Which service level `due` is ("first response before"…); empty when none applies.
+    sla: String,
     due: String,
     overdue: bool,
     last: String,
+}
+
+/// The previous and next pages' addresses, when they exist.
+pub struct Pager {
+    number: i64,
+    previous: Option<String>,
+    next: Option<String>,
 }
 
 #[derive(Template)]
@@ -48,15 +87,18 @@ struct InboxPage {
     /// (value, label, selected) of the status filter.
     statuses: Vec<(String, String, bool)>,
     who: String,
+    pager: Pager,
 }
 
-/// `GET /inbox`.
+/// `GET /inbox`: one page of tickets; one more than a page is read to know whether a next
+/// page exists without counting.
 pub async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
     Extension(caller): Extension<Caller>,
     Query(filter): Query<InboxFilter>,
 ) -> Response {
+    let number = filter.page();
     let query = InboxQuery {
         statuses: TicketStatus::parse(&filter.status).into_iter().collect(),
         assignee: match filter.who.as_str() {
@@ -64,56 +106,118 @@ pub async fn list(
             "unassigned" => AssigneeFilter::Unassigned,
             _ => AssigneeFilter::Anyone,
         },
-        limit: Some(500),
+        limit: Some(PAGE_SIZE + 1),
+        offset: Some((number - 1) * PAGE_SIZE),
         ..InboxQuery::default()
     };
-    let items = match state.store.inbox(&query).await {
-        Ok(items) => items,
+    let (mut items, users) = match tokio::try_join!(state.store.inbox(&query), state.store.users())
+    {
+        Ok(found) => found,
         Err(e) => return ApiError::from(e).into_response(),
     };
+    let has_next = items.len() > PAGE_SIZE as usize;
+    items.truncate(PAGE_SIZE as usize);
     let Page { shell, cookies } = page(&state, &headers, Some(&caller), "/inbox").await;
+    let names = names(&users);
     let now = Timestamp::now();
     let tickets = items
         .into_iter()
-        .map(|i| TicketRow {
-            id: i.ticket.id.0,
-            subject: i.subject,
-            reason: reason_label(&shell, i.ticket.handoff_reason.as_deref()),
-            status: shell
-                .t
-                .t(&format!("ticket-status.{}", i.ticket.status.as_str())),
-            due: i.due_at.map(date_time).unwrap_or_default(),
-            overdue: i.due_at.is_some_and(|d| d < now) && !i.ticket.status.is_done(),
-            last: i
-                .last_message
-                .unwrap_or_default()
-                .chars()
-                .take(120)
-                .collect(),
-        })
+        .map(|i| ticket_row(&shell, &names, i, now))
         .collect();
-    let statuses = [
+    let pager = Pager {
+        number,
+        previous: (number > 1).then(|| filter.href(number - 1)),
+        next: has_next.then(|| filter.href(number + 1)),
+    };
+    let template = InboxPage {
+        tickets,
+        statuses: status_options(&shell, &filter.status),
+        who: filter.who,
+        pager,
+        shell,
+    };
+    super::render_with(&template, StatusCode::OK, cookies)
+}
+
+fn ticket_row(
+    shell: &Shell,
+    names: &HashMap<UserId, String>,
+    i: InboxItem,
+    now: Timestamp,
+) -> TicketRow {
+    let t = &i.ticket;
+    let live = !t.status.is_done();
+    let due = i.due_at.filter(|_| live);
+    let sla = match due {
+        None => "",
+        Some(_) if t.first_response_at.is_none() && t.first_response_due_at.is_some() => {
+            "inbox.sla.first"
+        }
+        Some(_) => "inbox.sla.resolution",
+    };
+    TicketRow {
+        id: t.id.0,
+        conversation: t.conversation_id.0,
+        reason: reason_label(shell, t.handoff_reason.as_deref()),
+        status: status_label(shell, t.status),
+        assignee: assignee_label(shell, names, t.assignee),
+        sla: if sla.is_empty() {
+            String::new()
+        } else {
+            shell.t.t(sla)
+        },
+        due: due.map(date_time).unwrap_or_default(),
+        overdue: due.is_some_and(|d| d < now),
+        subject: i.subject,
+        last: i
+            .last_message
+            .unwrap_or_default()
+            .chars()
+            .take(120)
+            .collect(),
+    }
+}
+
+/// The status filter's options, `selected` chosen.
+fn status_options(shell: &Shell, selected: &str) -> Vec<(String, String, bool)> {
+    [
         TicketStatus::Open,
         TicketStatus::Pending,
         TicketStatus::Resolved,
         TicketStatus::Closed,
     ]
     .map(|s| {
-        let label = shell.t.t(&format!("ticket-status.{}", s.as_str()));
-        (s.as_str().to_owned(), label, s.as_str() == filter.status)
+        (
+            s.as_str().to_owned(),
+            status_label(shell, s),
+            s.as_str() == selected,
+        )
     })
-    .to_vec();
-    let template = InboxPage {
-        tickets,
-        statuses,
-        who: filter.who,
-        shell,
-    };
-    super::render_with(&template, StatusCode::OK, cookies)
+    .to_vec()
+}
+
+fn status_label(shell: &Shell, status: TicketStatus) -> String {
+    shell.t.t(&format!("ticket-status.{}", status.as_str()))
 }
 
 fn reason_label(shell: &Shell, reason: Option<&str>) -> String {
     reason.map_or_else(String::new, |r| shell.t.t(&format!("reason.{r}")))
+}
+
+/// Display names by id: assignees and judges are shown by name.
+fn names(users: &[User]) -> HashMap<UserId, String> {
+    users
+        .iter()
+        .map(|u| (u.id, u.display_name.clone()))
+        .collect()
+}
+
+/// Who holds a ticket, "unassigned" when nobody does (`#id` for a deleted account).
+fn assignee_label(shell: &Shell, names: &HashMap<UserId, String>, who: Option<UserId>) -> String {
+    match who {
+        None => shell.t.t("inbox.unassigned"),
+        Some(id) => names.get(&id).cloned().unwrap_or_else(|| format!("#{id}")),
+    }
 }
 
 /// A message as the ticket page shows it.
@@ -127,6 +231,11 @@ pub struct MessageRow {
     /// The assistant's reason and candidates, for bot messages.
     why: String,
     candidates: Vec<Candidate>,
+    /// An assistant's answer (from the FAQ or a document), which agents judge right or wrong.
+    answer: bool,
+    /// The verdicts already given ("Wrong — Ana"), and the caller's own (`right`, `wrong`).
+    verdicts: Vec<String>,
+    mine: &'static str,
 }
 
 /// An FAQ entry the assistant considered: "Question (p = 0.42)". On a bot message, the agent
@@ -135,6 +244,9 @@ pub struct Candidate {
     label: String,
     entry_id: i64,
 }
+
+/// An agent a ticket may be given to: (id, name, currently holding it).
+type AgentOption = (i64, String, bool);
 
 #[derive(Template)]
 #[template(path = "ticket.html")]
@@ -145,6 +257,11 @@ struct TicketPage {
     reason: String,
     status: String,
     done: bool,
+    assignee: String,
+    /// The caller's own id, for "take it", and whether they already hold the ticket.
+    me: i64,
+    mine: bool,
+    agents: Vec<AgentOption>,
     first_due: String,
     first_response: String,
     resolution_due: String,
@@ -160,6 +277,44 @@ pub struct Outcome {
     error: Option<String>,
 }
 
+/// Everything the ticket page shows, read from the store.
+struct Loaded {
+    ticket: Ticket,
+    conversation: Conversation,
+    messages: Vec<Message>,
+    verdicts: HashMap<MessageId, Vec<BotVerdict>>,
+    users: Vec<User>,
+}
+
+impl Loaded {
+    async fn read(state: &AppState, id: TicketId) -> ApiResult<Loaded> {
+        let (ticket, conversation) = agent::ticket_and_conversation(state, id).await?;
+        let messages =
+            crate::desk::stream::catch_up(&state.store, conversation.id, None, MessageView::Agent)
+                .await?;
+        let mut verdicts = HashMap::new();
+        for m in messages.iter().filter(|m| is_answer(m)) {
+            verdicts.insert(m.id, state.store.bot_answer_verdicts(m.id).await?);
+        }
+        Ok(Loaded {
+            ticket,
+            conversation,
+            messages,
+            verdicts,
+            users: state.store.users().await?,
+        })
+    }
+}
+
+/// Whether a message is one of the assistant's answers (its decision was to answer, from the
+/// FAQ or a passage), as opposed to a clarifying question or a handoff notice.
+fn is_answer(m: &Message) -> bool {
+    m.author_kind == AuthorKind::Bot
+        && m.metadata["decision"]["action"]["action"]
+            .as_str()
+            .is_some_and(|a| a.starts_with("answer_"))
+}
+
 /// `GET /inbox/{id}`.
 pub async fn ticket(
     State(state): State<AppState>,
@@ -169,21 +324,9 @@ pub async fn ticket(
     Query(outcome): Query<Outcome>,
 ) -> Response {
     let path = format!("/inbox/{id}");
-    let found = agent::ticket_and_conversation(&state, TicketId(id)).await;
-    let (ticket, conversation) = match found {
-        Ok(found) => found,
+    let loaded = match Loaded::read(&state, TicketId(id)).await {
+        Ok(loaded) => loaded,
         Err(e) => return not_found_page(&state, &headers, &caller, &path, e).await,
-    };
-    let messages = match crate::desk::stream::catch_up(
-        &state.store,
-        conversation.id,
-        None,
-        MessageView::Agent,
-    )
-    .await
-    {
-        Ok(m) => m,
-        Err(e) => return ApiError::from(e).into_response(),
     };
     let Page { mut shell, cookies } = page(&state, &headers, Some(&caller), &path).await;
     shell.flash = outcome
@@ -194,40 +337,76 @@ pub async fn ticket(
         .error
         .is_some()
         .then(|| shell.t.t("ticket.error.text"));
-    let when = |t: Option<Timestamp>| {
-        t.map(date_time)
-            .unwrap_or_else(|| shell.t.t("ticket.none-yet"))
-    };
-    let template = TicketPage {
-        id,
-        subject: conversation.subject,
-        reason: reason_label(&shell, ticket.handoff_reason.as_deref()),
-        status: shell
-            .t
-            .t(&format!("ticket-status.{}", ticket.status.as_str())),
-        done: ticket.status.is_done(),
-        first_due: when(ticket.first_response_due_at),
-        first_response: when(ticket.first_response_at),
-        resolution_due: when(ticket.resolution_due_at),
-        suggested: candidates(&ticket.suggested_answers),
-        messages: messages.iter().map(|m| message_row(&shell, m)).collect(),
-        error,
-        shell,
-    };
-    let status = if template.error.is_some() {
+    let status = if error.is_some() {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
+    let template = ticket_page(shell, &caller, loaded, error);
     super::render_with(&template, status, cookies)
 }
 
-fn message_row(shell: &Shell, m: &Message) -> MessageRow {
+fn ticket_page(shell: Shell, caller: &Caller, l: Loaded, error: Option<String>) -> TicketPage {
+    let names = names(&l.users);
+    let when = |t: Option<Timestamp>| {
+        t.map(date_time)
+            .unwrap_or_else(|| shell.t.t("ticket.none-yet"))
+    };
+    let t = &l.ticket;
+    let me = caller.user.id;
+    let messages = l
+        .messages
+        .iter()
+        .map(|m| {
+            let verdicts = l.verdicts.get(&m.id).map_or(&[][..], Vec::as_slice);
+            message_row(&shell, &names, me, m, verdicts)
+        })
+        .collect();
+    TicketPage {
+        id: t.id.0,
+        subject: l.conversation.subject,
+        reason: reason_label(&shell, t.handoff_reason.as_deref()),
+        status: status_label(&shell, t.status),
+        done: t.status.is_done(),
+        assignee: assignee_label(&shell, &names, t.assignee),
+        me: me.0,
+        mine: t.assignee == Some(me),
+        agents: agent_options(&l.users, t.assignee),
+        first_due: when(t.first_response_due_at),
+        first_response: when(t.first_response_at),
+        resolution_due: when(t.resolution_due_at),
+        suggested: candidates(&t.suggested_answers),
+        messages,
+        error,
+        shell,
+    }
+}
+
+/// The people a ticket may be given to (the same rule as the assignment itself).
+fn agent_options(users: &[User], holder: Option<UserId>) -> Vec<AgentOption> {
+    users
+        .iter()
+        .filter(|u| works_the_inbox(u))
+        .map(|u| (u.id.0, u.display_name.clone(), holder == Some(u.id)))
+        .collect()
+}
+
+fn message_row(
+    shell: &Shell,
+    names: &HashMap<UserId, String>,
+    me: UserId,
+    m: &Message,
+    verdicts: &[BotVerdict],
+) -> MessageRow {
     let kind = m.author_kind.as_str();
     let decision = &m.metadata["decision"];
+    let author = match m.author_user_id.and_then(|u| names.get(&u)) {
+        Some(name) => format!("{} · {name}", shell.t.t(&format!("ticket.{kind}"))),
+        None => shell.t.t(&format!("ticket.{kind}")),
+    };
     MessageRow {
         id: m.id.0,
-        author: shell.t.t(&format!("ticket.{kind}")),
+        author,
         kind: match m.author_kind {
             AuthorKind::Customer => "customer",
             AuthorKind::Bot => "bot",
@@ -239,7 +418,26 @@ fn message_row(shell: &Shell, m: &Message) -> MessageRow {
         internal: m.internal,
         why: decision["why"].as_str().unwrap_or_default().to_owned(),
         candidates: candidates(&decision["candidates"]),
+        answer: is_answer(m),
+        verdicts: verdicts
+            .iter()
+            .map(|v| verdict_label(shell, names, v))
+            .collect(),
+        mine: verdicts
+            .iter()
+            .find(|v| v.user_id == me)
+            .map_or("", |v| v.verdict.as_str()),
     }
+}
+
+/// "Wrong — Ana": a verdict and who gave it.
+fn verdict_label(shell: &Shell, names: &HashMap<UserId, String>, v: &BotVerdict) -> String {
+    let who = names
+        .get(&v.user_id)
+        .cloned()
+        .unwrap_or_else(|| format!("#{}", v.user_id));
+    let verdict = shell.t.t(&format!("ticket.verdict.{}", v.verdict.as_str()));
+    format!("{verdict} — {who}")
 }
 
 /// The FAQ candidates of a decision or a ticket.
@@ -288,6 +486,55 @@ pub async fn note(
 ) -> Response {
     let written = agent::write(&state, &caller, TicketId(id), &form.text, None, true).await;
     back(id, written.map(|_| "noted"))
+}
+
+/// The "take it" button and the assignee select.
+#[derive(Deserialize)]
+pub struct AssignForm {
+    /// A user id; empty gives the ticket back to nobody.
+    #[serde(default)]
+    user: String,
+}
+
+/// `POST /inbox/{id}/assign`: the same assignment as the API's, from a form.
+pub async fn assign(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(form): Form<AssignForm>,
+) -> Response {
+    let assigned = match form.user.trim() {
+        "" => Ok(None),
+        user => user
+            .parse()
+            .map(|u| Some(UserId(u)))
+            .map_err(|_| ApiError::invalid_field("user", "user: a user id")),
+    };
+    let assigned = match assigned {
+        Ok(user) => assign_ticket(&state, TicketId(id), user).await,
+        Err(e) => Err(e),
+    };
+    back(id, assigned.map(|_| "assigned"))
+}
+
+/// The "correct" and "wrong" buttons of an assistant's answer.
+#[derive(Deserialize)]
+pub struct VerdictForm {
+    /// The assistant's message.
+    message: i64,
+    /// `right` or `wrong`: the button pressed.
+    #[serde(default)]
+    verdict: String,
+}
+
+/// `POST /inbox/{id}/verdict`: the same verdict as the API's, from the ticket page.
+pub async fn verdict(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    Form(form): Form<VerdictForm>,
+) -> Response {
+    let judged = judge(&state, &caller, MessageId(form.message), &form.verdict).await;
+    back(id, judged.map(|_| "judged"))
 }
 
 /// The "this was the entry's question" button of a candidate.

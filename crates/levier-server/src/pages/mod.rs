@@ -5,10 +5,13 @@
 
 pub mod account;
 pub mod demo;
+pub mod faq;
+pub mod help;
 pub mod home;
 pub mod inbox;
 pub mod search;
 pub mod settings;
+pub mod sites;
 
 use crate::AppState;
 use crate::auth::{Caller, cookies};
@@ -154,6 +157,13 @@ fn main_nav(t: &Catalog, role: Role, path: &str) -> Vec<NavItem> {
             current: path.starts_with("/inbox"),
         });
     }
+    if matches!(role, Role::Admin | Role::Agent | Role::Champion) {
+        items.push(NavItem {
+            href: "/faq",
+            label: t.t("nav.faq"),
+            current: path.starts_with("/faq"),
+        });
+    }
     if role != Role::Viewer {
         items.push(NavItem {
             href: "/upload",
@@ -171,9 +181,10 @@ fn main_nav(t: &Catalog, role: Role, path: &str) -> Vec<NavItem> {
 
 /// The settings sub-navigation for a role.
 pub fn settings_nav(t: &Catalog, role: Role, path: &str) -> Vec<NavItem> {
-    let all: [(&'static str, &str, bool); 4] = [
+    let all: [(&'static str, &str, bool); 5] = [
         ("/settings/users", "nav.users", true),
         ("/settings/groups", "nav.groups", true),
+        ("/settings/sites", "nav.sites", true),
         ("/settings/tokens", "nav.tokens", false),
         ("/settings/audit", "nav.audit", true),
     ];

@@ -18,8 +18,8 @@ pub const ORIGIN: &str = "https://www.ergolis.fr";
 
 /// TEST DOUBLE of the assistant, for the HTTP plumbing only (the real one is
 /// levier-assist's): "livraison" is answered from FAQ entry 1, "retour ou échange" asks
-/// which of entries 2 and 3, "panne" fails, anything else is handed off as unsure with
-/// entry 2 as a weak candidate.
+/// which of entries 2 and 3, "panne" fails, a message the server found a passage for is
+/// answered with it, anything else is handed off as unsure with entry 2 as a weak candidate.
 pub struct TestRespondDouble;
 
 fn candidate(id: i64, p: f32) -> FaqCandidate {
@@ -56,15 +56,25 @@ impl Respond for TestRespondDouble {
             )
         } else if turn.message.contains("panne") {
             return Err(RespondError::Model("test double failure".into()));
+        } else if let Some(passage) = turn.passage.clone() {
+            let reply = passage.text.clone();
+            (Action::AnswerPassage { passage }, Vec::new(), reply)
         } else {
             let reason = HandoffReason::Unsure;
             let reply = "Un conseiller va vous répondre.".to_string();
             (Action::Handoff { reason }, vec![candidate(2, 0.4)], reply)
         };
-        let source = matches!(action, Action::AnswerFaq { .. }).then(|| AnswerSource {
-            title: "Question 1 ?".into(),
-            link: None,
-        });
+        let source = match &action {
+            Action::AnswerFaq { .. } => Some(AnswerSource {
+                title: "Question 1 ?".into(),
+                link: None,
+            }),
+            Action::AnswerPassage { passage } => Some(AnswerSource {
+                title: passage.title.clone(),
+                link: Some(passage.link.clone()),
+            }),
+            _ => None,
+        };
         Ok(BotTurn {
             decision: Decision {
                 action,

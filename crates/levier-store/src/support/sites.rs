@@ -13,14 +13,19 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-/// What the assistant may answer on a site during a pilot; empty lists allow everything.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// What the assistant may answer on a site during a pilot (the method's "start small": a
+/// restricted set of customer questions, the rest handed to people and counted as such).
+/// Empty lists allow everything.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PilotScope {
     /// FAQ categories the assistant may answer from.
     pub categories: Vec<String>,
-    /// Intents the assistant may handle.
+    /// Intents the assistant may answer: FAQ entry ids (the classifier's intents are entries).
     pub intents: Vec<String>,
+    /// The pilot's own answer threshold: the calibrated probability of being right at or above
+    /// which the bot answers. None: the company's policy decides.
+    pub answer_at: Option<f32>,
 }
 
 impl PilotScope {
@@ -29,10 +34,41 @@ impl PilotScope {
         self.categories.is_empty() || self.categories.iter().any(|c| c == category)
     }
 
-    /// Whether this intent is in scope.
+    /// Whether this intent (an FAQ entry id) is in scope.
     pub fn allows_intent(&self, intent: &str) -> bool {
         self.intents.is_empty() || self.intents.iter().any(|i| i == intent)
     }
+
+    /// Whether the FAQ entry `id` of `category` may be answered.
+    pub fn allows_entry(&self, id: i64, category: &str) -> bool {
+        self.allows_category(category) && self.allows_intent(&id.to_string())
+    }
+
+    /// The scope as stored: names trimmed, blanks and repeats dropped, the threshold checked.
+    fn normalized(&self) -> StoreResult<PilotScope> {
+        if let Some(p) = self.answer_at
+            && !(0.0..=1.0).contains(&p)
+        {
+            return Err(StoreError::Invalid(format!(
+                "the pilot's answer threshold {p} is not a probability between 0 and 1"
+            )));
+        }
+        Ok(PilotScope {
+            categories: distinct(&self.categories),
+            intents: distinct(&self.intents),
+            answer_at: self.answer_at,
+        })
+    }
+}
+
+fn distinct(names: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(names.len());
+    for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        if !out.iter().any(|o| o == name) {
+            out.push(name.to_string());
+        }
+    }
+    out
 }
 
 /// A site to create.
@@ -95,7 +131,7 @@ impl Store {
             "" => "fr",
             lang => lang,
         };
-        let scope = serde_json::to_string(&new.pilot_scope).map_err(invalid_json)?;
+        let scope = serde_json::to_string(&new.pilot_scope.normalized()?).map_err(invalid_json)?;
         let row = sqlx::query(&format!(
             "INSERT INTO sites (name, site_key, allowed_origins, default_language, pilot_scope, created_at)
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING {COLUMNS}"
@@ -143,6 +179,17 @@ impl Store {
         let done = sqlx::query("UPDATE sites SET allowed_origins = $2 WHERE id = $1")
             .bind(id.0)
             .bind(origins)
+            .execute(self.pool())
+            .await?;
+        StoreError::found(done.rows_affected(), "site", id)
+    }
+
+    /// Replaces a site's pilot scope.
+    pub async fn set_site_pilot_scope(&self, id: SiteId, scope: &PilotScope) -> StoreResult<()> {
+        let scope = serde_json::to_string(&scope.normalized()?).map_err(invalid_json)?;
+        let done = sqlx::query("UPDATE sites SET pilot_scope = $2 WHERE id = $1")
+            .bind(id.0)
+            .bind(scope)
             .execute(self.pool())
             .await?;
         StoreError::found(done.rows_affected(), "site", id)
@@ -227,8 +274,30 @@ mod tests {
         assert!(all.allows_category("livraison") && all.allows_intent("retour"));
         let some = PilotScope {
             categories: vec!["livraison".into()],
-            intents: vec![],
+            ..PilotScope::default()
         };
         assert!(some.allows_category("livraison") && !some.allows_category("facturation"));
+        let entries = PilotScope {
+            intents: vec!["12".into()],
+            ..some
+        };
+        assert!(entries.allows_entry(12, "livraison"));
+        assert!(!entries.allows_entry(13, "livraison") && !entries.allows_entry(12, "retours"));
+    }
+
+    #[test]
+    fn a_pilot_scope_is_stored_clean() {
+        let messy = PilotScope {
+            categories: vec![" livraison ".into(), "".into(), "livraison".into()],
+            intents: vec!["3".into()],
+            answer_at: Some(0.8),
+        };
+        let clean = messy.normalized().expect("valid");
+        assert_eq!(clean.categories, vec!["livraison".to_string()]);
+        let wrong = PilotScope {
+            answer_at: Some(1.5),
+            ..PilotScope::default()
+        };
+        assert!(wrong.normalized().is_err());
     }
 }

@@ -147,6 +147,8 @@ pub struct InboxQuery {
     pub text: Option<String>,
     /// At most this many (all when `None`).
     pub limit: Option<i64>,
+    /// Skips this many first (the inbox's pages); only with a `limit`.
+    pub offset: Option<i64>,
 }
 
 /// A line of the inbox.
@@ -356,9 +358,10 @@ impl Store {
     /// The inbox: tickets matching `q`, the most urgent SLA first (tickets without one last).
     pub async fn inbox(&self, q: &InboxQuery) -> StoreResult<Vec<InboxItem>> {
         let filter = inbox_filter(q);
-        let limit = q
-            .limit
-            .map_or(String::new(), |n| format!(" LIMIT {}", n.max(0)));
+        let limit = q.limit.map_or(String::new(), |n| {
+            let offset = q.offset.unwrap_or_default().max(0);
+            format!(" LIMIT {} OFFSET {offset}", n.max(0))
+        });
         let sql = format!(
             "SELECT {}, c.subject, c.site_id, c.last_message_at, {DUE} AS due_at, {LAST} AS last_message
              FROM tickets t JOIN conversations c ON c.id = t.conversation_id{}
