@@ -53,7 +53,11 @@ pub struct Policy {
     pub clarify_ratio: f32,
     /// … provided that together they are this likely (the classifier's probabilities).
     pub clarify_at: f32,
-    /// Whether an extractive passage may answer when no FAQ entry does.
+    /// Whether an extractive passage of a public document may answer when no FAQ entry does.
+    /// Off by default: measured on the demo company's 243 labelled messages through the real
+    /// server, the best passage's cosine (0.85–0.92) does not tell a passage that answers from
+    /// one that merely shares the topic — about half of those at 0.89 or more were wrong, and
+    /// 15 of the 31 out-of-scope messages found one. The passage is still shown to the agent.
     pub passages: bool,
 }
 
@@ -63,7 +67,7 @@ impl Default for Policy {
             answer_at: 0.9,
             clarify_ratio: 0.5,
             clarify_at: 0.6,
-            passages: true,
+            passages: false,
         }
     }
 }
@@ -398,7 +402,11 @@ mod tests {
         assert_eq!(d.handoff_reason(), Some(HandoffReason::OutsidePilot));
         let mut with_passage = evidence(vec![candidate(2, "livraison", 0.2)]);
         with_passage.passage = Some(passage());
-        let d = decide(with_passage, &Policy::default(), &entries);
+        let passages = Policy {
+            passages: true,
+            ..Policy::default()
+        };
+        let d = decide(with_passage, &passages, &entries);
         assert_eq!(
             d.handoff_reason(),
             Some(HandoffReason::Unsure),
@@ -407,19 +415,18 @@ mod tests {
     }
 
     #[test]
-    fn a_passage_answers_when_no_entry_does() {
+    fn a_passage_answers_when_no_entry_does_if_the_company_allows_it() {
         let mut e = evidence(vec![candidate(1, "a", 0.2)]);
         e.passage = Some(passage());
-        let d = decide(e.clone(), &Policy::default(), &PilotScope::default());
-        assert!(matches!(d.action, Action::AnswerPassage { .. }));
-        let no_passages = Policy {
-            passages: false,
+        let passages = Policy {
+            passages: true,
             ..Policy::default()
         };
-        assert_eq!(
-            decide(e, &no_passages, &PilotScope::default()).handoff_reason(),
-            Some(HandoffReason::Unsure)
-        );
+        let d = decide(e.clone(), &passages, &PilotScope::default());
+        assert!(matches!(d.action, Action::AnswerPassage { .. }));
+        let d = decide(e, &Policy::default(), &PilotScope::default());
+        assert_eq!(d.handoff_reason(), Some(HandoffReason::Unsure));
+        assert!(d.passage.is_some(), "the agent still sees the passage");
     }
 
     #[test]

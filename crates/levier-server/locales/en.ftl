@@ -188,6 +188,7 @@ ticket.agent = Agent
 ticket.system = levier
 ticket.note = internal note, hidden from the customer
 ticket.why = Why
+ticket.passage = Passage of a public document
 ticket.reply = Reply to the customer
 ticket.reply-label = Your reply (the customer sees it at once)
 ticket.send = Send

@@ -188,6 +188,7 @@ ticket.agent = Conseiller
 ticket.system = levier
 ticket.note = note interne, invisible du client
 ticket.why = Pourquoi
+ticket.passage = Passage d'un document public
 ticket.reply = Répondre au client
 ticket.reply-label = Votre réponse (le client la voit aussitôt)
 ticket.send = Envoyer

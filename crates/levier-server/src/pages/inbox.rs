@@ -231,6 +231,9 @@ pub struct MessageRow {
     /// The assistant's reason and candidates, for bot messages.
     why: String,
     candidates: Vec<Candidate>,
+    /// The passage of a public document the assistant weighed: (label, link to its public
+    /// page), a suggestion for the agent even when the bot did not answer with it.
+    passage: Option<(String, String)>,
     /// An assistant's answer (from the FAQ or a document), which agents judge right or wrong.
     answer: bool,
     /// The verdicts already given ("Wrong — Ana"), and the caller's own (`right`, `wrong`).
@@ -418,6 +421,7 @@ fn message_row(
         internal: m.internal,
         why: decision["why"].as_str().unwrap_or_default().to_owned(),
         candidates: candidates(&decision["candidates"]),
+        passage: passage(&decision["passage"]),
         answer: is_answer(m),
         verdicts: verdicts
             .iter()
@@ -428,6 +432,15 @@ fn message_row(
             .find(|v| v.user_id == me)
             .map_or("", |v| v.verdict.as_str()),
     }
+}
+
+/// A decision's passage: "Title › Heading: the sentences (cos 0.88)" and its public link.
+fn passage(value: &serde_json::Value) -> Option<(String, String)> {
+    let title = value["title"].as_str()?;
+    let text = value["text"].as_str().unwrap_or_default();
+    let cosine = value["confidence"].as_f64().unwrap_or_default();
+    let link = value["link"].as_str().unwrap_or_default().to_owned();
+    Some((format!("{title} : {text} (cos {cosine:.2})"), link))
 }
 
 /// "Wrong — Ana": a verdict and who gave it.
