@@ -35,6 +35,11 @@ pub struct Config {
     pub models: ModelsConfig,
     /// The support assistant's public widget and its service levels.
     pub support: SupportConfig,
+    /// The support assistant's decisions, business hours and sensitive topics (`[assistant]`:
+    /// `policy`, `hours`, `sensitive`). Kept as written: they are the assistant's own settings
+    /// (`levier_assist::AssistantSettings`, which this crate cannot name), checked, with any
+    /// unknown key refused, when the server starts.
+    pub assistant: toml::Table,
 }
 
 /// How log lines are written.
@@ -139,6 +144,7 @@ impl Default for Config {
             tasks: TaskConfig::default(),
             models: ModelsConfig::default(),
             support: SupportConfig::default(),
+            assistant: toml::Table::new(),
         }
     }
 }

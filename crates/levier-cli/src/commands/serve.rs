@@ -18,12 +18,20 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
     let _lock = DataDirLock::acquire(&config.data_dir)?;
     let store = Store::open(config).await?;
     let company = store.meta("company.name").await?.unwrap_or_default();
-    let settings = levier_assist::AssistantSettings::default();
+    let settings = assistant_settings(&config.assistant)?;
     serve_with_workers(config, store, company, settings, |addr| {
         tracing::info!(%addr, "levier is listening");
         eprintln!("levier is listening on http://{addr}");
     })
     .await
+}
+
+/// The `[assistant]` section of the configuration as the assistant's settings (the defaults
+/// where it says nothing); a misspelt key or a wrong value is an error naming it.
+pub fn assistant_settings(section: &toml::Table) -> anyhow::Result<AssistantSettings> {
+    toml::Value::Table(section.clone())
+        .try_into()
+        .map_err(|e| anyhow::anyhow!("configuration [assistant]: {e}"))
 }
 
 /// Serves `store` and runs the task workers, with the support assistant's `settings`;
@@ -120,5 +128,41 @@ async fn wait_for_signal() {
     #[cfg(not(unix))]
     {
         let _ = ctrl_c.await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// The configuration template with its `[assistant]` example uncommented.
+    fn template_with_assistant() -> String {
+        let template = levier_core::config::commented_template();
+        let (head, example) = template
+            .split_once("# [assistant.policy]")
+            .expect("the template shows [assistant]");
+        let example = format!("# [assistant.policy]{example}");
+        let uncommented: Vec<&str> = example
+            .lines()
+            .map(|l| l.strip_prefix("# ").unwrap_or(l))
+            .collect();
+        format!("{head}{}", uncommented.join("\n"))
+    }
+
+    #[test]
+    fn the_template_s_assistant_example_is_valid_and_typos_are_refused() {
+        let config = Config::from_toml(&template_with_assistant(), Path::new("/x/levier.toml"))
+            .expect("the example parses");
+        let settings = assistant_settings(&config.assistant).expect("valid settings");
+        assert_eq!(settings.hours.timezone, "Europe/Paris");
+        assert_eq!(settings.sensitive.topics.len(), 1);
+        BusinessHours::new(&settings.hours).expect("valid hours");
+
+        let typo: toml::Table = toml::from_str("[policy]\nanswer_a = 0.8").expect("toml");
+        let e = assistant_settings(&typo)
+            .expect_err("unknown key")
+            .to_string();
+        assert!(e.contains("answer_a") && e.contains("[assistant]"), "{e}");
     }
 }

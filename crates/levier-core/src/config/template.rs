@@ -68,6 +68,23 @@ messages_per_minute_per_conversation = {messages_per_minute_per_conversation}
 # Service levels of handed-off conversations, in working hours (business hours).
 first_response_working_hours = {first_response_working_hours}
 resolution_working_hours = {resolution_working_hours}
+
+# The support assistant's decisions, business hours and sensitive topics. Uncomment to change.
+# [assistant.policy]
+# # Calibrated probability of being right at or above which the bot answers (a site's pilot
+# # may set its own).
+# answer_at = 0.9
+# # Whether a passage of a public document may answer when no FAQ entry does.
+# passages = false
+# [assistant.hours]
+# timezone = "Europe/Paris"
+# monday = ["09:00-18:00"]
+# closed = ["2026-12-25"]
+# [assistant.sensitive]
+# refund = {{ topic = "remboursement important", above_eur = 300 }}
+# [[assistant.sensitive.topics]]
+# name = "litige"
+# phrases = ["litige/litiges", "chargeback"]
 "#,
         addr = d.addr,
         max_connections = d.store.max_connections,
