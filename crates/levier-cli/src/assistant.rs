@@ -1,6 +1,11 @@
 //! This node's support assistant: trained from the store's public FAQ with the search's
 //! embedding model, trained again whenever the FAQ changes (an agent's reply turned into a
 //! phrasing is answered by the bot at the next question), and handed to the server's desk.
+//!
+//! Each training runs as a task of kind [`TRAIN_KIND`], started by this node (the assistant
+//! lives in the memory of the node that serves it, so no other worker may take it over): it
+//! is listed with the other tasks (`levier task list`, the API), with what it learnt or why it
+//! failed.
 
 use levier_assist::faq_matcher::FaqKnowledge;
 use levier_assist::{Assistant, AssistantSettings};
@@ -8,13 +13,21 @@ use levier_index::semantic::follow::Models;
 use levier_server::desk::Desk;
 use levier_store::Store;
 use levier_store::faq::FaqEntryWithPhrasings;
+use levier_store::tasks::NewTask;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 /// How often the FAQ is checked for changes: a new phrasing is learnt within seconds.
 pub const CHECK_EVERY: Duration = Duration::from_secs(5);
+
+/// The kind of the training tasks.
+pub const TRAIN_KIND: &str = "assistant.train";
+
+/// How long a training may take before its task counts as abandoned (the node died): training
+/// embeds every phrasing, seconds for a few hundred, minutes for tens of thousands.
+const TRAIN_LEASE: Duration = Duration::from_secs(30 * 60);
 
 /// Keeps the desk's assistant trained on the current FAQ until `stop`.
 pub async fn follow(
@@ -80,12 +93,9 @@ impl Trained {
             );
         }
         let name = models.wanted().map_err(anyhow::Error::msg)?;
-        let (models_name, settings) = (name.clone(), settings.clone());
-        let encoder = models.encoder(&models_name)?;
+        let encoder = models.encoder(&name)?;
         let count = entries.len();
-        let assistant =
-            tokio::task::spawn_blocking(move || Assistant::train(encoder, entries, &settings))
-                .await??;
+        let assistant = train_as_task(store, encoder, entries, settings, &name).await?;
         desk.set_assistant(Some(Arc::new(assistant)));
         self.fingerprint = Some(fingerprint);
         self.seen_seq = Some(seq);
@@ -98,6 +108,52 @@ impl Trained {
         if self.problem.as_deref() != Some(problem) {
             tracing::warn!(%problem, "support assistant not (re)trained");
             self.problem = Some(problem.to_string());
+        }
+    }
+}
+
+/// Trains the assistant on `entries`, recorded as a task of this node: succeeded with what was
+/// learnt, or failed with the reason.
+async fn train_as_task(
+    store: &Store,
+    encoder: Arc<levier_ml::SentenceEncoder>,
+    entries: Vec<FaqKnowledge>,
+    settings: &AssistantSettings,
+    model: &str,
+) -> anyhow::Result<Assistant> {
+    let phrasings: usize = entries.iter().map(|e| 1 + e.phrasings.len()).sum();
+    let summary = serde_json::json!({
+        "entries": entries.len(),
+        "phrasings": phrasings,
+        "model": model,
+    });
+    let new = NewTask {
+        kind: TRAIN_KIND.into(),
+        payload: summary.clone(),
+        max_attempts: 1,
+    };
+    let owner = crate::commands::serve::worker_id();
+    let task = store.start_task(&new, &owner, TRAIN_LEASE).await?;
+    let started = Instant::now();
+    let settings = settings.clone();
+    let trained =
+        tokio::task::spawn_blocking(move || Assistant::train(encoder, entries, &settings))
+            .await
+            .map_err(anyhow::Error::from)
+            .and_then(|t| t.map_err(anyhow::Error::from));
+    match trained {
+        Ok(assistant) => {
+            let mut result = summary;
+            result["seconds"] = started.elapsed().as_secs_f64().into();
+            store.complete_task(task, &owner, &result).await?;
+            Ok(assistant)
+        }
+        Err(e) => {
+            let reason = e.to_string();
+            store
+                .fail_task(task, &owner, &reason, true, Duration::ZERO)
+                .await?;
+            Err(e)
         }
     }
 }

@@ -135,6 +135,33 @@ impl Store {
         Ok(TaskId(row.try_get("id")?))
     }
 
+    /// Records a task that `owner` runs itself, right now, instead of leaving it to the
+    /// workers: work tied to this process (the node's own copy of the support assistant is
+    /// trained where it serves), shown and followed like every task. No worker handles its
+    /// kind: if the process dies, the lease runs out and the task is settled as failed.
+    pub async fn start_task(
+        &self,
+        new: &NewTask,
+        owner: &str,
+        lease: Duration,
+    ) -> StoreResult<TaskId> {
+        let now = Timestamp::now();
+        let row = sqlx::query(
+            "INSERT INTO tasks (kind, payload, status, attempts, max_attempts, lease_owner, lease_until,
+             run_after, created_at, updated_at)
+             VALUES ($1, $2, 'running', 1, $3, $4, $5, $6, $6, $6) RETURNING id",
+        )
+        .bind(&new.kind)
+        .bind(new.payload.to_string())
+        .bind(new.max_attempts.max(1))
+        .bind(owner)
+        .bind(now.plus(lease).millis())
+        .bind(now.millis())
+        .fetch_one(self.pool())
+        .await?;
+        Ok(TaskId(row.try_get("id")?))
+    }
+
     /// Claims the oldest runnable task of one of `kinds` for `owner`, for `lease`.
     /// A running task whose lease expired (its worker died) is runnable again.
     pub async fn claim_task(

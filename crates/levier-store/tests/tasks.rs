@@ -29,6 +29,7 @@ on_both_backends!(
     runner_run_one_records_each_outcome,
     runner_runs_until_shutdown,
     concurrent_claimers_take_each_task_exactly_once,
+    a_task_started_by_its_owner_runs_at_once_and_is_never_handed_out,
 );
 
 /// A lease long enough that it never expires during a case, so only the cases about expiry
@@ -655,6 +656,38 @@ async fn an_expired_lease_on_the_last_attempt_fails_the_task(t: &TestStore) {
             .is_none()
     );
     assert_eq!(finished_events(s, id).await.len(), 1);
+}
+
+async fn a_task_started_by_its_owner_runs_at_once_and_is_never_handed_out(t: &TestStore) {
+    let s = &t.store;
+    let kinds = ["test.own"];
+    let id = s
+        .start_task(&new_task("test.own", 1), "node-a", LONG_LEASE)
+        .await
+        .expect("start");
+    let started = task(s, id).await;
+    assert_eq!(started.status, TaskStatus::Running);
+    assert_eq!(started.lease_owner.as_deref(), Some("node-a"));
+    assert!(
+        s.claim_task("worker-b", &kinds, LONG_LEASE)
+            .await
+            .expect("claim")
+            .is_none(),
+        "a task its owner runs is not handed to a worker"
+    );
+    s.task_progress(id, "node-a", LONG_LEASE, Some((1, 2, "half")))
+        .await
+        .expect("progress");
+    s.complete_task(id, "node-a", &serde_json::json!({"entries": 2}))
+        .await
+        .expect("complete");
+    let done = task(s, id).await;
+    assert_eq!(done.status, TaskStatus::Succeeded);
+    assert_eq!(done.result, Some(serde_json::json!({"entries": 2})));
+    assert_eq!(
+        finished_events(s, id).await,
+        vec![("succeeded".to_string(), 1)]
+    );
 }
 
 /// Task settings for runners under test: retries are due at once (`retry_base_secs` 0), so a

@@ -11,7 +11,7 @@ mod init;
 mod models;
 mod run_task;
 mod search;
-mod serve;
+pub(crate) mod serve;
 mod task;
 mod user;
 
