@@ -47,18 +47,20 @@ pub struct Assistant {
 }
 
 impl Assistant {
-    /// Learns the FAQ `entries` with `encoder` and takes the company's `settings`. CPU-bound
-    /// (every phrasing is embedded): seconds for a few hundred phrasings.
+    /// Learns the FAQ `entries`, and the messages agents marked as outside it
+    /// (`out_of_scope`), with `encoder`, and takes the company's `settings`. CPU-bound (every
+    /// phrasing is embedded): seconds for a few hundred phrasings.
     pub fn train(
         encoder: Arc<SentenceEncoder>,
         entries: Vec<FaqKnowledge>,
+        out_of_scope: Vec<String>,
         settings: &AssistantSettings,
     ) -> Result<Self, AssistantError> {
         let signals = SignalDetector::new(&settings.sensitive)?;
         let hours = BusinessHours::new(&settings.hours)?;
         let faq = FaqMatcher::train(
             entries,
-            Vec::new(),
+            out_of_scope,
             encoder.as_ref(),
             &IntentConfig::default(),
         )?;

@@ -48,7 +48,7 @@ fn assistant() -> Option<Assistant> {
         sensitive: sensitive_config(),
         ..AssistantSettings::default()
     };
-    Some(Assistant::train(Arc::new(encoder), faq(), &settings).expect("train"))
+    Some(Assistant::train(Arc::new(encoder), faq(), Vec::new(), &settings).expect("train"))
 }
 
 fn decide(assistant: &Assistant, row: &Row) -> Decision {
@@ -216,4 +216,57 @@ fn a_reply_is_written_in_the_customer_s_language_with_its_source() {
     let bot = assistant.respond(&angry).expect("respond");
     assert!(bot.decision.handoff_reason().is_some(), "{bot:#?}");
     assert!(bot.reply.contains("conseiller"), "{}", bot.reply);
+}
+
+/// Messages agents marked as outside the FAQ (none of them is in the labelled set).
+const OUT_OF_SCOPE_EXAMPLES: &[&str] = &[
+    "Quel est mon solde de congés payés ?",
+    "Je voudrais poser une semaine de vacances en août",
+    "Vous recrutez des stagiaires cet automne ?",
+    "Quelle météo prévoit-on ce week-end ?",
+    "Vous vendez aussi des canapés et des lits ?",
+    "Pouvez-vous me conseiller un bon restaurant ?",
+    "Comment installer Windows sur mon ordinateur ?",
+    "Do you sell kitchen furniture?",
+];
+
+#[test]
+fn examples_marked_outside_the_faq_lower_the_confidence_of_what_is_like_them() {
+    let Some(dir) = levier_ml::testing::model_dir() else {
+        return;
+    };
+    let encoder = Arc::new(SentenceEncoder::load(&dir, "multilingual-e5-small").expect("model"));
+    let train = |examples: &[&str]| {
+        let examples = examples.iter().map(|e| e.to_string()).collect();
+        Assistant::train(encoder.clone(), faq(), examples, &Default::default()).expect("train")
+    };
+    let decide = |assistant: &Assistant, message: &str| {
+        assistant
+            .decide(&Turn {
+                message,
+                earlier: &[],
+                language: Lang::Fr,
+                scope: &PilotScope::default(),
+                at: jiff::Timestamp::UNIX_EPOCH,
+                passage: None,
+            })
+            .expect("decide")
+    };
+    let (without, with) = (train(&[]), train(OUT_OF_SCOPE_EXAMPLES));
+    let leave = "Combien de jours de congés me reste-t-il ?";
+    let (before, after) = (decide(&without, leave), decide(&with, leave));
+    println!(
+        "« {leave} »: p = {:.2} without examples, {:.2} with",
+        before.confidence, after.confidence
+    );
+    assert!(
+        after.confidence + 0.1 < before.confidence,
+        "{before:#?}\n{after:#?}"
+    );
+    assert!(after.handoff_reason().is_some(), "{after:#?}");
+    let known = decide(&with, "Combien coûte la livraison d'une lampe ?");
+    assert!(
+        matches!(known.action, Action::AnswerFaq { .. }),
+        "the FAQ is still answered: {known:#?}"
+    );
 }

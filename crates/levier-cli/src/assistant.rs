@@ -72,19 +72,13 @@ impl Trained {
         if self.seen_seq == Some(seq) {
             return Ok(());
         }
-        let entries: Vec<FaqKnowledge> = store
-            .faq_training_set()
-            .await?
-            .into_iter()
-            .filter(|e| e.entry.public)
-            .map(knowledge)
-            .collect();
-        let fingerprint = fingerprint(&entries);
+        let knowledge = Knowledge::read(store).await?;
+        let fingerprint = fingerprint(&knowledge);
         if self.fingerprint == Some(fingerprint) {
             self.seen_seq = Some(seq);
             return Ok(());
         }
-        if entries.len() < 2 {
+        if knowledge.entries.len() < 2 {
             desk.set_assistant(None);
             self.fingerprint = Some(fingerprint);
             self.seen_seq = Some(seq);
@@ -94,8 +88,8 @@ impl Trained {
         }
         let name = models.wanted().map_err(anyhow::Error::msg)?;
         let encoder = models.encoder(&name)?;
-        let count = entries.len();
-        let assistant = train_as_task(store, encoder, entries, settings, &name).await?;
+        let count = knowledge.entries.len();
+        let assistant = train_as_task(store, encoder, knowledge, settings, &name).await?;
         desk.set_assistant(Some(Arc::new(assistant)));
         self.fingerprint = Some(fingerprint);
         self.seen_seq = Some(seq);
@@ -117,14 +111,19 @@ impl Trained {
 async fn train_as_task(
     store: &Store,
     encoder: Arc<levier_ml::SentenceEncoder>,
-    entries: Vec<FaqKnowledge>,
+    knowledge: Knowledge,
     settings: &AssistantSettings,
     model: &str,
 ) -> anyhow::Result<Assistant> {
+    let Knowledge {
+        entries,
+        out_of_scope,
+    } = knowledge;
     let phrasings: usize = entries.iter().map(|e| 1 + e.phrasings.len()).sum();
     let summary = serde_json::json!({
         "entries": entries.len(),
         "phrasings": phrasings,
+        "out_of_scope_examples": out_of_scope.len(),
         "model": model,
     });
     let new = NewTask {
@@ -136,11 +135,12 @@ async fn train_as_task(
     let task = store.start_task(&new, &owner, TRAIN_LEASE).await?;
     let started = Instant::now();
     let settings = settings.clone();
-    let trained =
-        tokio::task::spawn_blocking(move || Assistant::train(encoder, entries, &settings))
-            .await
-            .map_err(anyhow::Error::from)
-            .and_then(|t| t.map_err(anyhow::Error::from));
+    let trained = tokio::task::spawn_blocking(move || {
+        Assistant::train(encoder, entries, out_of_scope, &settings)
+    })
+    .await
+    .map_err(anyhow::Error::from)
+    .and_then(|t| t.map_err(anyhow::Error::from));
     match trained {
         Ok(assistant) => {
             let mut result = summary;
@@ -158,6 +158,31 @@ async fn train_as_task(
     }
 }
 
+/// What the assistant learns: the public FAQ entries with their phrasings, and the messages
+/// agents marked as outside the FAQ.
+#[derive(Hash)]
+struct Knowledge {
+    entries: Vec<FaqKnowledge>,
+    out_of_scope: Vec<String>,
+}
+
+impl Knowledge {
+    async fn read(store: &Store) -> anyhow::Result<Knowledge> {
+        let entries = store
+            .faq_training_set()
+            .await?
+            .into_iter()
+            .filter(|e| e.entry.public)
+            .map(knowledge)
+            .collect();
+        let out_of_scope = store.out_of_scope_examples().await?;
+        Ok(Knowledge {
+            entries,
+            out_of_scope,
+        })
+    }
+}
+
 /// An entry with its phrasings as the matcher learns it.
 fn knowledge(e: FaqEntryWithPhrasings) -> FaqKnowledge {
     FaqKnowledge {
@@ -169,8 +194,8 @@ fn knowledge(e: FaqEntryWithPhrasings) -> FaqKnowledge {
     }
 }
 
-fn fingerprint(entries: &[FaqKnowledge]) -> u64 {
+fn fingerprint(knowledge: &Knowledge) -> u64 {
     let mut hasher = DefaultHasher::new();
-    entries.hash(&mut hasher);
+    knowledge.hash(&mut hasher);
     hasher.finish()
 }

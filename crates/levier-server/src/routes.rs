@@ -189,6 +189,12 @@ pub fn table() -> Vec<Route> {
         ),
         r(
             "POST",
+            "/inbox/{id}/out-of-scope",
+            SUPPORT,
+            post(pages::inbox::out_of_scope),
+        ),
+        r(
+            "POST",
             "/inbox/{id}/resolve",
             SUPPORT,
             post(pages::inbox::resolve),
@@ -406,6 +412,12 @@ pub fn table() -> Vec<Route> {
             "/api/v1/messages/{id}/faq-phrasing",
             SUPPORT,
             post(api::faq::phrasing_from_message),
+        ),
+        r(
+            "POST",
+            "/api/v1/messages/{id}/out-of-scope",
+            SUPPORT,
+            post(api::faq::out_of_scope),
         ),
         // The FAQ.
         r("GET", "/api/v1/faq", FAQ_EDITORS, get(api::faq::list)),

@@ -814,3 +814,61 @@ async fn customer_html_is_escaped_on_the_ticket_page_and_the_live_script_is_serv
     );
     assert!(script.body.contains("textContent") && !script.body.contains("innerHTML ="));
 }
+
+#[tokio::test]
+async fn a_customer_message_is_marked_outside_the_faq_from_the_page_or_the_api() {
+    let d = desk().await;
+    let (_, ticket) = d.handed_off("Vous louez des camionnettes ?").await;
+    let page = d
+        .app
+        .send(Req::get(&format!("/inbox/{ticket}")).auth(&d.agent))
+        .await;
+    let form = page
+        .body
+        .split("data-testid=\"out-of-scope\"")
+        .nth(1)
+        .and_then(|f| f.split("</form>").next())
+        .unwrap_or_else(|| panic!("a button on the customer's message: {}", page.body));
+    let message = form
+        .split("name=\"message\" value=\"")
+        .nth(1)
+        .and_then(|v| v.split('"').next())
+        .expect("the message id")
+        .to_string();
+
+    let r = d
+        .app
+        .send(page_form(
+            &d.agent,
+            ticket,
+            "out-of-scope",
+            &[("message", &message)],
+        ))
+        .await;
+    assert_eq!(
+        r.location(),
+        Some(format!("/inbox/{ticket}?done=out_of_scope").as_str())
+    );
+    let examples = d.app.store.out_of_scope_examples().await.expect("examples");
+    assert_eq!(examples, vec!["Vous louez des camionnettes ?".to_string()]);
+
+    let again = d
+        .post(
+            format!("/api/v1/messages/{message}/out-of-scope"),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::OK,
+        "already an example: {}",
+        again.body
+    );
+    let bot = d
+        .post(
+            "/api/v1/messages/999999/out-of-scope",
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(bot.status, StatusCode::NOT_FOUND, "{}", bot.body);
+}

@@ -18,6 +18,8 @@ pub enum Entity {
     Document,
     /// An FAQ entry and its phrasings.
     FaqEntry,
+    /// An example of a message outside the FAQ (the id is the example's).
+    OutOfScopeExample,
     /// Vectors written for a document's chunks (the id is the document's): vector indexes
     /// reload that document's vectors.
     Vectors,
@@ -28,6 +30,7 @@ impl Entity {
         match self {
             Entity::Document => "document",
             Entity::FaqEntry => "faq_entry",
+            Entity::OutOfScopeExample => "out_of_scope_example",
             Entity::Vectors => "vectors",
         }
     }
@@ -36,6 +39,7 @@ impl Entity {
         match s {
             "document" => Some(Entity::Document),
             "faq_entry" => Some(Entity::FaqEntry),
+            "out_of_scope_example" => Some(Entity::OutOfScopeExample),
             "vectors" => Some(Entity::Vectors),
             _ => None,
         }

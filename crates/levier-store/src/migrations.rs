@@ -60,10 +60,17 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("migrations/0006_support.sqlite.sql"),
         postgres: include_str!("migrations/0006_support.postgres.sql"),
     },
+    Migration {
+        version: 7,
+        name: "out_of_scope_examples",
+        portable: include_str!("migrations/0007_out_of_scope_examples.sql"),
+        sqlite: include_str!("migrations/0007_out_of_scope_examples.sqlite.sql"),
+        postgres: include_str!("migrations/0007_out_of_scope_examples.postgres.sql"),
+    },
 ];
 
-/// The schema version this binary writes and expects.
-pub const SCHEMA_VERSION: i64 = 6;
+/// The schema version this binary writes and expects: the last migration's.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS levier_migrations (
     version BIGINT PRIMARY KEY,

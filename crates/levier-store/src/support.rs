@@ -1,7 +1,7 @@
 //! The support assistant's records: websites carrying the chat widget ([`sites`]), customer
 //! conversations ([`conversations`]) and their messages ([`messages`]), tickets for what is
-//! handed to people ([`tickets`]) and agents' verdicts on the assistant's answers
-//! ([`feedback`]).
+//! handed to people ([`tickets`]), agents' verdicts on the assistant's answers
+//! ([`feedback`]) and the messages they marked as outside the FAQ ([`out_of_scope`]).
 //!
 //! Every state change writes the event that records it (message received, bot answered,
 //! handed off, first response, resolved, reopened, CSAT…) in the same transaction, so the KPIs
@@ -10,6 +10,7 @@
 pub mod conversations;
 pub mod feedback;
 pub mod messages;
+pub mod out_of_scope;
 pub mod sites;
 pub mod tickets;
 

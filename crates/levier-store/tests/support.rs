@@ -27,6 +27,7 @@ on_both_backends!(
     inbox_filters_and_sorts_by_sla,
     bot_answers_are_judged_once_per_agent,
     faq_management_records_changes,
+    agents_mark_messages_outside_the_faq_once,
 );
 
 async fn site(s: &Store, name: &str) -> Site {
@@ -650,6 +651,51 @@ async fn bot_answers_are_judged_once_per_agent(t: &TestStore) {
     );
     let missing = s
         .judge_bot_answer(levier_core::ids::MessageId(9_999), alice, Verdict::Wrong)
+        .await;
+    assert!(
+        matches!(missing, Err(StoreError::NotFound { .. })),
+        "{missing:?}"
+    );
+}
+
+async fn agents_mark_messages_outside_the_faq_once(t: &TestStore) {
+    let s = &t.store;
+    let alice = agent(s, "alice@ergolis.fr").await;
+    let c = start(s, &site(s, "A").await).await.conversation;
+    let question = say(
+        s,
+        c.id,
+        Author::Customer,
+        "  Vous louez des camionnettes ? ",
+    )
+    .await;
+    let again = say(s, c.id, Author::Customer, "Vous louez des camionnettes ?").await;
+    let reply = say(
+        s,
+        c.id,
+        Author::Bot(BotReply::Notice),
+        "Un conseiller arrive.",
+    )
+    .await;
+    let before = s.last_change_seq().await.expect("seq");
+    assert!(s.mark_out_of_scope(question.id, alice).await.expect("mark"));
+    assert!(
+        !s.mark_out_of_scope(again.id, alice)
+            .await
+            .expect("same text"),
+        "the same words are one example"
+    );
+    assert_eq!(
+        s.out_of_scope_examples().await.expect("examples"),
+        vec!["Vous louez des camionnettes ?".to_string()]
+    );
+    let changes = changes_after(s, before).await;
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0].0, Entity::OutOfScopeExample);
+    let bot = s.mark_out_of_scope(reply.id, alice).await;
+    assert!(matches!(bot, Err(StoreError::Invalid(_))), "{bot:?}");
+    let missing = s
+        .mark_out_of_scope(levier_core::ids::MessageId(9_999), alice)
         .await;
     assert!(
         matches!(missing, Err(StoreError::NotFound { .. })),

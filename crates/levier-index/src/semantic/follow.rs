@@ -266,7 +266,7 @@ impl Follower {
                         documents.push((DocumentId(c.entity_id), true));
                     }
                     (Entity::Vectors, _) => documents.push((DocumentId(c.entity_id), true)),
-                    (Entity::FaqEntry, _) => {}
+                    (Entity::FaqEntry | Entity::OutOfScopeExample, _) => {}
                 }
             }
             documents.dedup();

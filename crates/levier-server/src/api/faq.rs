@@ -285,6 +285,26 @@ pub async fn phrasing_from_message(
     created(id.0)
 }
 
+/// Marks a customer's message as outside the FAQ: the assistant learns it, with the others,
+/// as an example of the questions it must hand to a person (it retrains within seconds).
+#[utoipa::path(post, path = "/api/v1/messages/{id}/out-of-scope", tag = "faq", params(("id" = i64, Path, description = "a customer's message")),
+    responses((status = 201, description = "a new example"), (status = 200, description = "already an example"), (status = 400, description = "not a customer's message"), (status = 404, description = "no such message")))]
+pub async fn out_of_scope(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    let created = state
+        .store
+        .mark_out_of_scope(MessageId(id), caller.user.id)
+        .await?;
+    Ok(if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    })
+}
+
 /// Adds the customer's question of message `m` (the message itself, or the customer's message
 /// before it) as an agent's phrasing of `entry`: the API above and the ticket page's button.
 pub async fn teach(

@@ -32,7 +32,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         inbox::list, inbox::get, inbox::assign, inbox::reply, inbox::note, inbox::resolve,
         inbox::reopen, inbox::ticket_events, inbox::inbox_events, inbox::verdict,
         faq::list, faq::create, faq::import, faq::get, faq::update, faq::remove, faq::add_phrasing,
-        faq::remove_phrasing, faq::entry_from_reply, faq::phrasing_from_message,
+        faq::remove_phrasing, faq::entry_from_reply, faq::phrasing_from_message, faq::out_of_scope,
         sites::list, sites::create, sites::update, sites::disable,
     ),
     modifiers(&Security),

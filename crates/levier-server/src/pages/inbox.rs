@@ -578,6 +578,29 @@ pub async fn teach(
     back(id, taught.map(|_| "taught"))
 }
 
+/// The form of a button about one message.
+#[derive(Deserialize)]
+pub struct MessageForm {
+    /// The message.
+    message: i64,
+}
+
+/// `POST /inbox/{id}/out-of-scope`: a customer's message becomes an example of the questions
+/// the assistant hands to a person.
+pub async fn out_of_scope(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    Form(form): Form<MessageForm>,
+) -> Response {
+    let marked = state
+        .store
+        .mark_out_of_scope(MessageId(form.message), caller.user.id)
+        .await
+        .map_err(ApiError::from);
+    back(id, marked.map(|_| "out_of_scope"))
+}
+
 /// `POST /inbox/{id}/resolve`.
 pub async fn resolve(
     State(state): State<AppState>,
