@@ -20,7 +20,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use levier_core::ids::SiteId;
-use levier_store::faq::FaqFilter;
+use levier_store::faq::{FaqEntry, FaqFilter};
 use levier_store::support::{NewSite, PilotScope};
 use serde::Deserialize;
 use std::collections::BTreeSet;
@@ -295,48 +295,8 @@ async fn site_page(
     let scope = draft
         .scope
         .unwrap_or_else(|| ScopeDraft::from(&site.pilot_scope));
-    let mut names: BTreeSet<String> = faq
-        .iter()
-        .map(|e| e.category.trim().to_string())
-        .filter(|c| !c.is_empty())
-        .collect();
-    names.extend(scope.categories.iter().cloned());
-    let categories = names
-        .into_iter()
-        .map(|c| {
-            let ticked = scope.categories.contains(&c);
-            (c, ticked)
-        })
-        .collect();
-    // The entries by category (the store lists them by category, then question).
-    let uncategorized = shell.t.t("sites.scope.uncategorized");
-    let mut entries: Vec<EntryGroup> = Vec::new();
-    let mut count = 0;
-    for e in &faq {
-        let id = e.id.0.to_string();
-        let selected = scope.intents.contains(&id);
-        let option = (id, format!("{} — {}", e.id.0, e.question), selected);
-        let category = match e.category.trim() {
-            "" => uncategorized.as_str(),
-            c => c,
-        };
-        match entries.last_mut() {
-            Some((label, options)) if label == category => options.push(option),
-            _ => entries.push((category.to_string(), vec![option])),
-        }
-        count += 1;
-    }
-    // Entries the scope names that no longer exist stay selected, so saving keeps them.
-    let gone: Vec<EntryOption> = scope
-        .intents
-        .iter()
-        .filter(|intent| !faq.iter().any(|e| e.id.0.to_string() == **intent))
-        .map(|intent| (intent.clone(), intent.clone(), true))
-        .collect();
-    if !gone.is_empty() {
-        count += gone.len();
-        entries.push((shell.t.t("sites.scope.entry-gone"), gone));
-    }
+    let categories = category_choices(&faq, &scope);
+    let (entries, count) = entry_choices(&shell, &faq, &scope);
     let template = SitePage {
         subnav: settings_nav(shell.t, caller.role, LIST),
         id,
@@ -358,6 +318,56 @@ async fn site_page(
     };
     let status = status(&template.error);
     super::render_with(&template, status, cookies)
+}
+
+/// The FAQ's categories as checkboxes, with those the scope names ticked (kept even when no
+/// entry has them any more, so that saving does not drop them).
+fn category_choices(faq: &[FaqEntry], scope: &ScopeDraft) -> Vec<(String, bool)> {
+    let mut names: BTreeSet<String> = faq
+        .iter()
+        .map(|e| e.category.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect();
+    names.extend(scope.categories.iter().cloned());
+    names
+        .into_iter()
+        .map(|c| {
+            let ticked = scope.categories.contains(&c);
+            (c, ticked)
+        })
+        .collect()
+}
+
+/// The FAQ's entries as options grouped by category (the store lists them by category, then
+/// question), with how many options there are. Entries the scope names that no longer exist
+/// stay selected, so saving keeps them.
+fn entry_choices(shell: &Shell, faq: &[FaqEntry], scope: &ScopeDraft) -> (Vec<EntryGroup>, usize) {
+    let uncategorized = shell.t.t("sites.scope.uncategorized");
+    let mut entries: Vec<EntryGroup> = Vec::new();
+    for e in faq {
+        let id = e.id.0.to_string();
+        let selected = scope.intents.contains(&id);
+        let option = (id, format!("{} — {}", e.id.0, e.question), selected);
+        let category = match e.category.trim() {
+            "" => uncategorized.as_str(),
+            c => c,
+        };
+        match entries.last_mut() {
+            Some((label, options)) if label == category => options.push(option),
+            _ => entries.push((category.to_string(), vec![option])),
+        }
+    }
+    let gone: Vec<EntryOption> = scope
+        .intents
+        .iter()
+        .filter(|intent| !faq.iter().any(|e| e.id.0.to_string() == **intent))
+        .map(|intent| (intent.clone(), intent.clone(), true))
+        .collect();
+    let count = faq.len() + gone.len();
+    if !gone.is_empty() {
+        entries.push((shell.t.t("sites.scope.entry-gone"), gone));
+    }
+    (entries, count)
 }
 
 /// `GET /settings/sites/{id}` (`?confirm=disable`: the disabling's confirmation step).
