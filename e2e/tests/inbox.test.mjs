@@ -1,7 +1,8 @@
 // The agents' inbox, live, on the demo company with the real model: an agent watching the inbox
 // sees a customer's request arrive without touching the page, takes the ticket, marks the
 // assistant's answer wrong, and sees the customer's next messages appear on the ticket page
-// without a reload, their HTML shown as text.
+// without a reload, their HTML shown as text; the agent marks it as outside the FAQ, and the
+// assistant learns it (it trains again).
 //
 // Needs the model's weights (LEVIER_TEST_MODEL_DIR), like support.test.mjs: only the real
 // assistant answers a question, and an answer is what the agent judges.
@@ -26,6 +27,7 @@ const FR = {
   assigned: 'Attribution enregistrée.',
   wrong: 'Fausse',
   judged: 'Avis enregistré.',
+  outOfScope: "Exemple hors FAQ enregistré : l'assistant passera la main sur ce genre de question.",
 };
 
 const levier = skip
@@ -43,6 +45,9 @@ async function trained() {
     await sleep(500);
   }
 }
+
+/** How many times the server has trained the assistant. */
+const trainings = () => (levier.output().match(new RegExp(TRAINED.source, 'g')) ?? []).length;
 
 /** Marks the page's document, to tell later whether it was reloaded. */
 const mark = (page) => page.evaluate(() => (window.levierTestMark = true));
@@ -97,4 +102,16 @@ test('an agent sees a request arrive live, takes it, judges the answer, and foll
   assert.equal(await agent.evaluate(() => window.levierPwned), undefined);
   assert.ok(await marked(agent), 'the message arrived without a reload');
   await screenshot(t, agent, 'ticket-live');
+
+  // Not an FAQ question: the agent says so in one click, and the assistant learns it.
+  const learnt = trainings();
+  await agent.reload();
+  const message = agent.locator('[data-testid=messages] li.customer').filter({ hasText: 'Toujours là ?' });
+  await submit(agent, message.locator('[data-testid=out-of-scope]').getByRole('button'));
+  assert.equal((await agent.locator('.flash').innerText()).trim(), FR.outOfScope);
+  const deadline = Date.now() + TRAIN_TIMEOUT_MS;
+  while (trainings() <= learnt) {
+    if (Date.now() > deadline) throw new Error(`the assistant did not train again:\n${levier.output().slice(-3000)}`);
+    await sleep(500);
+  }
 });
