@@ -72,6 +72,11 @@ pub struct ServerConfig {
     pub request_timeout_secs: u64,
     /// How long a login lasts without logging in again, in hours.
     pub session_hours: u64,
+    /// Addresses of the reverse proxies in front of levier (e.g. `["127.0.0.1"]` for an nginx
+    /// on the same machine). A request from one of them is counted for the visitor its
+    /// `X-Forwarded-For` names (per-visitor limits, audit); from anyone else, that header is
+    /// ignored, so that a visitor cannot choose the address counted against them.
+    pub trusted_proxies: Vec<String>,
 }
 
 /// Durable task workers.
@@ -164,6 +169,7 @@ impl Default for ServerConfig {
             body_limit_bytes: 50 * 1024 * 1024,
             request_timeout_secs: 60,
             session_hours: 12,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -246,6 +252,17 @@ impl Config {
             return Err(ConfigError::Invalid {
                 key: "addr".into(),
                 message: format!("'{}' is not HOST:PORT (e.g. 127.0.0.1:8080)", self.addr),
+            });
+        }
+        if let Some(bad) = self
+            .server
+            .trusted_proxies
+            .iter()
+            .find(|p| p.trim().parse::<std::net::IpAddr>().is_err())
+        {
+            return Err(ConfigError::Invalid {
+                key: "server.trusted_proxies".into(),
+                message: format!("'{bad}' is not an IP address (e.g. 127.0.0.1)"),
             });
         }
         if self.store.max_connections == 0 {
@@ -402,5 +419,9 @@ mod tests {
             ..Config::default()
         };
         assert!(c.validate().is_err());
+        let mut c = Config::default();
+        c.server.trusted_proxies = vec!["10.0.0.0/8".into()];
+        let e = c.validate().expect_err("not an address").to_string();
+        assert!(e.contains("server.trusted_proxies"), "{e}");
     }
 }

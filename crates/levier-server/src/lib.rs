@@ -44,6 +44,8 @@ pub struct Settings {
     pub request_timeout: Duration,
     /// Login lifetime, in hours.
     pub session_hours: u64,
+    /// The reverse proxies whose `X-Forwarded-For` names the visitor.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl From<&ServerConfig> for Settings {
@@ -52,6 +54,12 @@ impl From<&ServerConfig> for Settings {
             body_limit: usize::try_from(c.body_limit_bytes).unwrap_or(usize::MAX),
             request_timeout: Duration::from_secs(c.request_timeout_secs.max(1)),
             session_hours: c.session_hours,
+            // Checked by `Config::validate`: an entry that is no address cannot get here.
+            trusted_proxies: c
+                .trusted_proxies
+                .iter()
+                .filter_map(|p| p.trim().parse().ok())
+                .collect(),
         }
     }
 }

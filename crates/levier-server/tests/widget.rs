@@ -179,6 +179,57 @@ async fn a_flood_gets_429_with_retry_after() {
     assert_eq!(app.send(elsewhere).await.status, StatusCode::OK);
 }
 
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_visitor_has_their_own_limit() {
+    let mut app = TestApp::new().await;
+    let config = SupportConfig {
+        requests_per_minute_per_ip: 3,
+        ..SupportConfig::default()
+    };
+    set_desk(&mut app, config, true);
+    let proxy = remote_n(1);
+    app.state.settings.trusted_proxies = vec![proxy.ip()];
+    let widget = WidgetClient::site(&app, "Ergolis").await;
+    let start = |visitor: &str| {
+        widget
+            .req("POST", "/conversations")
+            .from(proxy)
+            .header("x-forwarded-for", visitor)
+            .json(&serde_json::json!({}))
+    };
+    for _ in 0..3 {
+        assert_eq!(
+            app.send(start("192.0.2.10")).await.status,
+            StatusCode::CREATED
+        );
+    }
+    app.send(start("192.0.2.10"))
+        .await
+        .problem(StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        app.send(start("192.0.2.11")).await.status,
+        StatusCode::CREATED,
+        "another visitor behind the same proxy is not limited"
+    );
+    // A visitor who is not the proxy cannot pick the address counted against them.
+    let spoofing = |i: u8| {
+        widget
+            .req("POST", "/conversations")
+            .from(remote_n(2))
+            .header("x-forwarded-for", &format!("192.0.2.{}", 100 + i))
+            .json(&serde_json::json!({}))
+    };
+    let mut statuses = Vec::new();
+    for i in 0..4 {
+        statuses.push(app.send(spoofing(i)).await.status);
+    }
+    assert_eq!(
+        statuses.last(),
+        Some(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+}
+
 trait StatusOnly {
     async fn messages_status(&self, app: &TestApp, token: &str) -> StatusCode;
 }

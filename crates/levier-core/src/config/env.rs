@@ -83,6 +83,14 @@ fn parse_like(current: &Value, raw: &str) -> Result<Value, String> {
             "false" | "0" | "no" | "off" => Ok(Value::Boolean(false)),
             _ => Err(format!("expected true or false, got '{raw}'")),
         },
+        // A list of words, comma-separated (`LEVIER_SERVER_TRUSTED_PROXIES=127.0.0.1,::1`).
+        Value::Array(_) => Ok(Value::Array(
+            raw.split(',')
+                .map(str::trim)
+                .filter(|w| !w.is_empty())
+                .map(|w| Value::String(w.to_string()))
+                .collect(),
+        )),
         _ => Ok(Value::String(raw.to_string())),
     }
 }
@@ -108,6 +116,7 @@ mod tests {
                 ("LEVIER_SERVER_BODY_LIMIT_BYTES", "1024"),
                 ("LEVIER_LOG_FORMAT", "json"),
                 ("LEVIER_TASKS_WORKERS", "0"),
+                ("LEVIER_SERVER_TRUSTED_PROXIES", "127.0.0.1, ::1"),
                 ("LEVIER_NOPE", "x"),
                 ("LEVIER_TEST_POSTGRES_URL", "postgres://x"),
                 ("HOME", "/root"),
@@ -118,6 +127,7 @@ mod tests {
         assert_eq!(c.server.body_limit_bytes, 1024);
         assert_eq!(c.log_format, crate::config::LogFormat::Json);
         assert_eq!(c.tasks.workers, 0);
+        assert_eq!(c.server.trusted_proxies, vec!["127.0.0.1", "::1"]);
         assert_eq!(unknown, vec!["LEVIER_NOPE".to_string()]);
     }
 

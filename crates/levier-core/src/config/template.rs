@@ -40,6 +40,9 @@ body_limit_bytes = {body_limit_bytes}
 request_timeout_secs = {request_timeout_secs}
 # How long a login lasts, in hours.
 session_hours = {session_hours}
+# Addresses of the reverse proxies in front of levier (e.g. ["127.0.0.1"] for an nginx on this
+# machine): their X-Forwarded-For names the visitor; anyone else's is ignored.
+trusted_proxies = []
 
 [tasks]
 # Long-running tasks (ingestion, re-indexing…) run at once by this process; 0 to run none.

@@ -7,7 +7,7 @@
 use crate::AppState;
 use crate::auth::cookies::over_tls;
 use crate::error::ApiError;
-use crate::http::client::peer_ip;
+use crate::http::client::visitor_ip;
 use axum::extract::{FromRequestParts, Query, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
@@ -42,7 +42,9 @@ pub async fn admit(state: &AppState, mut req: Request, next: Next) -> Response {
     }
     let mut response = if req.method() == Method::OPTIONS {
         preflight()
-    } else if let Some(Err(wait)) = peer_ip(&req).map(|ip| state.desk.per_ip.check(&ip)) {
+    } else if let Some(Err(wait)) =
+        visitor_ip(&req, &state.settings.trusted_proxies).map(|ip| state.desk.per_ip.check(&ip))
+    {
         ApiError::too_many(
             wait.as_secs() + 1,
             "too many requests from this address; retry later",
