@@ -283,7 +283,7 @@ pub async fn ticket_events(
     headers: HeaderMap,
 ) -> ApiResult<impl IntoResponse> {
     let (_, conversation) = agent::ticket_and_conversation(&state, TicketId(id)).await?;
-    let live = state.desk.hub.conversation(conversation.id);
+    let live = crate::desk::stream::subscribe(&state.desk, conversation.id)?;
     let after = stream::last_event_id(&headers);
     let missed = match after {
         Some(_) => {

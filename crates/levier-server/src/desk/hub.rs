@@ -19,6 +19,14 @@ use tokio::sync::broadcast;
 /// Messages buffered per subscriber before it is dropped as too slow.
 const BUFFER: usize = 64;
 
+/// Streams open at once on one conversation: a customer's tabs and the agents on its ticket.
+/// More is a client reconnecting in a loop or someone holding connections open.
+pub const MAX_STREAMS_PER_CONVERSATION: usize = 16;
+
+/// A conversation already has [`MAX_STREAMS_PER_CONVERSATION`] streams open on this node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooManyStreams;
+
 /// Something that happened to a conversation.
 #[derive(Debug, Clone)]
 pub enum Update {
@@ -81,17 +89,23 @@ impl Hub {
         }
     }
 
-    /// A subscription to one conversation's changes.
-    pub fn conversation(&self, id: ConversationId) -> broadcast::Receiver<Arc<Update>> {
+    /// A subscription to one conversation's changes, unless it has too many already.
+    pub fn conversation(
+        &self,
+        id: ConversationId,
+    ) -> Result<broadcast::Receiver<Arc<Update>>, TooManyStreams> {
         if self.closed.load(Ordering::Acquire) {
-            return closed();
+            return Ok(closed());
         }
         let mut channels = self.lock();
         channels.retain(|_, s| s.receiver_count() > 0);
-        channels
+        let sender = channels
             .entry(id)
-            .or_insert_with(|| broadcast::channel(BUFFER).0)
-            .subscribe()
+            .or_insert_with(|| broadcast::channel(BUFFER).0);
+        if sender.receiver_count() >= MAX_STREAMS_PER_CONVERSATION {
+            return Err(TooManyStreams);
+        }
+        Ok(sender.subscribe())
     }
 
     /// A subscription to every change (agents watching the whole inbox).
@@ -143,8 +157,8 @@ mod tests {
     #[test]
     fn a_slow_subscriber_lags_and_never_holds_up_the_writer() {
         let hub = Hub::default();
-        let mut slow = hub.conversation(ConversationId(1));
-        let mut other = hub.conversation(ConversationId(2));
+        let mut slow = hub.conversation(ConversationId(1)).expect("room");
+        let mut other = hub.conversation(ConversationId(2)).expect("room");
         for _ in 0..BUFFER * 2 {
             hub.publish(status(1));
         }
@@ -155,12 +169,12 @@ mod tests {
     #[test]
     fn closing_ends_every_subscription_now_and_to_come() {
         let hub = Hub::default();
-        let mut conversation = hub.conversation(ConversationId(1));
+        let mut conversation = hub.conversation(ConversationId(1)).expect("room");
         let mut inbox = hub.inbox();
         hub.close();
         assert!(matches!(conversation.try_recv(), Err(TryRecvError::Closed)));
         assert!(matches!(inbox.try_recv(), Err(TryRecvError::Closed)));
-        let mut late = hub.conversation(ConversationId(1));
+        let mut late = hub.conversation(ConversationId(1)).expect("room");
         assert!(matches!(late.try_recv(), Err(TryRecvError::Closed)));
         assert!(matches!(hub.inbox().try_recv(), Err(TryRecvError::Closed)));
     }
@@ -168,8 +182,29 @@ mod tests {
     #[test]
     fn a_channel_without_subscribers_is_forgotten() {
         let hub = Hub::default();
-        drop(hub.conversation(ConversationId(1)));
+        drop(hub.conversation(ConversationId(1)).expect("room"));
         hub.publish(status(1));
         assert!(hub.lock().is_empty());
+    }
+
+    #[test]
+    fn a_conversation_takes_a_bounded_number_of_streams() {
+        let hub = Hub::default();
+        let open: Vec<_> = (0..MAX_STREAMS_PER_CONVERSATION)
+            .map(|_| hub.conversation(ConversationId(1)).expect("room"))
+            .collect();
+        assert_eq!(
+            hub.conversation(ConversationId(1)).err(),
+            Some(TooManyStreams)
+        );
+        assert!(
+            hub.conversation(ConversationId(2)).is_ok(),
+            "per conversation"
+        );
+        drop(open);
+        assert!(
+            hub.conversation(ConversationId(1)).is_ok(),
+            "closed streams free room"
+        );
     }
 }

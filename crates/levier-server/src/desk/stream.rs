@@ -8,6 +8,7 @@
 //! client too slow for the hub's buffer is disconnected: it reconnects and catches up.
 
 use super::hub::Update;
+use crate::error::{ApiError, ApiResult};
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream, StreamExt};
@@ -28,6 +29,20 @@ const PAGE: i64 = 200;
 
 /// How a message is shown on a stream; `None` leaves it out (internal notes to customers).
 pub type Render = fn(&Message) -> Option<serde_json::Value>;
+
+/// A subscription to a conversation's changes for a new stream; 429 when it already has
+/// [`super::hub::MAX_STREAMS_PER_CONVERSATION`] open on this node.
+pub fn subscribe(
+    desk: &super::Desk,
+    conversation: ConversationId,
+) -> ApiResult<broadcast::Receiver<Arc<Update>>> {
+    desk.hub.conversation(conversation).map_err(|_| {
+        ApiError::too_many(
+            HEARTBEAT.as_secs(),
+            "this conversation has too many streams open: close another tab or window",
+        )
+    })
+}
 
 /// The message id the client last received (`Last-Event-ID`), if it sent one.
 pub fn last_event_id(headers: &HeaderMap) -> Option<MessageId> {

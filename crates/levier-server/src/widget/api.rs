@@ -191,7 +191,7 @@ pub async fn events(
     WidgetConversation { conversation, .. }: WidgetConversation,
     headers: HeaderMap,
 ) -> ApiResult<impl IntoResponse> {
-    let live = state.desk.hub.conversation(conversation.id);
+    let live = crate::desk::stream::subscribe(&state.desk, conversation.id)?;
     let after = stream::last_event_id(&headers);
     let missed =
         stream::catch_up(&state.store, conversation.id, after, MessageView::Customer).await?;
