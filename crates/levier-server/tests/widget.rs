@@ -287,6 +287,13 @@ async fn a_retried_message_with_its_client_key_is_written_once() {
         .map(|m| m["author"].as_str().unwrap_or_default())
         .collect();
     assert_eq!(authors, ["customer", "bot"], "one message, one answer");
+
+    let squatting = widget
+        .req("POST", "/messages")
+        .header("x-conversation-token", &token)
+        .json(&serde_json::json!({ "text": "bonjour", "client_key": "reply-to:999" }));
+    let r = app.send(squatting).await;
+    assert_eq!(r.problem(StatusCode::BAD_REQUEST)["field"], "client_key");
 }
 
 #[tokio::test]
@@ -747,4 +754,59 @@ async fn the_sites_pages_create_a_site_show_its_snippet_and_set_origins_and_scop
         .send(Req::get("/settings/sites/424242").auth(&admin))
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_message_left_unanswered_by_a_stopped_node_is_answered_once() {
+    let app = app().await;
+    let widget = WidgetClient::site(&app, "Ergolis").await;
+    let token = widget.start(&app).await;
+    let site = app
+        .store
+        .site_by_key(&widget.key)
+        .await
+        .expect("read")
+        .expect("site");
+    let conversation = app
+        .store
+        .conversation_by_token(site.id, &token)
+        .await
+        .expect("read")
+        .expect("conversation");
+    // A node stored the customer's message, then stopped before the assistant's turn.
+    let stored = app
+        .store
+        .append_message(&levier_store::support::NewMessage {
+            conversation_id: conversation.id,
+            author: levier_store::support::Author::Customer,
+            body: "ma livraison arrive quand ?".into(),
+            internal: false,
+            client_key: None,
+            metadata: serde_json::json!({}),
+        })
+        .await
+        .expect("stored");
+    let later = levier_core::Timestamp(stored.message.created_at.0 + 1);
+    let recover = levier_server::desk::recover::answer_forgotten;
+    assert_eq!(recover(&app.state, later).await.expect("recover"), 1);
+    // Another node, or the slow original request, takes its turn too: stored once.
+    levier_server::desk::turn::answer(&app.state, &site, &conversation, &stored.message)
+        .await
+        .expect("a second turn is harmless");
+    assert_eq!(recover(&app.state, later).await.expect("recover"), 0);
+    let page = app
+        .send(
+            widget
+                .req("GET", "/messages")
+                .header("x-conversation-token", &token),
+        )
+        .await
+        .json();
+    let authors: Vec<&str> = page["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .filter_map(|m| m["author"].as_str())
+        .collect();
+    assert_eq!(authors, vec!["customer", "bot"], "{page}");
 }

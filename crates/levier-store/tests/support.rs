@@ -28,6 +28,7 @@ on_both_backends!(
     bot_answers_are_judged_once_per_agent,
     faq_management_records_changes,
     agents_mark_messages_outside_the_faq_once,
+    unanswered_messages_are_the_last_customer_words_the_bot_still_holds,
 );
 
 async fn site(s: &Store, name: &str) -> Site {
@@ -700,6 +701,32 @@ async fn agents_mark_messages_outside_the_faq_once(t: &TestStore) {
     assert!(
         matches!(missing, Err(StoreError::NotFound { .. })),
         "{missing:?}"
+    );
+}
+
+async fn unanswered_messages_are_the_last_customer_words_the_bot_still_holds(t: &TestStore) {
+    let s = &t.store;
+    let a = site(s, "A").await;
+    let (waiting, answered) = (
+        start(s, &a).await.conversation,
+        start(s, &a).await.conversation,
+    );
+    say(s, waiting.id, Author::Customer, "bonjour").await;
+    let last = say(s, waiting.id, Author::Customer, "vous êtes là ?").await;
+    say(s, answered.id, Author::Customer, "délai ?").await;
+    say(s, answered.id, Author::Bot(BotReply::Notice), "48 h").await;
+    let later = Timestamp(last.created_at.0 + 1);
+    let found = s.unanswered_messages(later, 10).await.expect("query");
+    assert_eq!(
+        found.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![last.id]
+    );
+    assert!(
+        s.unanswered_messages(last.created_at, 10)
+            .await
+            .expect("query")
+            .is_empty(),
+        "younger messages are left to their request"
     );
 }
 

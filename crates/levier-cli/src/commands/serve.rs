@@ -73,6 +73,10 @@ pub async fn serve_with_workers(
         settings,
         stop_rx.clone(),
     ));
+    let recovery = tokio::spawn(levier_server::desk::recover::follow(
+        state.clone(),
+        stop_rx.clone(),
+    ));
     let worker = runs_tasks.then(|| tokio::spawn(task_runner(config, &store, models).run(stop_rx)));
     let shutdown = async move {
         wait_for_signal().await;
@@ -86,6 +90,7 @@ pub async fn serve_with_workers(
     follower.await?;
     semantic.await?;
     assistant.await?;
+    recovery.await?;
     store.close().await;
     Ok(())
 }

@@ -45,7 +45,8 @@ pub async fn write(
         author: Author::Agent(caller.user.id),
         body: text,
         internal,
-        client_key: client_key.filter(|k| !k.trim().is_empty()),
+        // An agent's key never takes the assistant's (it is then only not idempotent).
+        client_key: client_key.filter(|k| !k.trim().is_empty() && !super::turn::reserved_key(k)),
         metadata: serde_json::json!({}),
     };
     let appended = turn::append(state, &new).await?;

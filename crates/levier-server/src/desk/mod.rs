@@ -5,6 +5,7 @@ pub mod agent;
 pub mod hub;
 pub mod knowledge_base;
 pub mod limits;
+pub mod recover;
 pub mod sla;
 pub mod stream;
 pub mod turn;

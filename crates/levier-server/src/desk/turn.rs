@@ -10,11 +10,20 @@ use levier_assist::decide::{Action, Decision, HandoffReason, PassageCandidate};
 use levier_assist::hours::Lang;
 use levier_assist::respond::{BotTurn, Turn};
 use levier_core::Timestamp;
-use levier_core::ids::ConversationId;
+use levier_core::ids::{ConversationId, MessageId};
 use levier_store::support::{
-    Appended, Author, AuthorKind, BotReply, Conversation, ConversationStatus, Handoff, MessageView,
-    NewMessage, PilotScope, Site, Ticket, TicketPriority,
+    Appended, Author, AuthorKind, BotReply, Conversation, ConversationStatus, Handoff, Message,
+    MessageView, NewMessage, PilotScope, Site, Ticket, TicketPriority,
 };
+
+/// The client keys of the assistant's replies (`reply-to:<message id>`): reserved, refused
+/// from clients, so that nobody can take the key of a reply to come.
+pub const REPLY_KEY_PREFIX: &str = "reply-to:";
+
+/// Whether a client's key is one of the assistant's.
+pub fn reserved_key(key: &str) -> bool {
+    key.starts_with(REPLY_KEY_PREFIX)
+}
 
 /// Longest subject given to a ticket (the customer's first message, cut).
 const SUBJECT_CHARS: usize = 100;
@@ -79,10 +88,21 @@ pub async fn customer_message(
         announce_status(state, current.id).await?;
     }
     if appended.created && current.status == ConversationStatus::Bot {
-        let bot = bot_turn(state, site, &current, &appended.message.body).await?;
-        reply(state, &current, bot).await?;
+        answer(state, site, &current, &appended.message).await?;
     }
     Ok(appended)
+}
+
+/// The assistant's turn on the customer's `message`, stored once whoever runs it (the request
+/// that stored the message, or [`super::recover`] after a node stopped in between).
+pub async fn answer(
+    state: &AppState,
+    site: &Site,
+    conversation: &Conversation,
+    message: &Message,
+) -> ApiResult<()> {
+    let bot = bot_turn(state, site, conversation, &message.body).await?;
+    reply(state, conversation, bot, Some(message.id)).await
 }
 
 /// The customer pressed "talk to a person": a notice, then a ticket (a resolved one is
@@ -97,7 +117,7 @@ pub async fn person_asked(state: &AppState, conversation: &Conversation) -> ApiR
     let lang = language(conversation);
     let why = "the customer pressed the button asking for a person";
     let bot = handoff_turn(&state.desk, HandoffReason::HumanRequest, why, lang);
-    reply(state, conversation, bot).await
+    reply(state, conversation, bot, None).await
 }
 
 /// Asks the assistant off the async threads (it is CPU-bound); without an assistant, or when
@@ -188,18 +208,31 @@ fn handoff_turn(desk: &Desk, reason: HandoffReason, why: &str, lang: Lang) -> Bo
     BotTurn::handoff(decision, &desk.hours, jiff::Timestamp::now(), lang)
 }
 
-/// Stores the bot's reply with its decision, and opens the ticket when it hands off.
-async fn reply(state: &AppState, conversation: &Conversation, bot: BotTurn) -> ApiResult<()> {
+/// Stores the bot's reply with its decision, and opens the ticket when it hands off. A reply
+/// to a customer's message carries a client key naming it, so that it is stored once: a
+/// second turn on the same message (a recovery racing the request) finds it taken and stops.
+async fn reply(
+    state: &AppState,
+    conversation: &Conversation,
+    bot: BotTurn,
+    answering: Option<MessageId>,
+) -> ApiResult<()> {
     let metadata = serde_json::to_value(&bot).unwrap_or_default();
     let new = NewMessage {
         conversation_id: conversation.id,
         author: Author::Bot(bot_reply(&bot.decision)),
         body: bot.reply.clone(),
         internal: false,
-        client_key: None,
+        client_key: answering.map(|m| format!("{REPLY_KEY_PREFIX}{}", m.0)),
         metadata,
     };
-    append(state, &new).await?;
+    match append(state, &new).await {
+        Ok(appended) if appended.created => {}
+        // Already answered: with these words, or with others (the key is taken).
+        Ok(_) => return Ok(()),
+        Err(e) if answering.is_some() && e.status == StatusCode::CONFLICT => return Ok(()),
+        Err(e) => return Err(e),
+    }
     if let Some(reason) = bot.decision.handoff_reason() {
         hand_off(state, conversation, reason, &bot.decision).await?;
         announce_status(state, conversation.id).await?;

@@ -136,11 +136,14 @@ pub async fn post_message(
     let client_key = body.client_key.map(|k| k.trim().to_owned());
     if client_key
         .as_deref()
-        .is_some_and(|k| k.is_empty() || k.len() > CLIENT_KEY_MAX)
+        .is_some_and(|k| k.is_empty() || k.len() > CLIENT_KEY_MAX || turn::reserved_key(k))
     {
         return Err(ApiError::invalid_field(
             "client_key",
-            format!("client_key: between 1 and {CLIENT_KEY_MAX} characters"),
+            format!(
+                "client_key: between 1 and {CLIENT_KEY_MAX} characters, not starting with '{}'",
+                turn::REPLY_KEY_PREFIX
+            ),
         ));
     }
     if let Err(wait) = state.desk.per_conversation.check(&conversation.id) {

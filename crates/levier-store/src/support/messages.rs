@@ -206,6 +206,31 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The last message of each conversation the assistant holds whose last visible message
+    /// is a customer's, written before `before` and still unanswered (at most `limit`,
+    /// oldest first): what a node that stopped between storing a question and answering it
+    /// left behind.
+    pub async fn unanswered_messages(
+        &self,
+        before: Timestamp,
+        limit: i64,
+    ) -> StoreResult<Vec<Message>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM messages m WHERE m.id IN (
+                 SELECT MAX(x.id) FROM messages x JOIN conversations c ON c.id = x.conversation_id
+                 WHERE c.status = 'bot' AND x.internal = 0 GROUP BY x.conversation_id)
+             AND m.author_kind = 'customer' AND m.created_at < $1
+             ORDER BY m.id LIMIT $2"
+        ))
+        .bind(before.millis())
+        .bind(limit.max(0))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(message).collect()
+    }
+}
+
 fn validate(new: &NewMessage) -> StoreResult<()> {
     if new.body.trim().is_empty() {
         return Err(StoreError::Invalid("a message needs a text".into()));
