@@ -20,7 +20,7 @@ mod rows;
 mod vnni;
 
 pub use matrix::Int8Matrix;
-pub use product::{Kernel, matmul, matmul_with};
+pub use product::{Kernel, matmul, matmul_then, matmul_with};
 
 /// Whether this CPU runs the fast kernel (AVX-512 with VNNI). Without it the portable kernel
 /// gives the same numbers far more slowly, so callers should prefer f32 arithmetic instead.

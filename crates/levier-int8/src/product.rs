@@ -1,4 +1,4 @@
-//! `x · W + b` with int8 arithmetic, spread over all cores by panels of output columns.
+//! `x · W + b` with int8 arithmetic, spread over all cores by blocks of rows.
 
 use crate::matrix::{Int8Matrix, PANEL};
 use crate::portable;
@@ -24,19 +24,45 @@ impl Kernel {
         Kernel::Portable
     }
 
-    fn tile(self, a: &[u32], quads: usize, w: &[i8], acc: &mut [i32; ROW_TILE * PANEL]) {
+    /// One task's [`block`], with this kernel.
+    fn block<F: Fn(usize, &mut [f32])>(self, job: Block<'_>, then: &F) {
         #[cfg(target_arch = "x86_64")]
         if self == Kernel::Vnni && crate::vnni::available() {
             // SAFETY: the CPU has the features the kernel is compiled for (checked just above).
             #[allow(unsafe_code)]
             unsafe {
-                crate::vnni::tile(a, quads, w, acc)
+                crate::vnni::block(job, then)
             };
             return;
         }
-        portable::tile(a, quads, w, acc);
+        block(portable::tile, job, then);
     }
 }
+
+/// The work of one task: rows of the activations, the output rows they make, and the index of
+/// the first of them.
+pub(crate) struct Block<'a> {
+    x: &'a [f32],
+    w: &'a Int8Matrix,
+    bias: &'a [f32],
+    out: &'a mut [f32],
+    first: usize,
+}
+
+/// A kernel's computation of one tile (see [`portable::tile`]).
+pub(crate) trait Tile: Fn(&[u32], usize, &[i8], &mut [i32; ROW_TILE * PANEL]) {}
+
+impl<T: Fn(&[u32], usize, &[i8], &mut [i32; ROW_TILE * PANEL])> Tile for T {}
+
+/// Rows one task computes when a product is split over cores: a multiple of [`ROW_TILE`], few
+/// enough that a batch makes many tasks to balance, enough that each task reuses a panel of
+/// weights (up to 96 KB) from the nearest caches over several row tiles.
+const TASK_ROWS: usize = 8 * ROW_TILE;
+
+/// Multiply-adds under which a product runs on the calling thread: handing work to another
+/// core (waking it, then waiting for it) costs tens of microseconds, more than a short text's
+/// product saves by sharing it.
+const PARALLEL_MIN_MACS: usize = 16 << 20;
 
 /// `x · w + bias` for `rows` rows of `x` (row-major `[rows, w.inputs()]`), with the fastest
 /// kernel: row-major `[rows, w.outputs()]`.
@@ -44,7 +70,24 @@ impl Kernel {
 /// # Panics
 /// If `x` or `bias` do not match the matrix's shape.
 pub fn matmul(x: &[f32], rows: usize, w: &Int8Matrix, bias: &[f32]) -> Vec<f32> {
-    matmul_with(Kernel::fastest(), x, rows, w, bias)
+    matmul_then(x, rows, w, bias, |_, _| {})
+}
+
+/// [`matmul`], then `then(first_row, block)` on every block of whole output rows while it is
+/// still in the cache, on the thread that computed it: an activation, or a residual sum and a
+/// normalisation of each row, costs no extra pass over memory and is spread over the cores
+/// with the product.
+///
+/// # Panics
+/// If `x` or `bias` do not match the matrix's shape.
+pub fn matmul_then(
+    x: &[f32],
+    rows: usize,
+    w: &Int8Matrix,
+    bias: &[f32],
+    then: impl Fn(usize, &mut [f32]) + Sync,
+) -> Vec<f32> {
+    product(Kernel::fastest(), x, rows, w, bias, &then)
 }
 
 /// [`matmul`] with a chosen kernel (tests compare them).
@@ -58,6 +101,20 @@ pub fn matmul_with(
     w: &Int8Matrix,
     bias: &[f32],
 ) -> Vec<f32> {
+    product(kernel, x, rows, w, bias, &|_, _| {})
+}
+
+/// Splits the rows into tasks of [`TASK_ROWS`] that each quantise their own rows and write
+/// their own block of the output, so nothing is serial and nothing is copied; a product too
+/// small to share runs as one block on the calling thread.
+fn product(
+    kernel: Kernel,
+    x: &[f32],
+    rows: usize,
+    w: &Int8Matrix,
+    bias: &[f32],
+    then: &(impl Fn(usize, &mut [f32]) + Sync),
+) -> Vec<f32> {
     assert_eq!(
         x.len(),
         rows * w.k,
@@ -65,57 +122,71 @@ pub fn matmul_with(
         w.k
     );
     assert_eq!(bias.len(), w.n, "bias of length {}", w.n);
-    let q = QuantizedRows::new(x, rows, w.k);
-    let panels: Vec<Vec<f32>> = (0..w.panels)
-        .into_par_iter()
-        .map(|p| panel_product(kernel, &q, rows, w, p, bias))
-        .collect();
     let mut out = vec![0f32; rows * w.n];
-    for (p, block) in panels.iter().enumerate() {
-        let first = p * PANEL;
-        let width = PANEL.min(w.n - first);
-        for (r, values) in block.chunks_exact(width).enumerate() {
-            out[r * w.n + first..][..width].copy_from_slice(values);
-        }
+    let task = |(task, (x, out)): (usize, (&[f32], &mut [f32]))| {
+        let first = task * TASK_ROWS;
+        kernel.block(
+            Block {
+                x,
+                w,
+                bias,
+                out,
+                first,
+            },
+            then,
+        );
+    };
+    if rows * w.k * w.n < PARALLEL_MIN_MACS {
+        task((0, (x, &mut out)));
+    } else {
+        x.par_chunks(TASK_ROWS * w.k)
+            .zip(out.par_chunks_mut(TASK_ROWS * w.n))
+            .enumerate()
+            .for_each(task);
     }
     out
 }
 
-/// The columns of panel `p` for every row (`[rows, width]`), dequantised, bias added.
-fn panel_product(
-    kernel: Kernel,
-    q: &QuantizedRows,
-    rows: usize,
-    w: &Int8Matrix,
-    p: usize,
-    bias: &[f32],
-) -> Vec<f32> {
-    let first = p * PANEL;
-    let width = PANEL.min(w.n - first);
-    let scales = &w.scales[first..first + width];
-    let sums = &w.column_sums[first..first + width];
-    let bias = &bias[first..first + width];
-    let mut out = vec![0f32; rows * width];
+/// One task's product, then `then` on its output rows. Always inlined, so that a kernel can
+/// compile it for its own CPU features (see [`crate::vnni::block`]).
+#[inline(always)]
+pub(crate) fn block<F: Fn(usize, &mut [f32])>(tile: impl Tile, job: Block<'_>, then: &F) {
+    rows_product(tile, job.x, job.w, job.bias, job.out);
+    then(job.first, job.out);
+}
+
+/// `x · w + bias` for the rows of `x` into `out` (`[rows, w.outputs()]`): panel by panel, so
+/// that a panel of weights stays in the cache over all the rows.
+#[inline(always)]
+fn rows_product(tile: impl Tile, x: &[f32], w: &Int8Matrix, bias: &[f32], out: &mut [f32]) {
+    let rows = x.len() / w.k;
+    let q = QuantizedRows::new(x, rows, w.k);
     let mut acc = [0i32; ROW_TILE * PANEL];
-    for start in (0..rows).step_by(ROW_TILE) {
-        kernel.tile(q.tile(start), q.quads, w.panel(p), &mut acc);
-        for r in start..(start + ROW_TILE).min(rows) {
-            let (scale, offset) = (q.scales[r], q.offsets[r]);
-            let tile_row = &acc[(r - start) * PANEL..][..width];
-            let out_row = &mut out[r * width..][..width];
-            for ((((o, &sum), &w_scale), &w_sum), &b) in out_row
-                .iter_mut()
-                .zip(tile_row)
-                .zip(scales)
-                .zip(sums)
-                .zip(bias)
-            {
-                // x ≈ offset + scale·q, so x·w = w_scale · (scale·Σq·w_q + offset·Σw_q).
-                *o = w_scale * (scale * sum as f32 + offset * w_sum as f32) + b;
+    for p in 0..w.panels {
+        let first = p * PANEL;
+        let width = PANEL.min(w.n - first);
+        let scales = &w.scales[first..first + width];
+        let sums = &w.column_sums[first..first + width];
+        let bias = &bias[first..first + width];
+        for start in (0..rows).step_by(ROW_TILE) {
+            tile(q.tile(start), q.quads, w.panel(p), &mut acc);
+            for r in start..(start + ROW_TILE).min(rows) {
+                let (scale, offset) = (q.scales[r], q.offsets[r]);
+                let tile_row = &acc[(r - start) * PANEL..][..width];
+                let out_row = &mut out[r * w.n + first..][..width];
+                for ((((o, &sum), &w_scale), &w_sum), &b) in out_row
+                    .iter_mut()
+                    .zip(tile_row)
+                    .zip(scales)
+                    .zip(sums)
+                    .zip(bias)
+                {
+                    // x ≈ offset + scale·q, so x·w = w_scale · (scale·Σq·w_q + offset·Σw_q).
+                    *o = w_scale * (scale * sum as f32 + offset * w_sum as f32) + b;
+                }
             }
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -172,6 +243,37 @@ mod tests {
         // activations, so a row's step is coarse: 2.5 % relative error here.
         let relative = (err / norm).sqrt();
         assert!(relative < 0.03, "relative error {relative}");
+    }
+
+    #[test]
+    fn blocks_of_rows_on_several_cores_give_each_row_s_own_bits() {
+        // Large enough to be split into tasks, and a last block that is not a whole one.
+        let (rows, k, n) = (3 * TASK_ROWS + 5, 384, 8 * PANEL);
+        assert!(rows * k * n >= PARALLEL_MIN_MACS);
+        let w = Int8Matrix::quantize(&values(k * n, 7), k, n);
+        let (x, b) = (values(rows * k, 8), values(n, 9));
+        let all = matmul(&x, rows, &w, &b);
+        for (r, row) in x.chunks_exact(k).enumerate() {
+            assert_eq!(
+                all[r * n..(r + 1) * n],
+                matmul(row, 1, &w, &b)[..],
+                "row {r}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_activation_sees_every_output() {
+        let (rows, k, n) = (5, 8, 70);
+        let w = Int8Matrix::quantize(&values(k * n, 10), k, n);
+        let (x, b) = (values(rows * k, 11), values(n, 12));
+        let plain = matmul(&x, rows, &w, &b);
+        let doubled = matmul_then(&x, rows, &w, &b, |first, o| {
+            assert_eq!(first, 0);
+            o.iter_mut().for_each(|v| *v *= 2.0);
+        });
+        let want: Vec<f32> = plain.iter().map(|v| v * 2.0).collect();
+        assert_eq!(doubled, want);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 #![allow(unsafe_code)]
 
 use crate::matrix::{BLOCK, PANEL, PANEL_BLOCKS, PANEL_STEP};
+use crate::product::Block;
 use crate::rows::ROW_TILE;
 use std::arch::x86_64::{
     __m512i, _mm512_dpbusd_epi32, _mm512_loadu_si512, _mm512_set1_epi32, _mm512_setzero_si512,
@@ -18,6 +19,20 @@ pub(crate) fn available() -> bool {
     is_x86_feature_detected!("avx512f")
         && is_x86_feature_detected!("avx512bw")
         && is_x86_feature_detected!("avx512vnni")
+}
+
+/// [`crate::product::block`] compiled for this kernel's features: with [`tile`], the code
+/// inlined into it — quantising the rows, turning the sums back into floats, and the caller's
+/// `then` (GELU, a residual sum and a layer norm) — is vectorised over 16 lanes instead of the
+/// 4 of the baseline x86-64 target. On short texts that work costs as much as the products.
+///
+/// # Safety
+/// The CPU must have AVX-512F, AVX-512BW and AVX-512 VNNI ([`available`]).
+#[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
+pub(crate) unsafe fn block<F: Fn(usize, &mut [f32])>(job: Block<'_>, then: &F) {
+    // SAFETY: this function runs only where `tile`'s features are (its own contract).
+    let tile = |a: &[u32], quads, w: &[i8], acc: &mut _| unsafe { tile(a, quads, w, acc) };
+    crate::product::block(tile, job, then);
 }
 
 /// Same contract as [`crate::portable::tile`], same results to the bit.

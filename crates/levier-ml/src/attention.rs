@@ -8,77 +8,44 @@
 //! Above [`SHORT_WINDOW`] tokens the arithmetic (quadratic in length) dominates and the matrix
 //! products are faster.
 
-use candle_core::{CpuStorage, CustomOp1, Layout, Result, Shape, Tensor};
+use crate::fastmath::exp_negative;
 use rayon::prelude::*;
 
 /// Longest padded window length computed here (measured crossover: see the module's doc).
 pub const SHORT_WINDOW: usize = 64;
 
 /// Scaled dot-product attention of windows padded to `len` tokens, of which `lengths[b]` are
-/// real in window `b`, over fused `[q | k | v]` rows of `heads` heads.
-struct ShortAttention<'a> {
-    len: usize,
-    heads: usize,
-    lengths: &'a [usize],
-}
-
-/// `[windows × len, 3 × hidden]` fused projections in, `[windows × len, hidden]` contexts out.
-pub fn short_attention(
-    qkv: &Tensor,
-    len: usize,
-    heads: usize,
-    lengths: &[usize],
-) -> Result<Tensor> {
-    let op = ShortAttention {
-        len,
-        heads,
-        lengths,
+/// real in window `b`: fused `[q | k | v]` rows of `heads` heads in (`[windows × len, 3 ×
+/// hidden]`), contexts out (`[windows × len, hidden]`). One window (a single short text) runs
+/// on the calling thread: handing it to another core would cost more than it computes.
+pub fn short_attention(qkv: &[f32], len: usize, heads: usize, lengths: &[usize]) -> Vec<f32> {
+    let width = qkv.len() / (len * lengths.len()).max(1);
+    let hidden = width / 3;
+    let shape = WindowShape { heads, hidden };
+    let mut out = vec![0f32; len * lengths.len() * hidden];
+    let window = |((out, qkv), &real): ((&mut [f32], &[f32]), &usize)| {
+        shape.window(out, qkv, real);
     };
-    qkv.contiguous()?.apply_op1_no_bwd(&op)
-}
-
-impl CustomOp1 for ShortAttention<'_> {
-    fn name(&self) -> &'static str {
-        "levier-short-attention"
+    if lengths.len() == 1 {
+        window(((&mut out, qkv), &lengths[0]));
+    } else {
+        out.par_chunks_mut(len * hidden)
+            .zip(qkv.par_chunks(len * width))
+            .zip(lengths.par_iter())
+            .for_each(window);
     }
-
-    fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
-        let Some((start, end)) = layout.contiguous_offsets() else {
-            candle_core::bail!("attention: input must be contiguous")
-        };
-        let (rows, width) = layout.shape().dims2()?;
-        let hidden = width / 3;
-        if rows != self.len * self.lengths.len() || hidden % self.heads != 0 {
-            candle_core::bail!(
-                "attention: {rows}×{width} rows for {} windows",
-                self.lengths.len()
-            );
-        }
-        let qkv = &storage.as_slice::<f32>()?[start..end];
-        let mut out = vec![0f32; rows * hidden];
-        let shape = WindowShape {
-            len: self.len,
-            heads: self.heads,
-            hidden,
-        };
-        out.par_chunks_mut(self.len * hidden)
-            .zip(qkv.par_chunks(self.len * width))
-            .zip(self.lengths.par_iter())
-            .for_each(|((out, qkv), &real)| shape.window(out, qkv, real));
-        Ok((CpuStorage::F32(out), Shape::from((rows, hidden))))
-    }
+    out
 }
 
 #[derive(Clone, Copy)]
 struct WindowShape {
-    len: usize,
     heads: usize,
     hidden: usize,
 }
 
 impl WindowShape {
-    /// Every head of one window. Padded query rows are computed too (over the real keys), as
-    /// the general path does: they are never pooled, but stay finite.
+    /// Every head of one window. Padded query rows are left at zero: only real keys are
+    /// attended to, so they never reach a real token, and they are never pooled.
     fn window(self, out: &mut [f32], qkv: &[f32], real: usize) {
         let width = 3 * self.hidden;
         let d = self.hidden / self.heads;
@@ -86,7 +53,7 @@ impl WindowShape {
         let mut weights = vec![0f32; real];
         for head in 0..self.heads {
             let (q_at, k_at, v_at) = (head * d, self.hidden + head * d, 2 * self.hidden + head * d);
-            for i in 0..self.len {
+            for i in 0..real {
                 let q = &qkv[i * width + q_at..][..d];
                 for (j, w) in weights.iter_mut().enumerate() {
                     *w = dot(q, &qkv[j * width + k_at..][..d]) * scale;
@@ -102,34 +69,35 @@ impl WindowShape {
     }
 }
 
+/// Dot product over 8 lanes, so that it is vectorised (a plain sum of f32 is not: its order
+/// of additions is fixed).
 fn dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+    let (a8, a_rest) = a.as_chunks::<8>();
+    let (b8, b_rest) = b.as_chunks::<8>();
+    let mut lanes = [0f32; 8];
+    for (x, y) in a8.iter().zip(b8) {
+        for i in 0..8 {
+            lanes[i] += x[i] * y[i];
+        }
+    }
+    let rest: f32 = a_rest.iter().zip(b_rest).map(|(x, y)| x * y).sum();
+    lanes.iter().sum::<f32>() + rest
 }
 
+/// In place; the exponentials in a loop of their own, which is vectorised.
 fn softmax(x: &mut [f32]) {
     let max = x.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let mut sum = 0.0;
-    for v in x.iter_mut() {
-        *v = (*v - max).exp();
-        sum += *v;
-    }
-    x.iter_mut().for_each(|v| *v /= sum);
+    x.iter_mut().for_each(|v| *v = exp_negative(*v - max));
+    let inverse = 1.0 / x.iter().sum::<f32>();
+    x.iter_mut().for_each(|v| *v *= inverse);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use candle_core::Device;
 
     fn run(qkv: Vec<f32>, len: usize, heads: usize, lengths: &[usize]) -> Vec<f32> {
-        let width = qkv.len() / (len * lengths.len());
-        let t = Tensor::from_vec(qkv, (len * lengths.len(), width), &Device::Cpu).expect("tensor");
-        short_attention(&t, len, heads, lengths)
-            .expect("attention")
-            .flatten_all()
-            .expect("flat")
-            .to_vec1()
-            .expect("values")
+        short_attention(&qkv, len, heads, lengths)
     }
 
     #[test]
@@ -162,6 +130,19 @@ mod tests {
         let a = run(alone, real, heads, &[real]);
         let p = run(padded, real + 2, heads, &[real]);
         assert_eq!(a[..], p[..real * hidden]);
-        assert!(p.iter().all(|v| v.is_finite()));
+        assert!(p[real * hidden..].iter().all(|&v| v == 0.0));
+    }
+
+    #[test]
+    fn windows_of_a_batch_are_computed_as_alone() {
+        let (heads, hidden, len) = (2, 4, 3);
+        let width = 3 * hidden;
+        let rows: Vec<f32> = (0..2 * len * width)
+            .map(|i| ((i * 5 % 13) as f32 - 6.0) / 6.0)
+            .collect();
+        let batch = run(rows.clone(), len, heads, &[3, 2]);
+        let first = run(rows[..len * width].to_vec(), len, heads, &[3]);
+        let second = run(rows[len * width..].to_vec(), len, heads, &[2]);
+        assert_eq!(batch, [first, second].concat());
     }
 }

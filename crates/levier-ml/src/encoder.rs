@@ -9,7 +9,6 @@ use crate::model_dir::{ModelDir, Prompts, TOKENIZER_FILE};
 use crate::tokenize::TextTokenizer;
 use crate::transformer::{Transformer, masked_mean};
 use crate::windows::{Window, split_windows};
-use candle_core::{Device, Tensor};
 use std::path::Path;
 
 /// Whether a text is a search query or a passage to be found: e5 models were trained with a
@@ -142,9 +141,8 @@ impl SentenceEncoder {
             ids.extend_from_slice(&w.ids);
             ids.resize(ids.len() + len - w.ids.len(), self.pad_id);
         }
-        let ids = Tensor::from_vec(ids, (windows.len(), len), &Device::Cpu)?;
         let states = self.transformer.forward(&ids, &lengths)?;
-        Ok(masked_mean(&states, &lengths)?)
+        Ok(masked_mean(&states, self.dim, len, &lengths))
     }
 }
 

