@@ -12,14 +12,13 @@
 //! candle operation on them (its allocation, its dispatch, its hand-off to the thread pool)
 //! cost more than its arithmetic. Each layer is five steps — the fused projections, attention,
 //! and three products whose tasks also apply the bias, GELU, or the residual sum and the layer
-//! norm to the rows they just computed. Candle is left only the batched attention of long
-//! windows and the f32 matrix products.
+//! norm to the rows they just computed. Candle is left only the f32 matrix products.
 
-use crate::attention::{SHORT_WINDOW, short_attention};
+use crate::attention::attention;
 use crate::gelu::gelu_erf;
 use crate::linear::{Linear, Precision};
 use crate::norm::LayerNorm;
-use candle_core::{DType, Device, Result, Tensor};
+use candle_core::{DType, Result, Tensor};
 use candle_nn::VarBuilder;
 
 /// Shape read from `config.json`.
@@ -162,11 +161,7 @@ impl Transformer {
     fn layer(&self, l: &Layer, x: &[f32], w: &Windows<'_>) -> Result<Vec<f32>> {
         let (rows, h) = (w.rows(), self.hidden);
         let qkv = l.qkv.forward(x, rows)?;
-        let context = if w.len <= SHORT_WINDOW {
-            short_attention(&qkv, w.len, self.heads, w.lengths)
-        } else {
-            self.attention(&qkv, w)?
-        };
+        let context = attention(&qkv, w.len, self.heads, w.lengths);
         let x = l.attention_out.forward_then(&context, rows, |first, out| {
             l.attention_norm.add_forward(out, &x[first * h..]);
         })?;
@@ -174,28 +169,6 @@ impl Transformer {
         l.ff_out.forward_then(&inner, rows, |first, out| {
             l.ff_norm.add_forward(out, &x[first * h..]);
         })
-    }
-
-    /// Scaled dot-product attention of each window over its own tokens, in batched matrix
-    /// products: for windows longer than [`SHORT_WINDOW`], where arithmetic dominates.
-    fn attention(&self, qkv: &[f32], w: &Windows<'_>) -> Result<Vec<f32>> {
-        let (batch, len, head) = (w.lengths.len(), w.len, self.hidden / self.heads);
-        let qkv = Tensor::from_slice(qkv, (batch, len, 3, self.heads, head), &Device::Cpu)?
-            .permute((2, 0, 3, 1, 4))?
-            .contiguous()?;
-        let q = (qkv.get(0)? * (1.0 / (head as f64).sqrt()))?;
-        let (k, v) = (qkv.get(1)?, qkv.get(2)?);
-        let mut scores = q.matmul(&k.t()?)?;
-        if let Some(mask) = padding_bias(w.lengths, len)? {
-            scores = scores.broadcast_add(&mask)?;
-        }
-        let probs = candle_nn::ops::softmax_last_dim(&scores)?;
-        probs
-            .matmul(&v)?
-            .permute((0, 2, 1, 3))?
-            .contiguous()?
-            .flatten_all()?
-            .to_vec1()
     }
 }
 
@@ -214,19 +187,6 @@ fn load_layer(vb: &VarBuilder, cfg: &EncoderConfig, precision: Precision) -> Res
         ff_out: Linear::load(vb, &["output.dense"], ff, precision)?,
         ff_norm: LayerNorm::load(vb.pp("output.LayerNorm"), h, eps)?,
     })
-}
-
-/// `[batch, 1, 1, length]` additive bias hiding padding from attention, or `None` when no row
-/// is padded.
-fn padding_bias(lengths: &[usize], len: usize) -> Result<Option<Tensor>> {
-    if lengths.iter().all(|&l| l == len) {
-        return Ok(None);
-    }
-    let bias: Vec<f32> = lengths
-        .iter()
-        .flat_map(|&l| (0..len).map(move |i| if i < l { 0.0 } else { f32::NEG_INFINITY }))
-        .collect();
-    Tensor::from_vec(bias, (lengths.len(), 1, 1, len), &Device::Cpu).map(Some)
 }
 
 /// Mean of each window's real rows of `states` (`[windows × len, hidden]`, padding excluded).
