@@ -204,9 +204,9 @@ fn import_view(shell: &Shell, report: &ImportReport) -> ImportView {
     }
 }
 
-/// The create form.
+/// The fields of an entry both forms edit.
 #[derive(Deserialize)]
-pub struct NewEntryForm {
+pub struct EntryFields {
     #[serde(default)]
     question: String,
     #[serde(default)]
@@ -217,6 +217,13 @@ pub struct NewEntryForm {
     language: String,
     /// A checkbox: present when ticked.
     public: Option<String>,
+}
+
+/// The create form.
+#[derive(Deserialize)]
+pub struct NewEntryForm {
+    #[serde(flatten)]
+    entry: EntryFields,
     /// Other phrasings, one a line.
     #[serde(default)]
     phrasings: String,
@@ -224,17 +231,22 @@ pub struct NewEntryForm {
 
 /// `POST /faq`: creates an entry and opens it.
 pub async fn create(State(state): State<AppState>, Form(form): Form<NewEntryForm>) -> Response {
-    let language = form.language.trim();
+    let EntryFields {
+        question,
+        answer,
+        category,
+        language,
+        public,
+    } = form.entry;
     let new = NewFaqEntry {
-        question: form.question,
-        answer: form.answer,
-        category: form.category,
-        language: if language.is_empty() {
-            DEFAULT_LANGUAGE.into()
-        } else {
-            language.to_string()
+        question,
+        answer,
+        category,
+        language: match language.trim() {
+            "" => DEFAULT_LANGUAGE.into(),
+            language => language.to_string(),
         },
-        public: form.public.is_some(),
+        public: public.is_some(),
         phrasings: form.phrasings.lines().map(str::to_string).collect(),
     };
     match state.store.create_faq_entry(&new).await {
@@ -359,16 +371,8 @@ pub async fn entry(
 /// The edit form: every field of the entry.
 #[derive(Deserialize)]
 pub struct EditForm {
-    #[serde(default)]
-    question: String,
-    #[serde(default)]
-    answer: String,
-    #[serde(default)]
-    category: String,
-    #[serde(default)]
-    language: String,
-    /// A checkbox: present when ticked.
-    public: Option<String>,
+    #[serde(flatten)]
+    entry: EntryFields,
     /// A user id, or empty for nobody.
     #[serde(default)]
     owner: String,
@@ -387,12 +391,13 @@ pub async fn update(
     let (Ok(owner), Some(review_at)) = (parse_owner(&form.owner), parse_date(&form.review)) else {
         return redirect(&format!("{back}?error=field"));
     };
+    let entry = form.entry;
     let edit = FaqEdit {
-        question: form.question,
-        answer: form.answer,
-        category: form.category,
-        language: form.language,
-        public: form.public.is_some(),
+        question: entry.question,
+        answer: entry.answer,
+        category: entry.category,
+        language: entry.language,
+        public: entry.public.is_some(),
         owner,
         review_at,
     };
