@@ -92,6 +92,10 @@ impl Assistant {
 }
 
 impl Respond for Assistant {
+    fn answers_from_passages(&self) -> bool {
+        self.policy.passages
+    }
+
     fn respond(&self, turn: &Turn<'_>) -> Result<BotTurn, RespondError> {
         let decision = self.decide(turn)?;
         let (reply, options, source) = match &decision.action {

@@ -111,6 +111,12 @@ fn handoff_opening(reason: Option<HandoffReason>, language: Lang) -> &'static st
 pub trait Respond: Send + Sync {
     /// The bot's turn for `turn`. CPU-bound (embedding): async callers use `spawn_blocking`.
     fn respond(&self, turn: &Turn<'_>) -> Result<BotTurn, RespondError>;
+
+    /// Whether a passage of a public document may answer ([`Turn::passage`]): the caller then
+    /// looks for one before asking; otherwise only for a handoff, to show the agent.
+    fn answers_from_passages(&self) -> bool {
+        false
+    }
 }
 
 /// Why the assistant could not decide (the server then hands the conversation off).

@@ -357,4 +357,48 @@ async fn a_customer_is_answered_from_public_documents_only_with_their_public_pag
         Some(true),
         "{written}"
     );
+
+    // An assistant that may not answer from documents: the passage is looked for only when it
+    // hands off, for the agent to see with the decision.
+    app.state.desk.set_assistant(Some(Arc::new(HandsOff)));
+    let token = widget.start(&app).await;
+    let written = widget.say(&app, &token, ANSWERABLE).await.json();
+    let notice = written["replies"][0]["id"]
+        .as_i64()
+        .expect("the handoff notice");
+    let stored = app
+        .store
+        .message(levier_core::ids::MessageId(notice))
+        .await
+        .expect("read")
+        .expect("message");
+    let link = stored.metadata["decision"]["passage"]["link"].as_str();
+    assert!(
+        link.is_some_and(|l| l.starts_with(&format!("/help/{late}#c"))),
+        "{}",
+        stored.metadata
+    );
+}
+
+/// An assistant that hands every message to a person and never answers from documents.
+struct HandsOff;
+
+impl levier_assist::respond::Respond for HandsOff {
+    fn respond(
+        &self,
+        turn: &levier_assist::respond::Turn<'_>,
+    ) -> Result<levier_assist::respond::BotTurn, levier_assist::respond::RespondError> {
+        assert!(turn.passage.is_none(), "no passage looked for before");
+        let decision = levier_assist::decide::Decision::handoff(
+            levier_assist::decide::HandoffReason::Unsure,
+            "test: always a person",
+        );
+        let hours = levier_assist::hours::BusinessHours::new(&Default::default()).expect("hours");
+        Ok(levier_assist::respond::BotTurn::handoff(
+            decision,
+            &hours,
+            turn.at,
+            turn.language,
+        ))
+    }
 }

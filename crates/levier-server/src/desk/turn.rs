@@ -134,17 +134,27 @@ async fn bot_turn(
         return Ok(handoff_turn(&state.desk, HandoffReason::Unsure, why, lang));
     };
     let earlier = earlier_messages(state, conversation, message).await?;
-    let passage = super::knowledge_base::public_passage(state, message).await;
+    // The search for a passage costs a retrieval and embeddings: done before the decision only
+    // when a passage may answer, else only for a handoff (the agent sees it on the ticket).
+    let before = assistant.answers_from_passages();
     let turn = OwnedTurn {
         message: message.to_owned(),
         earlier,
         language: lang,
         scope: site.pilot_scope.clone(),
-        passage,
+        passage: match before {
+            true => super::knowledge_base::public_passage(state, message).await,
+            false => None,
+        },
     };
     let answered = tokio::task::spawn_blocking(move || turn.ask(&*assistant)).await;
     let failure = match answered {
-        Ok(Ok(bot)) => return Ok(bot),
+        Ok(Ok(mut bot)) => {
+            if !before && bot.decision.handoff_reason().is_some() {
+                bot.decision.passage = super::knowledge_base::public_passage(state, message).await;
+            }
+            return Ok(bot);
+        }
         Ok(Err(e)) => e.to_string(),
         Err(e) => format!("the assistant stopped: {e}"),
     };

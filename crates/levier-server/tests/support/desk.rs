@@ -33,6 +33,10 @@ fn candidate(id: i64, p: f32) -> FaqCandidate {
 }
 
 impl Respond for TestRespondDouble {
+    fn answers_from_passages(&self) -> bool {
+        true
+    }
+
     fn respond(&self, turn: &Turn<'_>) -> Result<BotTurn, RespondError> {
         let (action, candidates, reply) = if turn.message.contains("livraison") {
             let best = candidate(1, 0.95);
