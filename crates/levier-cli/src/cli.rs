@@ -327,13 +327,17 @@ pub enum BenchCommand {
         #[arg(long, value_enum, default_value_t = SearchMode::Lexical)]
         mode: SearchMode,
         /// How hybrid mode fuses the lexical and dense lists [default: the product's, weighted
-        /// words 0.4, passages 0.3, titles 0.3].
+        /// fusion with the weights below].
         #[arg(long, value_enum)]
         fusion: Option<BenchFusion>,
-        /// Weight of the dense lists in weighted fusion, shared equally by passages and titles
-        /// (the lexical list gets 1 − W).
-        #[arg(long, value_name = "W", default_value_t = 0.6)]
-        dense_weight: f32,
+        /// Weights of the words, passages and titles lists in weighted fusion, for documents
+        /// whose title is not a question [default: the product's, 0.5,0.4,0.1].
+        #[arg(long, value_name = "L,P,T", value_parser = list_weights)]
+        weights: Option<levier_index::ListWeights>,
+        /// The same for documents whose title is a question (FAQ entries) [default: the
+        /// product's, 0.3,0.25,0.45].
+        #[arg(long, value_name = "L,P,T", value_parser = list_weights)]
+        question_weights: Option<levier_index::ListWeights>,
         /// The embedding model's directory (Hugging Face layout) for dense and hybrid
         /// [default: ~/.cache/levier/models/multilingual-e5-small].
         #[arg(long, value_name = "DIR")]
@@ -419,6 +423,29 @@ fn parse_share(s: &str) -> Result<f64, String> {
     }
 }
 
+/// Three fusion weights, "L,P,T" (words, passages, titles), each ≥ 0, not all 0.
+fn list_weights(s: &str) -> Result<levier_index::ListWeights, String> {
+    let invalid = || format!("'{s}' is not three weights L,P,T (e.g. 0.5,0.4,0.1)");
+    let weights: Vec<f32> = s
+        .split(',')
+        .map(|w| w.trim().parse::<f32>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| invalid())?;
+    match weights[..] {
+        [lexical, passages, titles]
+            if weights.iter().all(|w| w.is_finite() && *w >= 0.0)
+                && weights.iter().sum::<f32>() > 0.0 =>
+        {
+            Ok(levier_index::ListWeights {
+                lexical,
+                passages,
+                titles,
+            })
+        }
+        _ => Err(invalid()),
+    }
+}
+
 /// How `levier bench scale` holds vectors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum BenchQuantization {
@@ -433,7 +460,7 @@ pub enum BenchQuantization {
 pub enum BenchFusion {
     /// Reciprocal rank fusion (k = 60): ranks only, nothing to tune.
     Rrf,
-    /// Min-max normalised scores, weighted by --dense-weight.
+    /// Min-max normalised scores, weighted by --weights and --question-weights.
     Weighted,
 }
 

@@ -31,13 +31,19 @@ pub fn reciprocal_rank<K: Eq + Hash + Clone>(lists: &[&[(K, f32)]], k: f32) -> V
     }))
 }
 
-/// Weighted fusion: each list's scores are rescaled to [0, 1] (min-max), multiplied by the
-/// list's weight and summed; a document absent from a list gets nothing from it.
-pub fn weighted<K: Eq + Hash + Clone>(lists: &[(&[(K, f32)], f32)]) -> Vec<(K, f32)> {
-    fuse(lists.iter().map(|&(list, weight)| {
+/// Weighted fusion: each list's scores are rescaled to [0, 1] (min-max), multiplied by
+/// `weight(list, key)` (`list` is the list's index) and summed; a document absent from a list
+/// gets nothing from it. The weight may depend on the document: an FAQ entry's title counts
+/// more than an article's (see `retriever::Fusion`).
+pub fn weighted<K: Eq + Hash + Clone>(
+    lists: &[&[(K, f32)]],
+    weight: impl Fn(usize, &K) -> f32,
+) -> Vec<(K, f32)> {
+    let weight = &weight;
+    fuse(lists.iter().enumerate().map(|(i, &list)| {
         let (low, high) = bounds(list);
         list.iter()
-            .map(move |(key, score)| (key.clone(), weight * normalise(*score, low, high)))
+            .map(move |(key, score)| (key.clone(), weight(i, key) * normalise(*score, low, high)))
     }))
 }
 
@@ -126,7 +132,7 @@ mod tests {
         // BM25 in the tens, cosines near 1: without rescaling the lexical list would decide.
         let lexical = [("a", 30.0), ("b", 20.0), ("c", 10.0)];
         let dense = [("c", 0.90), ("b", 0.85), ("a", 0.80)];
-        let fused = weighted(&[(&lexical[..], 0.3), (&dense[..], 0.7)]);
+        let fused = weighted(&[&lexical[..], &dense[..]], |list, _| [0.3, 0.7][list]);
         assert_eq!(keys(&fused), ["c", "b", "a"]);
         assert!((fused[0].1 - 0.7).abs() < 1e-6);
         assert!((fused[1].1 - 0.5).abs() < 1e-6);
@@ -136,8 +142,18 @@ mod tests {
     #[test]
     fn weighted_handles_flat_and_empty_lists() {
         let flat = [("a", 2.0), ("b", 2.0)];
-        let fused = weighted(&[(&flat[..], 1.0), (&[][..], 1.0)]);
+        let fused = weighted(&[&flat[..], &[][..]], |_, _| 1.0);
         assert_eq!(fused, vec![("a", 1.0), ("b", 1.0)]);
-        assert!(weighted::<&str>(&[]).is_empty());
+        assert!(weighted::<&str>(&[], |_, _| 1.0).is_empty());
+    }
+
+    #[test]
+    fn weighted_weights_may_depend_on_the_document() {
+        let words = [("faq", 1.0), ("article", 0.0)];
+        let titles = [("article", 1.0), ("faq", 0.0)];
+        // Titles count for the FAQ entry only: the article's title match is ignored.
+        let weight = |list: usize, key: &&str| if list == 1 && *key == "article" { 0.0 } else { 0.5 };
+        let fused = weighted(&[&words[..], &titles[..]], weight);
+        assert_eq!(keys(&fused), ["faq", "article"]);
     }
 }

@@ -26,7 +26,7 @@ pub mod vector;
 
 pub use analysis::{ENGLISH_ANALYZER, FRENCH_ANALYZER, Variant};
 pub use error::{IndexError, IndexResult};
-pub use retriever::{CANDIDATES, Fusion, Mode, Retrieved, Retriever, SemanticState};
+pub use retriever::{CANDIDATES, Fusion, ListWeights, Mode, Retrieved, Retriever, SemanticState};
 pub use search::{Facets, FieldWeights, Filters, Hit, SearchRequest, SearchResults};
 pub use sync::SyncReport;
 

@@ -10,7 +10,7 @@
 
 use crate::collect::FacetCounts;
 use crate::search::{Facets, Hit, SearchRequest, SearchResults};
-use crate::semantic::SemanticSearch;
+use crate::semantic::{DenseLimits, SemanticSearch};
 use crate::{IndexError, IndexResult, LexicalIndex, fusion};
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
@@ -64,22 +64,87 @@ impl std::str::FromStr for Mode {
 pub enum Fusion {
     /// Reciprocal rank fusion with k = [`fusion::RRF_K`].
     Rrf,
-    /// Min-max normalised scores; the dense list weighted by `dense`, the lexical by 1 − it.
+    /// Min-max normalised scores, weighted per list. A document whose title asks a question
+    /// (an FAQ entry: its title is the question it answers) weighs its lists by `questions`,
+    /// any other by `others`.
     Weighted {
-        /// Weight of the dense list, in [0, 1].
-        dense: f32,
+        /// Weights for documents whose title is a question.
+        questions: ListWeights,
+        /// Weights for the other documents.
+        others: ListWeights,
     },
 }
 
+/// The weight of each list in weighted fusion.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ListWeights {
+    /// BM25 over the words.
+    pub lexical: f32,
+    /// The passage's cosine.
+    pub passages: f32,
+    /// The title's cosine.
+    pub titles: f32,
+}
+
+impl ListWeights {
+    /// The weights of a dense-only search: the lexical share goes to the other two, in
+    /// proportion.
+    fn without_words(self) -> ListWeights {
+        let dense = self.passages + self.titles;
+        if dense > 0.0 {
+            ListWeights {
+                lexical: 0.0,
+                passages: self.passages / dense,
+                titles: self.titles / dense,
+            }
+        } else {
+            ListWeights {
+                lexical: 0.0,
+                passages: 0.5,
+                titles: 0.5,
+            }
+        }
+    }
+
+    /// The weight of list `i` of (lexical, passages, titles).
+    fn of(self, i: usize) -> f32 {
+        [self.lexical, self.passages, self.titles][i]
+    }
+}
+
+impl std::fmt::Display for ListWeights {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "words {:.2}, passages {:.2}, titles {:.2}",
+            self.lexical, self.passages, self.titles
+        )
+    }
+}
+
 impl Default for Fusion {
-    /// Weighted fusion: words 0.4, passages 0.3, titles 0.3. Measured on the dev splits with
-    /// `levier bench retrieval --fusion weighted --dense-weight W` (nDCG@10 / P@1):
-    /// W = 0.5: CNIL FAQ 0.803 / 0.607, SciFact 0.730; W = 0.6: CNIL 0.810 / 0.625, SciFact
-    /// 0.721; W = 2/3: CNIL 0.827 / 0.643, SciFact 0.711. Questions matched against FAQ titles
-    /// want the dense lists, scientific claims against abstracts want the words; 0.6 is the
-    /// one value tried that keeps both above their targets (docs/ARCHITECTURE.md).
+    /// Weighted fusion, measured on the dev splits (`levier bench retrieval`, nDCG@10 / P@1;
+    /// docs/ARCHITECTURE.md has the sweeps). An FAQ's user questions match its titles best,
+    /// scientific claims match abstracts' words and passages, and titles barely: one set of
+    /// weights could not serve both (a title weight of 0.4 won CNIL's FAQ 0.840 / 0.679 and
+    /// lost SciFact 0.701; 0.3 everywhere gave 0.806 / 0.607 and 0.721). What tells them apart
+    /// is the title itself: a question is an FAQ entry's own phrasing of what it answers.
+    /// Each weight sits in the middle of its set's plateau: question titles (words 0.30,
+    /// passages 0.25, titles 0.45) on CNIL, where every title is a question; others (0.50,
+    /// 0.40, 0.10) on SciFact. Service-Public (no titles) is flat across both.
     fn default() -> Self {
-        Fusion::Weighted { dense: 0.6 }
+        Fusion::Weighted {
+            questions: ListWeights {
+                lexical: 0.30,
+                passages: 0.25,
+                titles: 0.45,
+            },
+            others: ListWeights {
+                lexical: 0.50,
+                passages: 0.40,
+                titles: 0.10,
+            },
+        }
     }
 }
 
@@ -88,36 +153,45 @@ impl Fusion {
     pub fn describe(self) -> String {
         match self {
             Fusion::Rrf => format!("rrf (k={})", fusion::RRF_K),
-            Fusion::Weighted { dense } => format!(
-                "weighted (lexical {:.3}, passages {:.3}, titles {:.3})",
-                1.0 - dense,
-                dense / 2.0,
-                dense / 2.0
-            ),
+            Fusion::Weighted { questions, others } => {
+                format!("weighted (question titles: {questions}; others: {others})")
+            }
         }
     }
 
     /// Fuses the lexical list with the two dense ones (passages, titles); `lexical` is `None`
-    /// for a dense-only search, whose two lists then share the whole weight.
+    /// for a dense-only search, whose two lists then share the whole weight. `asks` says
+    /// whether a document's title is a question.
     fn apply<K: Eq + std::hash::Hash + Clone>(
         self,
         lexical: Option<&[(K, f32)]>,
         passages: &[(K, f32)],
         titles: &[(K, f32)],
+        asks: impl Fn(&K) -> bool,
     ) -> Vec<(K, f32)> {
-        match (self, lexical) {
-            (Fusion::Rrf, Some(l)) => {
-                fusion::reciprocal_rank(&[l, passages, titles], fusion::RRF_K)
+        match self {
+            Fusion::Rrf => match lexical {
+                Some(l) => fusion::reciprocal_rank(&[l, passages, titles], fusion::RRF_K),
+                None => fusion::reciprocal_rank(&[passages, titles], fusion::RRF_K),
+            },
+            Fusion::Weighted { questions, others } => {
+                let (questions, others) = match lexical {
+                    Some(_) => (questions, others),
+                    None => (questions.without_words(), others.without_words()),
+                };
+                let weight = |list: usize, key: &K| {
+                    if asks(key) { questions } else { others }.of(list)
+                };
+                let empty = Vec::new();
+                fusion::weighted(&[lexical.unwrap_or(&empty), passages, titles], weight)
             }
-            (Fusion::Rrf, None) => fusion::reciprocal_rank(&[passages, titles], fusion::RRF_K),
-            (Fusion::Weighted { dense }, Some(l)) => fusion::weighted(&[
-                (l, 1.0 - dense),
-                (passages, dense / 2.0),
-                (titles, dense / 2.0),
-            ]),
-            (Fusion::Weighted { .. }, None) => fusion::weighted(&[(passages, 0.5), (titles, 0.5)]),
         }
     }
+}
+
+/// Whether a title asks a question: an FAQ entry's title is the question it answers.
+fn asks_a_question(title: &str) -> bool {
+    title.trim_end().ends_with('?')
 }
 
 /// Whether semantic search can answer, and why not when it cannot.
@@ -314,9 +388,12 @@ impl Retriever {
             || req.filters.date_from.is_some()
             || req.filters.date_to.is_some()
             || req.filters.public_only;
-        let limit =
-            (depth * per_result * if filtered { 4 } else { 1 }).min(crate::search::MAX_LIMIT);
-        let found = semantic.search(&req.query, &req.groups, &req.filters.languages, limit)?;
+        let wanted = depth * if filtered { 4 } else { 1 };
+        let limits = DenseLimits {
+            passages: (wanted * per_result).min(crate::search::MAX_LIMIT),
+            titles: wanted.min(crate::search::MAX_LIMIT),
+        };
+        let found = semantic.search(&req.query, &req.groups, &req.filters.languages, limits)?;
         let hits = |results: &crate::vector::VectorResults| -> IndexResult<Vec<Hit>> {
             let chunks: Vec<_> = results.hits.iter().map(|h| (h.chunk_id, h.score)).collect();
             let hits = self.lexical.chunk_hits(req, &chunks)?;
@@ -359,10 +436,10 @@ fn fuse(lexical: Option<Vec<Hit>>, dense: DenseHits, by_document: bool, how: Fus
         }
     };
     let list = |hits: &[Hit]| hits.iter().map(|h| (key(h), h.score)).collect::<Vec<_>>();
-    let fused = how.apply(
-        lexical.as_deref().map(list).as_deref(),
-        &list(&dense.passages),
-        &list(&dense.titles),
+    let lists = (
+        lexical.as_deref().map(list),
+        list(&dense.passages),
+        list(&dense.titles),
     );
     let mut hits: HashMap<i64, Hit> = HashMap::new();
     for hit in dense
@@ -373,6 +450,8 @@ fn fuse(lexical: Option<Vec<Hit>>, dense: DenseHits, by_document: bool, how: Fus
     {
         hits.insert(key(&hit), hit);
     }
+    let asks = |k: &i64| hits.get(k).is_some_and(|h| asks_a_question(&h.title));
+    let fused = how.apply(lists.0.as_deref(), &lists.1, &lists.2, asks);
     fused
         .into_iter()
         .filter_map(|(k, score)| hits.remove(&k).map(|h| Hit { score, ..h }))
@@ -396,4 +475,45 @@ fn facets_of(hits: &[Hit]) -> Facets {
         *counts.sources.entry(h.source_id.0).or_default() += 1;
     }
     crate::search::sorted_facets(counts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_title_asks_a_question_when_it_ends_with_a_question_mark() {
+        assert!(asks_a_question("Comment supprimer mon compte ?"));
+        assert!(asks_a_question("How do I reset my password? "));
+        assert!(!asks_a_question("Retours et remboursements"));
+        assert!(!asks_a_question("Le ? au milieu n'en fait pas une"));
+        assert!(!asks_a_question(""));
+    }
+
+    #[test]
+    fn question_titles_weigh_the_title_list_more() {
+        let words = [(1, 10.0), (2, 8.0), (3, 1.0)];
+        let passages = [(1, 0.80), (2, 0.80), (3, 0.70)];
+        // Document 2's title is closest; it is a question only in the second case.
+        let titles = [(2, 0.95), (1, 0.70), (3, 0.70)];
+        let fused = |asks: fn(&i32) -> bool| {
+            let fused = Fusion::default().apply(Some(&words[..]), &passages, &titles, asks);
+            fused.iter().map(|(k, _)| *k).collect::<Vec<_>>()
+        };
+        assert_eq!(fused(|_| false), [1, 2, 3]);
+        assert_eq!(fused(|k| *k == 2), [2, 1, 3]);
+    }
+
+    #[test]
+    fn a_dense_search_shares_the_words_weight_between_the_dense_lists() {
+        let weights = ListWeights {
+            lexical: 0.5,
+            passages: 0.4,
+            titles: 0.1,
+        }
+        .without_words();
+        assert_eq!(weights.lexical, 0.0);
+        assert!((weights.passages - 0.8).abs() < 1e-6);
+        assert!((weights.titles - 0.2).abs() < 1e-6);
+    }
 }

@@ -14,7 +14,7 @@ use levier_core::ids::{DocumentId, SourceId};
 use levier_index::semantic::embed::{EmbedProgress, EmbedReport, embed_pending};
 use levier_index::semantic::follow::{self, Models};
 use levier_index::semantic::task::{EMBED_TASK, register_task};
-use levier_index::semantic::{SemanticSearch, active_model, register};
+use levier_index::semantic::{DenseLimits, SemanticSearch, active_model, register};
 use levier_index::vector::VectorConfig;
 use levier_index::{Filters, IndexError, Mode, Retrieved, Retriever, SearchRequest, SemanticState};
 use levier_ml::{ModelCatalog, SentenceEncoder};
@@ -519,7 +519,15 @@ fn has_vectors(retriever: &Retriever, query: &str, document: DocumentId) -> bool
     let semantic = retriever.semantic().expect("semantic search ready");
     let groups: Vec<String> = ALL.iter().map(|g| g.to_string()).collect();
     let found = semantic
-        .search(query, &groups, &[], 1000)
+        .search(
+            query,
+            &groups,
+            &[],
+            DenseLimits {
+                passages: 1000,
+                titles: 1000,
+            },
+        )
         .expect("vector search");
     found
         .passages

@@ -18,7 +18,8 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
             split,
             mode,
             fusion,
-            dense_weight,
+            weights,
+            question_weights,
             model,
             vectors_cache,
             limit_queries,
@@ -26,12 +27,13 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
             json,
         } => {
             let mode = Mode::from(mode);
-            let fusion = match fusion {
-                None => Fusion::default(),
-                Some(BenchFusion::Rrf) => Fusion::Rrf,
-                Some(BenchFusion::Weighted) => Fusion::Weighted {
-                    dense: dense_weight,
+            let fusion = match (fusion, Fusion::default()) {
+                (Some(BenchFusion::Rrf), _) => Fusion::Rrf,
+                (_, Fusion::Weighted { questions, others }) => Fusion::Weighted {
+                    questions: question_weights.unwrap_or(questions),
+                    others: weights.unwrap_or(others),
                 },
+                (_, default) => default,
             };
             let options = RetrievalOptions {
                 dataset,

@@ -101,32 +101,42 @@ impl SemanticSearch {
         self.titles.remove_document(document);
     }
 
-    /// The `limit` passages and titles closest in meaning to `query` among those a member of
-    /// `groups` may read, in `languages` (empty: all). Embedding the query is part of the
-    /// search (CPU-bound, about 10 ms: async callers use `spawn_blocking`).
+    /// The passages and titles closest in meaning to `query` among those a member of `groups`
+    /// may read, in `languages` (empty: all), as many of each as `limits` asks. Embedding the
+    /// query is part of the search (CPU-bound, a few ms: async callers use `spawn_blocking`).
     pub fn search(
         &self,
         query: &str,
         groups: &[String],
         languages: &[String],
-        limit: usize,
+        limits: DenseLimits,
     ) -> IndexResult<DenseResults> {
         let vector = self.encoder.embed_queries(&[query])?.remove(0);
-        let query = VectorQuery {
+        let query = |limit| VectorQuery {
             vector: &vector,
             groups,
             languages,
             limit,
         };
         let (passages, titles) = rayon::join(
-            || self.vectors.search(&query),
-            || self.titles.search(&query),
+            || self.vectors.search(&query(limits.passages)),
+            || self.titles.search(&query(limits.titles)),
         );
         Ok(DenseResults {
             passages: passages?,
             titles: titles?,
         })
     }
+}
+
+/// How many passages and titles a dense search returns: a document has one title but may
+/// have several close passages, so collapsed results want more passages than titles.
+#[derive(Debug, Clone, Copy)]
+pub struct DenseLimits {
+    /// Passages wanted.
+    pub passages: usize,
+    /// Titles wanted.
+    pub titles: usize,
 }
 
 /// The encoder's model as recorded in the store (registered on first use).
