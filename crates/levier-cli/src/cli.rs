@@ -154,6 +154,46 @@ pub enum Command {
     /// Manage the FAQ the support assistant answers from: import a CSV file, list entries.
     #[command(subcommand)]
     Faq(FaqCommand),
+    /// Write a period's KPIs computed from the event log, each with its definition: support
+    /// volume, the assistant's share, response and resolution times, errors, satisfaction.
+    Report {
+        /// The period: a month (2026-11), an ISO week (2026-W47), a day (2026-11-03) or a
+        /// range of days (2026-11-01..2026-12-01, end excluded), on the company's clocks.
+        #[arg(long)]
+        period: String,
+        /// The company's time zone (IANA name).
+        #[arg(long, value_name = "ZONE", default_value = "Europe/Paris")]
+        time_zone: String,
+        /// md (Markdown), csv or json.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+        format: ReportFormat,
+        /// Language of names and definitions.
+        #[arg(long, value_enum, default_value_t = ReportLang::Fr)]
+        lang: ReportLang,
+        /// Write to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// How `levier report` writes its figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// A Markdown table, for people.
+    Md,
+    /// One row per figure with its counts, for spreadsheets.
+    Csv,
+    /// The figures as JSON, for programs.
+    Json,
+}
+
+/// The language of `levier report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportLang {
+    /// Français.
+    Fr,
+    /// English.
+    En,
 }
 
 /// `levier faq …`

@@ -5,11 +5,14 @@
 //! an event stream with hand-computed answers; [`load`] reads the events a period needs from
 //! the store.
 
+pub mod figures;
 pub mod load;
 pub mod period;
+pub mod render;
 pub mod stats;
 pub mod support;
 
+pub use figures::{Figure, Lang, Value, support_figures};
 pub use period::{DEFAULT_TIME_ZONE, Granularity, Period, time_zone};
 pub use stats::{Share, Spread};
 pub use support::{Dated, SupportKpis, SupportOptions, support_kpis};

@@ -9,6 +9,7 @@ mod faq;
 pub(crate) mod ingest;
 mod init;
 mod models;
+mod report;
 mod run_task;
 mod search;
 pub(crate) mod serve;
@@ -103,6 +104,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(cmd) => user::run(&settings.config, cmd).await,
         Command::Models(cmd) => models::run(&settings.config, cmd),
         Command::Faq(cmd) => faq::run(&settings.config, cmd).await,
+        Command::Report {
+            period,
+            time_zone,
+            format,
+            lang,
+            out,
+        } => report::run(&settings.config, &period, &time_zone, format, lang, out).await,
     }
 }
 
