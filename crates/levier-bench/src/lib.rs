@@ -12,6 +12,7 @@ pub mod dataset;
 mod dense;
 pub mod intents;
 pub mod metrics;
+pub mod report;
 pub mod retrieval;
 pub mod scale;
 mod vector_cache;
@@ -102,6 +103,9 @@ pub enum BenchError {
     /// The embedding model could not be loaded or run.
     #[error(transparent)]
     Model(#[from] levier_ml::MlError),
+    /// A report could not be computed.
+    #[error(transparent)]
+    Report(#[from] levier_report::ReportError),
     /// The intent classifier refused its training data or options.
     #[error(transparent)]
     Intent(levier_intent::IntentError),

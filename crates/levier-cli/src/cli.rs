@@ -443,6 +443,16 @@ pub enum BenchCommand {
         #[arg(long, value_name = "DIR")]
         model: Option<PathBuf>,
     },
+    /// Time of the support figures over a year of generated activity in a SQLite store
+    /// (events read from the store included).
+    Report {
+        /// Events in the year (about 3.66 per conversation).
+        #[arg(long, default_value_t = 200_000)]
+        events: usize,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
 }
 
 /// The layout of `levier bench intents`'s files.

@@ -5,6 +5,7 @@
 //! an event stream with hand-computed answers; [`load`] reads the events a period needs from
 //! the store.
 
+pub mod cache;
 pub mod figures;
 pub mod load;
 pub mod period;
@@ -12,6 +13,7 @@ pub mod render;
 pub mod stats;
 pub mod support;
 
+pub use cache::EventCache;
 pub use figures::{Figure, Lang, Value, support_figures};
 pub use period::{DEFAULT_TIME_ZONE, Granularity, Period, time_zone};
 pub use stats::{Share, Spread};

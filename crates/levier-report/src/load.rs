@@ -12,7 +12,7 @@ use std::time::Duration;
 pub const LOOKBACK: Duration = Duration::from_secs(30 * 24 * 3600);
 
 /// The support events, by stored name.
-const SUPPORT_KINDS: [&str; 8] = [
+pub(crate) const SUPPORT_KINDS: [&str; 8] = [
     "message_received",
     "bot_answered",
     "handed_off",
@@ -23,44 +23,47 @@ const SUPPORT_KINDS: [&str; 8] = [
     "bot_answer_marked_wrong",
 ];
 
-/// The support figures of `period`, from the store's log.
+/// The support figures of `period`, read from the store's log (a one-off report; a
+/// dashboard keeps an [`crate::cache::EventCache`]).
 pub async fn support(
     store: &Store,
     period: &Period,
     options: SupportOptions,
 ) -> Result<SupportKpis, ReportError> {
+    let from = lookback_start(period);
     let until = period.end.plus(options.quiet_window);
-    let events = dated(store, back(period.start, LOOKBACK), until, &SUPPORT_KINDS).await?;
+    let query = EventQuery {
+        from: Some(from),
+        until: Some(until),
+        kinds: SUPPORT_KINDS.iter().map(|k| k.to_string()).collect(),
+        ..EventQuery::default()
+    };
+    let (_, events) = dated(store, &query).await?;
     Ok(support_kpis(&events, period, options))
 }
 
-/// The events of `kinds` from `from` (included) to `until` (excluded), oldest first; kinds
-/// this binary does not know (written by a newer one) are skipped.
-async fn dated(
+/// The first instant a period's figures read: its start moved back by [`LOOKBACK`].
+pub(crate) fn lookback_start(period: &Period) -> Timestamp {
+    let back = i64::try_from(LOOKBACK.as_millis()).unwrap_or(i64::MAX);
+    Timestamp(period.start.0.saturating_sub(back))
+}
+
+/// The support events `query` selects, sorted by instant, with the last sequence number
+/// read (`query.after_seq` when none). Other kinds, and kinds this binary does not know
+/// (written by a newer one), are skipped.
+pub(crate) async fn dated(
     store: &Store,
-    from: Timestamp,
-    until: Timestamp,
-    kinds: &[&str],
-) -> Result<Vec<Dated>, ReportError> {
-    let stored = store
-        .events(&EventQuery {
-            from: Some(from),
-            until: Some(until),
-            kinds: kinds.iter().map(|k| k.to_string()).collect(),
-            ..EventQuery::default()
-        })
-        .await?;
+    query: &EventQuery,
+) -> Result<(i64, Vec<Dated>), ReportError> {
+    let stored = store.events(query).await?;
+    let last = stored.last().map_or(query.after_seq, |e| e.seq);
     let mut events: Vec<Dated> = stored
         .into_iter()
+        .filter(|e| SUPPORT_KINDS.contains(&e.kind_name.as_str()))
         .filter_map(|e| e.kind().map(|kind| Dated { at: e.at, kind }))
         .collect();
     // The log is in sequence order; events written by several nodes may carry instants a
     // little out of that order.
     events.sort_by_key(|e| e.at);
-    Ok(events)
-}
-
-/// `at` moved back by `d` (saturating).
-fn back(at: Timestamp, d: Duration) -> Timestamp {
-    Timestamp(at.0.saturating_sub(i64::try_from(d.as_millis()).unwrap_or(i64::MAX)))
+    Ok((last, events))
 }

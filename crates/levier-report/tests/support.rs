@@ -234,3 +234,58 @@ async fn figures_read_from_a_real_store_match_the_pure_computation() {
     assert_eq!(kpis, expected_on_1_november());
     store.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cache_reads_only_what_was_appended_and_keeps_instants_in_order() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = Config {
+        data_dir: dir.path().to_path_buf(),
+        ..Config::default()
+    };
+    let store = Store::open(&config).await.expect("store");
+    let mut events = october();
+    // The last conversation arrives later, written by another node, before the rest.
+    let late = events.split_off(events.len() - 3);
+    let options = SupportOptions::at(at("2026-11-01T10:00:00Z"));
+    let cache = levier_report::EventCache::new();
+    let append = |batch: Vec<Dated>| {
+        let events: Vec<Event> = batch
+            .into_iter()
+            .map(|e| Event {
+                at: e.at,
+                actor: None,
+                kind: e.kind,
+            })
+            .collect();
+        let store = &store;
+        async move { store.append_events(&events).await.expect("append") }
+    };
+    append(late).await;
+    let partial = cache
+        .support(&store, &october_period(), options)
+        .await
+        .expect("kpis");
+    assert_eq!(partial.conversations, 1, "only C5 so far");
+    append(events).await;
+    let kpis = cache
+        .support(&store, &october_period(), options)
+        .await
+        .expect("kpis");
+    assert_eq!(kpis, expected_on_1_november());
+    // An agent marks C2's answer wrong later: the month's figures change.
+    append(vec![Dated {
+        at: at("2026-11-01T09:00:00Z"),
+        kind: EventKind::BotAnswerMarkedWrong {
+            message_id: MessageId(201),
+            user_id: UserId(1),
+        },
+    }])
+    .await;
+    let kpis = cache
+        .support(&store, &october_period(), options)
+        .await
+        .expect("kpis");
+    assert_eq!(kpis.error, Share { part: 2, whole: 4 });
+    assert_eq!(kpis.self_service_assumed, Share { part: 0, whole: 3 });
+    store.close().await;
+}

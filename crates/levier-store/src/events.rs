@@ -112,6 +112,15 @@ impl Store {
         append_in_new(self, event).await
     }
 
+    /// Appends events in order in one transaction (imports, generated history); returns the
+    /// first one's sequence number.
+    pub async fn append_events(&self, events: &[Event]) -> StoreResult<i64> {
+        let mut tx = self.write_tx().await?;
+        let first = append_many_in(&mut tx, events).await?;
+        tx.commit().await?;
+        Ok(first)
+    }
+
     /// Reads events in sequence order.
     pub async fn events(&self, q: &EventQuery) -> StoreResult<Vec<StoredEvent>> {
         let mut sql = String::from(

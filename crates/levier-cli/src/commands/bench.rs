@@ -108,6 +108,12 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
             println!("{}", serde_json::to_string(&report)?);
             Ok(())
         }
+        BenchCommand::Report { events, seed } => {
+            let options = levier_bench::report::ReportOptions { events, seed };
+            let report = levier_bench::report::run(&options).await.map_err(failure)?;
+            println!("{}", serde_json::to_string(&report)?);
+            Ok(())
+        }
     }
 }
 
