@@ -152,7 +152,13 @@ mod tests {
         let words = [("faq", 1.0), ("article", 0.0)];
         let titles = [("article", 1.0), ("faq", 0.0)];
         // Titles count for the FAQ entry only: the article's title match is ignored.
-        let weight = |list: usize, key: &&str| if list == 1 && *key == "article" { 0.0 } else { 0.5 };
+        let weight = |list: usize, key: &&str| {
+            if list == 1 && *key == "article" {
+                0.0
+            } else {
+                0.5
+            }
+        };
         let fused = weighted(&[&words[..], &titles[..]], weight);
         assert_eq!(keys(&fused), ["faq", "article"]);
     }

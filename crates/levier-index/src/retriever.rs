@@ -179,9 +179,8 @@ impl Fusion {
                     Some(_) => (questions, others),
                     None => (questions.without_words(), others.without_words()),
                 };
-                let weight = |list: usize, key: &K| {
-                    if asks(key) { questions } else { others }.of(list)
-                };
+                let weight =
+                    |list: usize, key: &K| if asks(key) { questions } else { others }.of(list);
                 let empty = Vec::new();
                 fusion::weighted(&[lexical.unwrap_or(&empty), passages, titles], weight)
             }
