@@ -7,8 +7,9 @@
 //! appended since its last read (`after_seq`), on every node alike.
 
 use crate::load::{dated, lookback_start};
-use crate::support::{Dated, SupportKpis, SupportOptions, support_kpis};
+use crate::support::{Dated, SupportKpis, SupportOptions, Volume, support_kpis, volume};
 use crate::{Period, ReportError};
+use levier_core::time::Timestamp;
 use levier_store::Store;
 use levier_store::events::EventQuery;
 use tokio::sync::Mutex;
@@ -40,6 +41,37 @@ impl EventCache {
         period: &Period,
         options: SupportOptions,
     ) -> Result<SupportKpis, ReportError> {
+        let until = period.end.plus(options.quiet_window);
+        self.with_events(store, lookback_start(period), until, |events| {
+            support_kpis(events, period, options)
+        })
+        .await
+    }
+
+    /// Conversations started and tickets opened in each slice (days, weeks or months of a
+    /// period), for a time-series chart.
+    pub async fn volume(
+        &self,
+        store: &Store,
+        slices: &[Period],
+    ) -> Result<Vec<Volume>, ReportError> {
+        let (Some(first), Some(last)) = (slices.first(), slices.last()) else {
+            return Ok(Vec::new());
+        };
+        let from = lookback_start(first);
+        self.with_events(store, from, last.end, |events| volume(events, slices))
+            .await
+    }
+
+    /// Calls `f` with the held events from `from` (included) to `until` (excluded), after
+    /// reading those appended since last time.
+    async fn with_events<T>(
+        &self,
+        store: &Store,
+        from: Timestamp,
+        until: Timestamp,
+        f: impl FnOnce(&[Dated]) -> T,
+    ) -> Result<T, ReportError> {
         let mut cached = self.inner.lock().await;
         // By sequence number alone: what was appended since is read through the log's
         // primary key (a filter on kinds could lead the database to scan a kind index).
@@ -49,12 +81,10 @@ impl EventCache {
         };
         let (seq, new) = dated(store, &query).await?;
         cached.add(seq, new);
-        let from = lookback_start(period);
-        let until = period.end.plus(options.quiet_window);
         let events = &cached.events;
         let first = events.partition_point(|e| e.at < from);
         let last = events.partition_point(|e| e.at < until);
-        Ok(support_kpis(&events[first..last], period, options))
+        Ok(f(&events[first..last]))
     }
 }
 

@@ -17,7 +17,7 @@ pub use cache::EventCache;
 pub use figures::{Figure, Lang, Value, support_figures};
 pub use period::{DEFAULT_TIME_ZONE, Granularity, Period, time_zone};
 pub use stats::{Share, Spread};
-pub use support::{Dated, SupportKpis, SupportOptions, support_kpis};
+pub use support::{Dated, SupportKpis, SupportOptions, Volume, support_kpis, volume};
 
 /// What can go wrong when computing a report.
 #[derive(Debug, thiserror::Error)]

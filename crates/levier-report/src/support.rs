@@ -327,3 +327,46 @@ fn csat(ratings: &[i64]) -> Option<Csat> {
 fn count(events: &[&Dated], kind: impl Fn(&EventKind) -> bool) -> usize {
     events.iter().filter(|e| kind(&e.kind)).count()
 }
+
+/// Volume of one slice of a period.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Volume {
+    /// The slice's first day (`2026-10-05`).
+    pub label: String,
+    /// Conversations whose first customer message falls in the slice.
+    pub conversations: usize,
+    /// Tickets opened in the slice.
+    pub tickets: usize,
+}
+
+/// Conversations started and tickets opened in each of `slices` (consecutive, in order), in
+/// one pass over `events`, which must start 30 days before the first slice (to tell new
+/// conversations from resumed ones).
+pub fn volume(events: &[Dated], slices: &[crate::Period]) -> Vec<Volume> {
+    let mut out: Vec<Volume> = slices
+        .iter()
+        .map(|s| Volume {
+            label: s.label.clone(),
+            conversations: 0,
+            tickets: 0,
+        })
+        .collect();
+    let slice_of = |at: Timestamp| {
+        let i = slices.partition_point(|s| s.end <= at);
+        (i < slices.len() && slices[i].contains(at)).then_some(i)
+    };
+    let firsts = conversations(events)
+        .into_values()
+        .filter_map(|c| c.first_message);
+    for at in firsts {
+        if let Some(i) = slice_of(at) {
+            out[i].conversations += 1;
+        }
+    }
+    for e in events {
+        if let (EventKind::HandedOff { .. }, Some(i)) = (&e.kind, slice_of(e.at)) {
+            out[i].tickets += 1;
+        }
+    }
+    out
+}

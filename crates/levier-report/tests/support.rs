@@ -289,3 +289,16 @@ async fn the_cache_reads_only_what_was_appended_and_keeps_instants_in_order() {
     assert_eq!(kpis.self_service_assumed, Share { part: 0, whole: 3 });
     store.close().await;
 }
+
+#[test]
+fn volume_counts_conversations_and_tickets_per_week() {
+    let zone = time_zone("Europe/Paris").expect("zone");
+    let weeks = october_period()
+        .slices(levier_report::Granularity::Week, &zone)
+        .expect("weeks");
+    let v = levier_report::volume(&october(), &weeks);
+    let counts: Vec<(usize, usize)> = v.iter().map(|w| (w.conversations, w.tickets)).collect();
+    // 1–4 Oct: C2; 5–11: C3 (ticket); 12–18: C7 (ticket); 19–25: C4; 26–31: C5.
+    assert_eq!(counts, [(1, 0), (1, 1), (1, 1), (1, 0), (1, 0)]);
+    assert_eq!(v[1].label, "2026-10-05");
+}

@@ -51,6 +51,9 @@ pub const CONTRIBUTORS: Access =
 /// People who handle customer conversations: the inbox, tickets, replies.
 pub const SUPPORT: Access = Access::Roles(&[Role::Admin, Role::Agent]);
 
+/// People who read the KPIs: administrators, agents (their work's figures) and AI champions
+/// (the pilots they lead).
+pub const REPORT_READERS: Access = Access::Roles(&[Role::Admin, Role::Agent, Role::Champion]);
 /// People who keep the FAQ the assistant answers from.
 pub const FAQ_EDITORS: Access = Access::Roles(&[Role::Admin, Role::Agent, Role::Champion]);
 

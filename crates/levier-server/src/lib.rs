@@ -80,6 +80,8 @@ pub struct AppState {
     pub index: Option<Arc<Retriever>>,
     /// Customer conversations: the assistant, business hours, fan-out and widget limits.
     pub desk: Arc<desk::Desk>,
+    /// The support events held for the Reports page, read from the log as it grows.
+    pub reports: Arc<levier_report::EventCache>,
 }
 
 impl AppState {
@@ -97,6 +99,7 @@ impl AppState {
                     .expect("the default business hours are valid"),
                 None,
             )),
+            reports: Arc::new(levier_report::EventCache::new()),
         }
     }
 

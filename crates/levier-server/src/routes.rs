@@ -2,7 +2,7 @@
 //! (see [`crate::router`]), so a route cannot exist without a rule, and the RBAC matrix test
 //! walks the same table.
 
-use crate::access::{ADMIN, Access, CONTRIBUTORS, FAQ_EDITORS, SUPPORT};
+use crate::access::{ADMIN, Access, CONTRIBUTORS, FAQ_EDITORS, REPORT_READERS, SUPPORT};
 use crate::{AppState, api, assets, health, pages, widget};
 use axum::routing::{MethodRouter, delete, get, patch, post};
 
@@ -204,6 +204,12 @@ pub fn table() -> Vec<Route> {
             "/inbox/{id}/reopen",
             SUPPORT,
             post(pages::inbox::reopen),
+        ),
+        r(
+            "GET",
+            "/reports",
+            REPORT_READERS,
+            get(pages::reports::reports),
         ),
         r("GET", "/faq", FAQ_EDITORS, get(pages::faq::list)),
         r("POST", "/faq", FAQ_EDITORS, post(pages::faq::create)),

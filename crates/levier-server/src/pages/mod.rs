@@ -9,6 +9,7 @@ pub mod faq;
 pub mod help;
 pub mod home;
 pub mod inbox;
+pub mod reports;
 pub mod search;
 pub mod settings;
 pub mod sites;
@@ -162,6 +163,13 @@ fn main_nav(t: &Catalog, role: Role, path: &str) -> Vec<NavItem> {
             href: "/faq",
             label: t.t("nav.faq"),
             current: path.starts_with("/faq"),
+        });
+    }
+    if matches!(role, Role::Admin | Role::Agent | Role::Champion) {
+        items.push(NavItem {
+            href: "/reports",
+            label: t.t("nav.reports"),
+            current: path.starts_with("/reports"),
         });
     }
     if role != Role::Viewer {
