@@ -12,6 +12,7 @@ pub mod period;
 pub mod render;
 pub mod stats;
 pub mod support;
+pub mod use_cases;
 
 pub use cache::EventCache;
 pub use figures::{Figure, Lang, Value, support_figures};

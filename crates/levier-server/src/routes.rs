@@ -211,6 +211,12 @@ pub fn table() -> Vec<Route> {
             REPORT_READERS,
             get(pages::reports::reports),
         ),
+        r(
+            "GET",
+            "/use-cases",
+            REPORT_READERS,
+            get(pages::use_cases::use_cases),
+        ),
         r("GET", "/faq", FAQ_EDITORS, get(pages::faq::list)),
         r("POST", "/faq", FAQ_EDITORS, post(pages::faq::create)),
         r("POST", "/faq/import", FAQ_EDITORS, post(pages::faq::import)),

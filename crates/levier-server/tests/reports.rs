@@ -142,3 +142,52 @@ async fn members_and_viewers_may_not_see_reports() {
     let reply = page(&app, Role::Agent, "").await;
     assert_eq!(reply.status, StatusCode::OK);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_use_case_inventory_is_ranked_and_drawn_in_its_matrix() {
+    use levier_store::knowledge::NewUseCase;
+    let app = TestApp::new().await;
+    let case = |name: &str, impact, feasibility, per_month| NewUseCase {
+        name: name.into(),
+        process: String::new(),
+        pain: String::new(),
+        frequency_per_month: per_month,
+        minutes_per_occurrence: 6,
+        people_involved: 3,
+        data_available: String::new(),
+        risk: "moyenne".into(),
+        impact,
+        feasibility,
+    };
+    for u in [
+        case("Rapports <script>alert(1)</script>", 3, 4, 10),
+        case("Assistant FAQ", 5, 5, 1390),
+        case("Contrats", 5, 2, 30),
+    ] {
+        app.store.upsert_use_case(&u).await.expect("use case");
+    }
+    let who = Who::Session(app.login(Role::Champion).await);
+    let reply = app.send(Req::get("/use-cases").auth(&who)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let body = &reply.body;
+    let first = body.find("<td>Assistant FAQ</td>").expect("FAQ listed");
+    let second = body
+        .find("<td>Rapports &#60;script&#62;")
+        .expect("escaped name listed");
+    let third = body.find("<td>Contrats</td>").expect("contracts listed");
+    assert!(
+        first < second && second < third,
+        "ranked by priority\n{body}"
+    );
+    assert!(
+        body.contains("<td>139</td>"),
+        "1390 × 6 min = 139 h\n{body}"
+    );
+    assert!(body.contains("Gain rapide : à lancer"), "{body}");
+    assert!(body.contains("Projet : à planifier"), "{body}");
+    assert_eq!(body.matches("<circle ").count(), 3);
+    assert!(!body.contains("<script>alert"), "names are escaped");
+    let member = Who::Session(app.login(Role::Member).await);
+    let reply = app.send(Req::get("/use-cases").auth(&member)).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+}

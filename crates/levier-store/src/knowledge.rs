@@ -97,6 +97,36 @@ impl Store {
         Ok(UseCaseId(row.try_get("id")?))
     }
 
+    /// The use-case inventory, by name.
+    pub async fn use_cases(&self) -> StoreResult<Vec<(UseCaseId, NewUseCase)>> {
+        let rows = sqlx::query(
+            "SELECT id, name, process, pain, frequency_per_month, minutes_per_occurrence,
+             people_involved, data_available, risk, impact, feasibility
+             FROM use_cases ORDER BY name",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    UseCaseId(r.try_get("id")?),
+                    NewUseCase {
+                        name: r.try_get("name")?,
+                        process: r.try_get("process")?,
+                        pain: r.try_get("pain")?,
+                        frequency_per_month: r.try_get("frequency_per_month")?,
+                        minutes_per_occurrence: r.try_get("minutes_per_occurrence")?,
+                        people_involved: r.try_get("people_involved")?,
+                        data_available: r.try_get("data_available")?,
+                        risk: r.try_get("risk")?,
+                        impact: r.try_get("impact")?,
+                        feasibility: r.try_get("feasibility")?,
+                    },
+                ))
+            })
+            .collect()
+    }
+
     /// How many records of each kind the store holds.
     pub async fn counts(&self) -> StoreResult<Counts> {
         let row = sqlx::query(

@@ -585,6 +585,10 @@ async fn faq_leads_and_use_cases_are_counted(t: &TestStore) {
     };
     let a = s.upsert_use_case(&uc).await.expect("use case");
     assert_eq!(s.upsert_use_case(&uc).await.expect("same name"), a);
+    assert_eq!(
+        s.use_cases().await.expect("inventory"),
+        vec![(a, uc.clone())]
+    );
     assert!(
         s.upsert_use_case(&NewUseCase { impact: 9, ..uc })
             .await

@@ -13,6 +13,7 @@ pub mod reports;
 pub mod search;
 pub mod settings;
 pub mod sites;
+pub mod use_cases;
 
 use crate::AppState;
 use crate::auth::{Caller, cookies};
@@ -170,6 +171,11 @@ fn main_nav(t: &Catalog, role: Role, path: &str) -> Vec<NavItem> {
             href: "/reports",
             label: t.t("nav.reports"),
             current: path.starts_with("/reports"),
+        });
+        items.push(NavItem {
+            href: "/use-cases",
+            label: t.t("nav.usecases"),
+            current: path.starts_with("/use-cases"),
         });
     }
     if role != Role::Viewer {
