@@ -9,6 +9,8 @@ export const NAV = {
     search: 'Recherche',
     inbox: 'Demandes clients',
     faq: 'FAQ',
+    reports: 'Rapports',
+    useCases: "Cas d'usage",
     upload: 'Ajouter des documents',
     settings: 'Réglages',
     users: 'Utilisateurs',
@@ -23,6 +25,8 @@ export const NAV = {
     search: 'Search',
     inbox: 'Customer requests',
     faq: 'FAQ',
+    reports: 'Reports',
+    useCases: 'Use cases',
     upload: 'Add documents',
     settings: 'Settings',
     users: 'Users',
@@ -35,13 +39,14 @@ export const NAV = {
 };
 
 /** The main navigation a role sees: read-only viewers cannot add documents; the customer
- * requests are for the people who answer them (agents) and administrators; the FAQ for those
- * who keep it (agents, AI champions) and administrators. */
+ * requests are for the people who answer them (agents) and administrators; the FAQ, the
+ * reports and the use cases for agents, AI champions and administrators. */
 export function mainNavFor(role, lang = 'fr') {
   const n = NAV[lang];
   if (role === 'viewer') return [n.home, n.search, n.settings];
   const inbox = ['admin', 'agent'].includes(role) ? [n.inbox] : [];
-  const faq = ['admin', 'agent', 'champion'].includes(role) ? [n.faq] : [];
+  const keepers = ['admin', 'agent', 'champion'].includes(role);
+  const faq = keepers ? [n.faq, n.reports, n.useCases] : [];
   return [n.home, n.search, ...inbox, ...faq, n.upload, n.settings];
 }
 
@@ -62,10 +67,9 @@ export const UNBUILT_SECTIONS = {
   labels: [
     'E-mails', 'Emails', 'E-mail',
     'Prospects', 'Leads',
-    'Rapports', 'Reports',
     'Pilotes', 'Pilots',
   ],
-  paths: ['/emails', '/mail', '/leads', '/reports', '/pilots'],
+  paths: ['/emails', '/mail', '/leads', '/pilots'],
 };
 
 async function readLinks(list) {

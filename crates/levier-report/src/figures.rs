@@ -124,7 +124,7 @@ const INVOLVEMENT: Text = (
 const SELF_SERVICE: Text = (
     "Libre-service (présumé)",
     "Conversations répondues par l'assistant restées sans nouveau message client ni transfert \
-     pendant la fenêtre de silence (24 h) après sa dernière réponse, sans réponse jugée fausse; \
+     pendant la fenêtre de silence (24 h) après sa dernière réponse, sans réponse jugée fausse ; \
      celles dont la fenêtre court encore sont exclues.",
     "Self-service (assumed)",
     "Conversations the assistant answered that stayed without a new customer message or a \
@@ -146,7 +146,7 @@ const HANDOFF: Text = (
 const FIRST_RESPONSE: Text = (
     "Première réponse",
     "Délai entre l'ouverture d'un ticket et la première réponse d'un agent (médiane, p90), \
-     pour les premières réponses données dans la période; les messages de l'assistant ne \
+     pour les premières réponses données dans la période ; les messages de l'assistant ne \
      comptent pas.",
     "First response",
     "Time from a ticket's opening to an agent's first answer (median, p90), for first answers \
