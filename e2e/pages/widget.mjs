@@ -15,6 +15,9 @@ export const WIDGET = {
     resolved: 'Votre demande est résolue.',
     thanks: 'Merci pour votre avis !',
     rateOne: (n) => `${n} sur 5`,
+    helped: 'Cette réponse vous a-t-elle aidé ?',
+    yes: 'Oui',
+    noted: 'Merci, c’est noté.',
   },
   en: {
     launcher: 'Questions?',
@@ -27,6 +30,9 @@ export const WIDGET = {
     resolved: 'Your request is resolved.',
     thanks: 'Thank you for your feedback!',
     rateOne: (n) => `${n} out of 5`,
+    helped: 'Did this answer help you?',
+    yes: 'Yes',
+    noted: 'Thank you, noted.',
   },
 };
 
@@ -46,6 +52,8 @@ export function widget(page, lang = 'fr') {
     /** The messages by author (`customer`, `bot`, `agent`, `system`), oldest first. */
     messages: (author) => log.locator(`li.${author}`),
     rate: (n) => root.getByRole('button', { name: t.rateOne(n), exact: true }),
+    /** The "did this answer help?" group of the latest answer. */
+    helped: () => log.locator('li.bot').last().getByRole('group', { name: t.helped }),
   };
 }
 

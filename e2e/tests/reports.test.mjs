@@ -35,7 +35,7 @@ test('a champion reads the ranked use cases and the support figures', async (t) 
   await screenshot(t, page, 'reports');
   assert.equal(await heading(page), 'Rapports');
   const figures = page.locator('[data-testid="report-figures"] tbody tr');
-  assert.equal(await figures.count(), 14);
+  assert.equal(await figures.count(), 15);
   const conversations = await page.locator('tr[data-figure="conversations"] td').allInnerTexts();
   assert.equal(conversations[0], 'Conversations');
   assert.match(conversations[1], /^\d+$/);

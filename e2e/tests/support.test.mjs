@@ -113,6 +113,9 @@ test('a customer asks a paraphrased FAQ question and gets the answer with its so
   const source = w.messages('bot').last().locator('.source');
   assert.equal((await source.innerText()).trim(), `${w.t.source} ${DELIVERY_ENTRY}`);
   await screenshot(t, page, 'answered');
+  // The customer says the answer helped: the confirmed self-service figure counts it.
+  await w.helped().getByRole('button', { name: w.t.yes, exact: true }).click();
+  await w.helped().getByText(w.t.noted).waitFor();
 
   // A reload continues the conversation (its token is kept for the tab).
   await page.reload({ waitUntil: 'load' });

@@ -45,7 +45,7 @@ fn report_writes_each_figure_with_its_definition_in_every_format() {
         lines.next(),
         Some("2026-W44,conversations,Conversations,0,,,,")
     );
-    assert_eq!(lines.count(), 13, "{text}");
+    assert_eq!(lines.count(), 14, "{text}");
 
     let json = run(&mut sb.levier_data(["report", "--period", "2026-10-25", "--format", "json"]))
         .success()
@@ -54,7 +54,7 @@ fn report_writes_each_figure_with_its_definition_in_every_format() {
     let (start, end) = (&json["period"]["start"], &json["period"]["end"]);
     let hours = (end.as_i64().expect("end") - start.as_i64().expect("start")) / 3_600_000;
     assert_eq!(hours, 25, "{json}");
-    assert_eq!(json["figures"][6]["id"], "handoff_rate");
+    assert_eq!(json["figures"][7]["id"], "handoff_rate");
 }
 
 #[test]

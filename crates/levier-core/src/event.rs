@@ -134,6 +134,16 @@ pub enum EventKind {
         /// The agent.
         user_id: UserId,
     },
+    /// A customer said whether one of the assistant's answers helped (the confirmed
+    /// self-service KPI); recorded again only when they change their mind.
+    BotAnswerHelpful {
+        /// The conversation.
+        conversation_id: ConversationId,
+        /// The assistant's message.
+        message_id: MessageId,
+        /// True when it helped.
+        helpful: bool,
+    },
 }
 
 impl EventKind {
@@ -155,6 +165,7 @@ impl EventKind {
             EventKind::TicketReopened { .. } => "ticket_reopened",
             EventKind::CsatGiven { .. } => "csat_given",
             EventKind::BotAnswerMarkedWrong { .. } => "bot_answer_marked_wrong",
+            EventKind::BotAnswerHelpful { .. } => "bot_answer_helpful",
         }
     }
 
@@ -237,6 +248,11 @@ mod tests {
             EventKind::BotAnswerMarkedWrong {
                 message_id: MessageId(2),
                 user_id: UserId(5),
+            },
+            EventKind::BotAnswerHelpful {
+                conversation_id: ConversationId(1),
+                message_id: MessageId(2),
+                helpful: true,
             },
         ];
         for kind in kinds {

@@ -131,6 +131,14 @@ const SELF_SERVICE: Text = (
      handoff during the quiet window (24 h) after its last answer, with no answer marked wrong; \
      those whose window is still open are left out.",
 );
+const CONFIRMED: Text = (
+    "Libre-service (confirmé)",
+    "Conversations répondues par l'assistant où le client a dit qu'une réponse l'avait aidé \
+     (sa dernière réponse à « Cette réponse vous a-t-elle aidé ? »).",
+    "Self-service (confirmed)",
+    "Conversations the assistant answered where the customer said an answer helped (their \
+     latest reply to \"Did this answer help?\").",
+);
 const AUTOMATION: Text = (
     "Taux d'automatisation",
     "Implication × résolution : la part de toutes les conversations résolues par l'assistant seul.",
@@ -225,6 +233,13 @@ pub fn support_figures(k: &SupportKpis, lang: Lang) -> Vec<Figure> {
             SELF_SERVICE,
             Value::Share {
                 share: k.self_service_assumed,
+            },
+        ),
+        (
+            "self_service_confirmed",
+            CONFIRMED,
+            Value::Share {
+                share: k.self_service_confirmed,
             },
         ),
         (

@@ -12,7 +12,7 @@ use std::time::Duration;
 pub const LOOKBACK: Duration = Duration::from_secs(30 * 24 * 3600);
 
 /// The support events, by stored name.
-pub(crate) const SUPPORT_KINDS: [&str; 8] = [
+pub(crate) const SUPPORT_KINDS: [&str; 9] = [
     "message_received",
     "bot_answered",
     "handed_off",
@@ -21,6 +21,7 @@ pub(crate) const SUPPORT_KINDS: [&str; 8] = [
     "ticket_reopened",
     "csat_given",
     "bot_answer_marked_wrong",
+    "bot_answer_helpful",
 ];
 
 /// The support figures of `period`, read from the store's log (a one-off report; a

@@ -61,6 +61,9 @@ pub struct SupportKpis {
     pub self_service_assumed: Share,
     /// Conversations the assistant answered whose quiet window has not ended yet.
     pub pending: usize,
+    /// Of the conversations the assistant answered, those where the customer said one of its
+    /// answers helped (their latest word on it, from the widget's "did this help?").
+    pub self_service_confirmed: Share,
     /// Involvement × resolution: the share of all conversations the assistant resolved alone.
     pub automation_rate: Option<f64>,
     /// The period's conversations handed to a person, out of all of them.
@@ -100,6 +103,8 @@ struct Conversation {
     messages: Vec<Timestamp>,
     answers: Vec<(Timestamp, MessageId)>,
     handoffs: Vec<(Timestamp, String)>,
+    /// The customer's latest word on each answer they rated.
+    helpful: HashMap<MessageId, bool>,
 }
 
 /// Computes the period's figures from `events`, which must cover the period, the 30 days
@@ -139,6 +144,13 @@ pub fn support_kpis(
             .rate()
             .zip(self_service.rate())
             .map(|(i, r)| i * r),
+        self_service_confirmed: Share {
+            part: new
+                .iter()
+                .filter(|c| !c.answers.is_empty() && c.helpful.values().any(|&h| h))
+                .count(),
+            whole: involvement.part,
+        },
         involvement,
         self_service_assumed: self_service,
         pending,
@@ -190,6 +202,16 @@ fn conversations(events: &[Dated]) -> HashMap<ConversationId, Conversation> {
                 .or_default()
                 .handoffs
                 .push((e.at, reason.clone())),
+            EventKind::BotAnswerHelpful {
+                conversation_id,
+                message_id,
+                helpful,
+            } => {
+                all.entry(*conversation_id)
+                    .or_default()
+                    .helpful
+                    .insert(*message_id, *helpful);
+            }
             _ => {}
         }
     }

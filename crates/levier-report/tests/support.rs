@@ -32,6 +32,14 @@ fn answer(c: i64, m: i64) -> EventKind {
     }
 }
 
+fn helpful(c: i64, m: i64, helpful: bool) -> EventKind {
+    EventKind::BotAnswerHelpful {
+        conversation_id: ConversationId(c),
+        message_id: MessageId(m),
+        helpful,
+    }
+}
+
 fn handoff(c: i64, t: i64, reason: &str) -> EventKind {
     EventKind::HandedOff {
         conversation_id: ConversationId(c),
@@ -50,10 +58,15 @@ fn october() -> Vec<Dated> {
         // C2 starts at 00:10 on 1 October in Paris; answered, then quiet: self-served.
         ("2026-09-30T22:10:00Z", message(2)),
         ("2026-09-30T22:11:00Z", answer(2, 201)),
+        // …and the customer said it helped.
+        ("2026-09-30T22:12:00Z", helpful(2, 201, true)),
         // C3: answered, the customer writes again within the day, handed off, answered by
         // an agent in 30 min, resolved in 24 h, rated 5, reopened, resolved again.
         ("2026-10-10T08:00:00Z", message(3)),
         ("2026-10-10T08:01:00Z", answer(3, 301)),
+        // The customer first said it helped, then changed their mind.
+        ("2026-10-10T08:02:00Z", helpful(3, 301, true)),
+        ("2026-10-10T08:59:00Z", helpful(3, 301, false)),
         ("2026-10-10T09:00:00Z", message(3)),
         ("2026-10-10T09:01:00Z", handoff(3, 3, "customer_asked")),
         (
@@ -148,6 +161,7 @@ fn expected_on_1_november() -> SupportKpis {
         involvement: Share { part: 4, whole: 5 },
         self_service_assumed: Share { part: 1, whole: 3 },
         pending: 1,
+        self_service_confirmed: Share { part: 1, whole: 4 },
         automation_rate: Some(4.0 / 5.0 * (1.0 / 3.0)),
         handoff: Share { part: 2, whole: 5 },
         handoff_reasons: vec![("customer_asked".into(), 1), ("low_confidence".into(), 1)],

@@ -47,6 +47,10 @@
       rate: 'Êtes-vous satisfait de notre aide ? (1 : pas du tout, 5 : tout à fait)',
       rateOne: (n) => `${n} sur 5`,
       thanks: 'Merci pour votre avis !',
+      helped: 'Cette réponse vous a-t-elle aidé ?',
+      yes: 'Oui',
+      no: 'Non',
+      noted: 'Merci, c’est noté.',
       failed: 'Le message n’a pas pu être envoyé. Vérifiez votre connexion et réessayez.',
       busy: 'Trop de messages d’affilée : patientez un instant avant de réessayer.',
       refused: 'La discussion n’est pas disponible sur ce site pour le moment.',
@@ -72,6 +76,10 @@
       rate: 'Are you happy with our help? (1: not at all, 5: very)',
       rateOne: (n) => `${n} out of 5`,
       thanks: 'Thank you for your feedback!',
+      helped: 'Did this answer help you?',
+      yes: 'Yes',
+      no: 'No',
+      noted: 'Thank you, noted.',
       failed: 'The message could not be sent. Check your connection and try again.',
       busy: 'Too many messages in a row: wait a moment before trying again.',
       refused: 'The chat is not available on this site right now.',
@@ -116,6 +124,8 @@ button { font: inherit; cursor: pointer; border-radius: 6px; }
 .options button, .secondary { border: 1px solid #0b5cad; background: #fff; color: #0b5cad; padding: .35rem .6rem; text-align: left; }
 .state { margin: 0; padding: .5rem .8rem; background: #e6f4ea; color: #1e6b34; font-size: .9rem; }
 .error { margin: 0; padding: .5rem .8rem; background: #fdecea; color: #a4161a; font-size: .9rem; }
+.helped { display: flex; flex-wrap: wrap; align-items: center; gap: .35rem; font-size: .85rem; margin-top: .45rem; }
+.helped button { border: 1px solid #0b5cad; background: #fff; color: #0b5cad; padding: .2rem .6rem; }
 .rating { margin: 0; padding: .5rem .8rem; border: 0; border-top: 1px solid #d5dae1; }
 .rating legend { font-size: .9rem; padding: 0; margin-bottom: .35rem; }
 .rating .stars { display: flex; gap: .35rem; }
@@ -300,11 +310,33 @@ textarea { flex: 1; font: inherit; min-height: 2.6rem; max-height: 8rem; resize:
       }
       bubble.append(options);
     }
+    // An answer from the knowledge (it has a source) asks whether it helped: the confirmed
+    // self-service figure counts the yeses.
+    if (author === 'bot' && source) bubble.append(helpedQuestion(m.id));
     const item = el('li', { class: author, 'data-id': String(m.id) }, bubble);
     const after = [...shown.entries()].filter(([id]) => id > m.id).sort(([a], [b]) => a - b)[0];
     list.insertBefore(item, after ? after[1] : null);
     shown.set(m.id, item);
     log.scrollTop = log.scrollHeight;
+  }
+
+  /** "Did this answer help?" with Yes / No; the reply replaces the buttons. */
+  function helpedQuestion(id) {
+    const group = el('div', { class: 'helped', role: 'group', 'aria-label': t.helped }, el('span', { text: t.helped }));
+    const say = async (helpful) => {
+      clearError();
+      try {
+        await call('POST', '/helpful', { message_id: id, helpful });
+        group.replaceChildren(el('span', { text: t.noted }));
+      } catch (e) {
+        showError(e);
+      }
+    };
+    group.append(
+      el('button', { type: 'button', text: t.yes, on: { click: () => say(true) } }),
+      el('button', { type: 'button', text: t.no, on: { click: () => say(false) } }),
+    );
+    return group;
   }
 
   function setStatus(value) {

@@ -362,6 +362,12 @@ pub fn table() -> Vec<Route> {
             Widget,
             post(w::rate),
         ),
+        r(
+            "POST",
+            "/api/v1/widget/{site_key}/helpful",
+            Widget,
+            post(w::helpful),
+        ),
         // The agents' inbox.
         r("GET", "/api/v1/tickets", SUPPORT, get(api::inbox::list)),
         r("GET", "/api/v1/tickets/{id}", SUPPORT, get(api::inbox::get)),

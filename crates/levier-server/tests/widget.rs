@@ -463,6 +463,59 @@ async fn the_widget_stream_delivers_agent_replies_never_notes_and_catches_up() {
 }
 
 #[tokio::test]
+async fn the_customer_says_whether_an_answer_helped_and_may_change_their_mind() {
+    let app = app().await;
+    let widget = WidgetClient::site(&app, "Ergolis").await;
+    let token = widget.start(&app).await;
+    let v = widget
+        .say(&app, &token, "où en est ma livraison ?")
+        .await
+        .json();
+    let customer = v["message"]["id"].as_i64().expect("customer message id");
+    let answer = v["replies"][0]["id"].as_i64().expect("answer id");
+    let helpful = |message: i64, helpful: bool, token: &str| {
+        widget
+            .req("POST", "/helpful")
+            .header("x-conversation-token", token)
+            .json(&serde_json::json!({ "message_id": message, "helpful": helpful }))
+    };
+    assert_eq!(
+        app.send(helpful(answer, true, &token)).await.status,
+        StatusCode::NO_CONTENT
+    );
+    // Saying it twice counts once; changing one's mind is recorded.
+    assert_eq!(
+        app.send(helpful(answer, true, &token)).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.send(helpful(answer, false, &token)).await.status,
+        StatusCode::NO_CONTENT
+    );
+    // Only the assistant's answers, only in one's own conversation.
+    app.send(helpful(customer, true, &token))
+        .await
+        .problem(StatusCode::BAD_REQUEST);
+    let other = widget.start(&app).await;
+    app.send(helpful(answer, true, &other))
+        .await
+        .problem(StatusCode::NOT_FOUND);
+    let events = app
+        .store
+        .events(&levier_store::events::EventQuery {
+            kinds: vec!["bot_answer_helpful".into()],
+            ..Default::default()
+        })
+        .await
+        .expect("events");
+    let said: Vec<bool> = events
+        .iter()
+        .map(|e| e.payload["helpful"].as_bool().expect("helpful"))
+        .collect();
+    assert_eq!(said, [true, false]);
+}
+
+#[tokio::test]
 async fn a_resolution_is_rated_once() {
     let app = app().await;
     let widget = WidgetClient::site(&app, "Ergolis").await;

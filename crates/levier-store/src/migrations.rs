@@ -67,6 +67,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("migrations/0007_out_of_scope_examples.sqlite.sql"),
         postgres: include_str!("migrations/0007_out_of_scope_examples.postgres.sql"),
     },
+    Migration {
+        version: 8,
+        name: "customer_feedback",
+        portable: include_str!("migrations/0008_customer_feedback.sql"),
+        sqlite: include_str!("migrations/0008_customer_feedback.sqlite.sql"),
+        postgres: include_str!("migrations/0008_customer_feedback.postgres.sql"),
+    },
 ];
 
 /// The schema version this binary writes and expects: the last migration's.

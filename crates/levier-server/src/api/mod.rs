@@ -29,6 +29,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         search::search, documents::upload, documents::get, documents::remove,
         crate::widget::api::start, crate::widget::api::post_message, crate::widget::api::messages,
         crate::widget::api::events, crate::widget::api::ask_person, crate::widget::api::rate,
+        crate::widget::api::helpful,
         inbox::list, inbox::get, inbox::assign, inbox::reply, inbox::note, inbox::resolve,
         inbox::reopen, inbox::ticket_events, inbox::inbox_events, inbox::verdict,
         faq::list, faq::create, faq::import, faq::get, faq::update, faq::remove, faq::add_phrasing,

@@ -91,6 +91,17 @@ pub struct RatingBody {
     pub comment: Option<String>,
 }
 
+/// Whether one of the assistant's answers helped.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HelpfulBody {
+    /// The assistant's message.
+    #[schema(value_type = i64)]
+    pub message_id: MessageId,
+    /// True when it helped.
+    pub helpful: bool,
+}
+
 /// Starts a conversation on the site.
 #[utoipa::path(post, path = "/api/v1/widget/{site_key}/conversations", tag = "widget", security(()),
     params(("site_key" = String, Path, description = "the site's public key")), request_body = StartBody,
@@ -245,6 +256,24 @@ pub async fn rate(
     state
         .store
         .rate_ticket(ticket.id, body.rating, comment.as_deref())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The customer says whether one of the assistant's answers in their conversation helped
+/// ("did this answer help?"); a change of mind replaces the earlier word.
+#[utoipa::path(post, path = "/api/v1/widget/{site_key}/helpful", tag = "widget", security(()),
+    params(("site_key" = String, Path, description = "the site's public key"), ("x-conversation-token" = String, Header, description = "the conversation's token")),
+    request_body = HelpfulBody,
+    responses((status = 204, description = "recorded"), (status = 400, description = "not an answer of the assistant"), (status = 404, description = "no such message in this conversation")))]
+pub async fn helpful(
+    State(state): State<AppState>,
+    WidgetConversation { conversation, .. }: WidgetConversation,
+    ApiJson(body): ApiJson<HelpfulBody>,
+) -> ApiResult<StatusCode> {
+    state
+        .store
+        .rate_bot_answer(conversation.id, body.message_id, body.helpful)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

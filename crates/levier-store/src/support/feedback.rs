@@ -6,7 +6,7 @@ use crate::support::event;
 use crate::support::messages::AuthorKind;
 use crate::text_enum::text_enum;
 use crate::{Store, StoreError, StoreResult, events};
-use levier_core::ids::{MessageId, UserId};
+use levier_core::ids::{ConversationId, MessageId, UserId};
 use levier_core::{EventKind, Timestamp};
 use serde::Serialize;
 use sqlx::Row;
@@ -78,6 +78,55 @@ impl Store {
             events::append_in(&mut tx, &event(now, Some(agent), kind)).await?;
         }
         tx.commit().await
+    }
+
+    /// Records whether one of the assistant's answers helped the customer of `conversation`,
+    /// replacing their earlier answer; returns whether anything changed. The event is written
+    /// only on a change, so clicking twice counts once.
+    pub async fn rate_bot_answer(
+        &self,
+        conversation: ConversationId,
+        message: MessageId,
+        helpful: bool,
+    ) -> StoreResult<bool> {
+        let now = Timestamp::now();
+        let mut tx = self.write_tx().await?;
+        let row = sqlx::query(
+            "SELECT m.author_kind, m.conversation_id, h.helpful FROM messages m
+             LEFT JOIN answer_helpfulness h ON h.message_id = m.id WHERE m.id = $1",
+        )
+        .bind(message.0)
+        .fetch_optional(&mut *tx)
+        .await?
+        .filter(|r| r.try_get::<i64, _>("conversation_id").ok() == Some(conversation.0))
+        .ok_or_else(|| StoreError::not_found("message", message))?;
+        if AuthorKind::parse(&row.try_get::<String, _>("author_kind")?)? != AuthorKind::Bot {
+            return Err(StoreError::Invalid(format!(
+                "message {message} is not the assistant's"
+            )));
+        }
+        let earlier: Option<i64> = row.try_get("helpful")?;
+        if earlier == Some(i64::from(helpful)) {
+            tx.commit().await?;
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO answer_helpfulness (message_id, helpful, at) VALUES ($1, $2, $3)
+             ON CONFLICT (message_id) DO UPDATE SET helpful = excluded.helpful, at = excluded.at",
+        )
+        .bind(message.0)
+        .bind(i64::from(helpful))
+        .bind(now.millis())
+        .execute(&mut *tx)
+        .await?;
+        let kind = EventKind::BotAnswerHelpful {
+            conversation_id: conversation,
+            message_id: message,
+            helpful,
+        };
+        events::append_in(&mut tx, &event(now, None, kind)).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// The verdicts on an assistant's message, one per agent.

@@ -1,0 +1,1 @@
+-- Version 8: nothing specific to SQLite.
