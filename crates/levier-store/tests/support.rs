@@ -26,6 +26,7 @@ on_both_backends!(
     tickets_reopen_and_take_one_rating_per_resolution,
     inbox_filters_and_sorts_by_sla,
     bot_answers_are_judged_once_per_agent,
+    customers_say_whether_an_answer_helped,
     faq_management_records_changes,
     agents_mark_messages_outside_the_faq_once,
     unanswered_messages_are_the_last_customer_words_the_bot_still_holds,
@@ -656,6 +657,42 @@ async fn bot_answers_are_judged_once_per_agent(t: &TestStore) {
     assert!(
         matches!(missing, Err(StoreError::NotFound { .. })),
         "{missing:?}"
+    );
+}
+
+async fn customers_say_whether_an_answer_helped(t: &TestStore) {
+    let s = &t.store;
+    let site = site(s, "A").await;
+    let c = start(s, &site).await.conversation;
+    let other = start(s, &site).await.conversation;
+    let question = say(s, c.id, Author::Customer, "Délai ?").await;
+    let reply = BotReply::Answer {
+        confidence: 0.9,
+        source: None,
+    };
+    let answer = say(s, c.id, Author::Bot(reply), "48 h").await;
+    let changed = |helpful| s.rate_bot_answer(c.id, answer.id, helpful);
+    assert!(changed(true).await.expect("helped"));
+    assert!(!changed(true).await.expect("said again"), "no change");
+    assert!(changed(false).await.expect("changed mind"));
+    let said: Vec<bool> = events(s, "bot_answer_helpful")
+        .await
+        .iter()
+        .filter_map(|e| match e.kind() {
+            Some(EventKind::BotAnswerHelpful { helpful, .. }) => Some(helpful),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(said, [true, false]);
+    let not_bot = s.rate_bot_answer(c.id, question.id, true).await;
+    assert!(
+        matches!(not_bot, Err(StoreError::Invalid(_))),
+        "{not_bot:?}"
+    );
+    let elsewhere = s.rate_bot_answer(other.id, answer.id, true).await;
+    assert!(
+        matches!(elsewhere, Err(StoreError::NotFound { .. })),
+        "another conversation's answer: {elsewhere:?}"
     );
 }
 
