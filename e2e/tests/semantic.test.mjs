@@ -114,6 +114,10 @@ test(
     assert.equal(await answer.count(), 1, 'an answer box above the results');
     assert.match(await answer.locator('.answer-source').textContent(), ANSWER);
     assert.ok((await answer.locator('mark').count()) > 0, 'the answering sentence is marked');
+    // The employee says the answer was useful, with a comment; the page thanks them.
+    await answer.getByLabel('Un commentaire (facultatif)').fill('Clair, merci');
+    await Promise.all([page.waitForEvent('load'), answer.getByRole('button', { name: 'Réponse utile' }).click()]);
+    assert.match(await page.locator('[data-testid=answer-rated]').innerText(), /Merci : votre avis aide les référents IA/);
 
     // A question the documents do not answer gets no answer box, and says so.
     await searchFor(page, 'quelle est la capitale de l’Australie ?');

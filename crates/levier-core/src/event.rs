@@ -134,6 +134,20 @@ pub enum EventKind {
         /// The agent.
         user_id: UserId,
     },
+    /// An employee asked a question of the internal search (the adoption KPIs).
+    QuestionAsked {
+        /// Who asked.
+        user_id: UserId,
+        /// Whether a passage answered it.
+        answered: bool,
+    },
+    /// An employee said whether the answer to their question was useful.
+    AnswerRated {
+        /// Who rated.
+        user_id: UserId,
+        /// True when it was useful.
+        useful: bool,
+    },
     /// A customer said whether one of the assistant's answers helped (the confirmed
     /// self-service KPI); recorded again only when they change their mind.
     BotAnswerHelpful {
@@ -166,6 +180,8 @@ impl EventKind {
             EventKind::CsatGiven { .. } => "csat_given",
             EventKind::BotAnswerMarkedWrong { .. } => "bot_answer_marked_wrong",
             EventKind::BotAnswerHelpful { .. } => "bot_answer_helpful",
+            EventKind::QuestionAsked { .. } => "question_asked",
+            EventKind::AnswerRated { .. } => "answer_rated",
         }
     }
 
@@ -253,6 +269,14 @@ mod tests {
                 conversation_id: ConversationId(1),
                 message_id: MessageId(2),
                 helpful: true,
+            },
+            EventKind::QuestionAsked {
+                user_id: UserId(5),
+                answered: false,
+            },
+            EventKind::AnswerRated {
+                user_id: UserId(5),
+                useful: true,
             },
         ];
         for kind in kinds {

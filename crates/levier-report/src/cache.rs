@@ -6,6 +6,7 @@
 //! tens of milliseconds. The log is append-only, so the cache only ever reads what was
 //! appended since its last read (`after_seq`), on every node alike.
 
+use crate::adoption::{AdoptionKpis, adoption_kpis};
 use crate::load::{dated, lookback_start};
 use crate::support::{Dated, SupportKpis, SupportOptions, Volume, support_kpis, volume};
 use crate::{Period, ReportError};
@@ -44,6 +45,18 @@ impl EventCache {
         let until = period.end.plus(options.quiet_window);
         self.with_events(store, lookback_start(period), until, |events| {
             support_kpis(events, period, options)
+        })
+        .await
+    }
+
+    /// The adoption figures of `period`.
+    pub async fn adoption(
+        &self,
+        store: &Store,
+        period: &Period,
+    ) -> Result<AdoptionKpis, ReportError> {
+        self.with_events(store, period.start, period.end, |events| {
+            adoption_kpis(events, period)
         })
         .await
     }

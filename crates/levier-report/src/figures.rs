@@ -198,10 +198,84 @@ const CSAT_MEAN: Text = (
     "Mean of the ratings (1 to 5) given in the period.",
 );
 
+const QUESTIONS: Text = (
+    "Questions posées",
+    "Questions posées par les collaborateurs à la recherche interne pendant la période.",
+    "Questions asked",
+    "Questions employees asked internal search in the period.",
+);
+const ACTIVE: Text = (
+    "Collaborateurs actifs",
+    "Collaborateurs ayant posé au moins une question pendant la période.",
+    "Active employees",
+    "Employees who asked at least one question in the period.",
+);
+const PER_EMPLOYEE: Text = (
+    "Questions par collaborateur actif",
+    "Questions posées divisées par le nombre de collaborateurs actifs.",
+    "Questions per active employee",
+    "Questions asked divided by the number of active employees.",
+);
+const ANSWERED: Text = (
+    "Questions avec réponse",
+    "Questions pour lesquelles un passage des documents a répondu.",
+    "Questions answered",
+    "Questions a passage of the documents answered.",
+);
+const USEFUL: Text = (
+    "Réponses jugées utiles",
+    "Réponses notées « utile » parmi les réponses notées par les collaborateurs pendant la période.",
+    "Answers rated useful",
+    "Answers rated useful among those employees rated in the period.",
+);
+
+/// The adoption figures, in the order a report shows them.
+pub fn adoption_figures(k: &crate::AdoptionKpis, lang: Lang) -> Vec<Figure> {
+    let figures = [
+        ("questions", QUESTIONS, Value::Count { n: k.questions }),
+        (
+            "active_employees",
+            ACTIVE,
+            Value::Count {
+                n: k.active_employees,
+            },
+        ),
+        (
+            "questions_per_employee",
+            PER_EMPLOYEE,
+            Value::Score {
+                mean: k.questions_per_employee,
+            },
+        ),
+        ("answered", ANSWERED, Value::Share { share: k.answered }),
+        ("useful", USEFUL, Value::Share { share: k.useful }),
+    ];
+    named(figures, lang)
+}
+
+/// Each figure with its name and definition in `lang`.
+fn named<const N: usize>(figures: [(&'static str, Text, Value); N], lang: Lang) -> Vec<Figure> {
+    figures
+        .into_iter()
+        .map(|(id, text, value)| {
+            let (label, definition) = match lang {
+                Lang::Fr => (text.0, text.1),
+                Lang::En => (text.2, text.3),
+            };
+            Figure {
+                id,
+                label,
+                definition,
+                value,
+            }
+        })
+        .collect()
+}
+
 /// The support figures, in the order a report shows them.
 pub fn support_figures(k: &SupportKpis, lang: Lang) -> Vec<Figure> {
     let csat = k.csat;
-    [
+    let figures = [
         (
             "conversations",
             CONVERSATIONS,
@@ -287,21 +361,8 @@ pub fn support_figures(k: &SupportKpis, lang: Lang) -> Vec<Figure> {
                 mean: csat.map(|c| c.average),
             },
         ),
-    ]
-    .into_iter()
-    .map(|(id, text, value)| {
-        let (label, definition) = match lang {
-            Lang::Fr => (text.0, text.1),
-            Lang::En => (text.2, text.3),
-        };
-        Figure {
-            id,
-            label,
-            definition,
-            value,
-        }
-    })
-    .collect()
+    ];
+    named(figures, lang)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! an event stream with hand-computed answers; [`load`] reads the events a period needs from
 //! the store.
 
+pub mod adoption;
 pub mod cache;
 pub mod figures;
 pub mod load;
@@ -14,8 +15,9 @@ pub mod stats;
 pub mod support;
 pub mod use_cases;
 
+pub use adoption::{AdoptionKpis, adoption_kpis};
 pub use cache::EventCache;
-pub use figures::{Figure, Lang, Value, support_figures};
+pub use figures::{Figure, Lang, Value, adoption_figures, support_figures};
 pub use period::{DEFAULT_TIME_ZONE, Granularity, Period, time_zone};
 pub use stats::{Share, Spread};
 pub use support::{Dated, SupportKpis, SupportOptions, Volume, support_kpis, volume};

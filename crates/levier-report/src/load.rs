@@ -11,8 +11,8 @@ use std::time::Duration;
 /// a conversation silent for longer counts again as new when the customer comes back.
 pub const LOOKBACK: Duration = Duration::from_secs(30 * 24 * 3600);
 
-/// The support events, by stored name.
-pub(crate) const SUPPORT_KINDS: [&str; 9] = [
+/// The events reports read, by stored name.
+pub(crate) const REPORT_KINDS: [&str; 11] = [
     "message_received",
     "bot_answered",
     "handed_off",
@@ -22,6 +22,8 @@ pub(crate) const SUPPORT_KINDS: [&str; 9] = [
     "csat_given",
     "bot_answer_marked_wrong",
     "bot_answer_helpful",
+    "question_asked",
+    "answer_rated",
 ];
 
 /// The support figures of `period`, read from the store's log (a one-off report; a
@@ -36,7 +38,7 @@ pub async fn support(
     let query = EventQuery {
         from: Some(from),
         until: Some(until),
-        kinds: SUPPORT_KINDS.iter().map(|k| k.to_string()).collect(),
+        kinds: REPORT_KINDS.iter().map(|k| k.to_string()).collect(),
         ..EventQuery::default()
     };
     let (_, events) = dated(store, &query).await?;
@@ -49,7 +51,7 @@ pub(crate) fn lookback_start(period: &Period) -> Timestamp {
     Timestamp(period.start.0.saturating_sub(back))
 }
 
-/// The support events `query` selects, sorted by instant, with the last sequence number
+/// The events of reports `query` selects, sorted by instant, with the last sequence number
 /// read (`query.after_seq` when none). Other kinds, and kinds this binary does not know
 /// (written by a newer one), are skipped.
 pub(crate) async fn dated(
@@ -60,7 +62,7 @@ pub(crate) async fn dated(
     let last = stored.last().map_or(query.after_seq, |e| e.seq);
     let mut events: Vec<Dated> = stored
         .into_iter()
-        .filter(|e| SUPPORT_KINDS.contains(&e.kind_name.as_str()))
+        .filter(|e| REPORT_KINDS.contains(&e.kind_name.as_str()))
         .filter_map(|e| e.kind().map(|kind| Dated { at: e.at, kind }))
         .collect();
     // The log is in sequence order; events written by several nodes may carry instants a

@@ -66,6 +66,12 @@ pub fn table() -> Vec<Route> {
         r("GET", "/", Authenticated, get(pages::home::home)),
         r("GET", "/search", Authenticated, get(pages::search::search)),
         r(
+            "POST",
+            "/search/rating",
+            Authenticated,
+            post(pages::search::rate),
+        ),
+        r(
             "GET",
             "/documents/{id}",
             Authenticated,

@@ -296,3 +296,82 @@ async fn uploads_share_only_with_the_uploaders_groups() {
         StatusCode::FORBIDDEN
     );
 }
+
+/// The events of one kind in the log.
+async fn events_of(app: &TestApp, kind: &str) -> Vec<serde_json::Value> {
+    let query = levier_store::events::EventQuery {
+        kinds: vec![kind.into()],
+        ..Default::default()
+    };
+    let events = app.store.events(&query).await.expect("events");
+    events.into_iter().map(|e| e.payload).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_counts_once_and_its_answer_can_be_rated_with_a_comment() {
+    let (app, rh_doc, _, _dir) = app_with_documents().await;
+    let session = app.login(Role::Member).await;
+    let csrf = session.csrf.clone();
+    let member = Who::Session(session);
+    let q = "grille salariale confidentielle des techniciens";
+    let path = format!("/search?q={}", q.replace(' ', "%20"));
+    let page = app.send(Req::get(&path).auth(&member)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains(r#"data-testid="answer-rating""#),
+        "{}",
+        page.body
+    );
+    let asked = events_of(&app, "question_asked").await;
+    assert_eq!(asked.len(), 1);
+    assert_eq!(asked[0]["answered"], true);
+
+    let document = rh_doc.to_string();
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("q", q),
+        ("document", document.as_str()),
+        ("comment", "Il manque la grille des cadres <b>2026</b>"),
+        ("useful", "0"),
+    ];
+    let rated = app
+        .send(Req::post("/search/rating").auth(&member).form(&form))
+        .await;
+    assert_eq!(rated.status, StatusCode::SEE_OTHER, "{}", rated.body);
+    let back = rated.location().expect("back to the search").to_string();
+    assert!(back.ends_with("&rated=1"), "{back}");
+    let page = app.send(Req::get(&back).auth(&member)).await;
+    assert!(
+        page.body.contains(r#"data-testid="answer-rated""#),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        events_of(&app, "question_asked").await.len(),
+        1,
+        "not asked twice"
+    );
+    let ratings = app.store.answer_ratings(10).await.expect("ratings");
+    assert_eq!(ratings.len(), 1);
+    assert_eq!(
+        ratings[0].comment,
+        "Il manque la grille des cadres <b>2026</b>"
+    );
+    assert!(!ratings[0].useful);
+    assert_eq!(events_of(&app, "answer_rated").await[0]["useful"], false);
+
+    // The Reports page counts them (its period: the current month).
+    let admin = Who::Session(app.login(Role::Admin).await);
+    let reports = app.send(Req::get("/reports").auth(&admin)).await;
+    let body = &reports.body;
+    assert!(
+        body.contains(
+            r#"<tr data-figure="questions"><td>Questions posées</td><td class="value">1</td>"#
+        ),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#"<td class="value">0.0 % (0/1)</td>"#),
+        "{body}"
+    );
+}

@@ -8,6 +8,7 @@
 //! ([`events`]) and the change sequence derived indexes follow ([`changes`]).
 
 pub mod accounts;
+pub mod answer_ratings;
 pub mod audit;
 pub mod backup;
 mod bulk;

@@ -74,6 +74,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("migrations/0008_customer_feedback.sqlite.sql"),
         postgres: include_str!("migrations/0008_customer_feedback.postgres.sql"),
     },
+    Migration {
+        version: 9,
+        name: "answer_ratings",
+        portable: include_str!("migrations/0009_answer_ratings.sql"),
+        sqlite: include_str!("migrations/0009_answer_ratings.sqlite.sql"),
+        postgres: include_str!("migrations/0009_answer_ratings.postgres.sql"),
+    },
 ];
 
 /// The schema version this binary writes and expects: the last migration's.

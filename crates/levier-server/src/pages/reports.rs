@@ -14,7 +14,9 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use levier_core::time::Timestamp;
-use levier_report::{Figure, Granularity, Period, SupportOptions, Volume, support_figures};
+use levier_report::{
+    Figure, Granularity, Period, SupportOptions, Volume, adoption_figures, support_figures,
+};
 use serde::Deserialize;
 
 /// The company's time zone for periods (the business hours' zone when configured).
@@ -48,6 +50,7 @@ struct ReportsPage {
     period: String,
     error: Option<String>,
     figures: Vec<Figure>,
+    adoption: Vec<Figure>,
     bars: Vec<Bar>,
     chart_width: f64,
     chart_height: f64,
@@ -73,12 +76,12 @@ pub async fn reports(
         Ok(p) => (Some(p), None),
         Err(e) => (None, Some(e.to_string())),
     };
-    let (figures, bars) = match &period {
+    let (figures, adoption, bars) = match &period {
         Some(p) => match figures_and_bars(&state, p, &zone, shell.t.lang()).await {
             Ok(found) => found,
             Err(e) => return e.into_response(),
         },
-        None => (Vec::new(), Vec::new()),
+        None => (Vec::new(), Vec::new(), Vec::new()),
     };
     let template = ReportsPage {
         period: spec,
@@ -86,6 +89,7 @@ pub async fn reports(
         chart_width: SLOT * bars.len() as f64,
         chart_height: CHART_HEIGHT,
         figures,
+        adoption,
         bars,
         shell,
     };
@@ -97,13 +101,13 @@ pub async fn reports(
     super::render_with(&template, status, cookies)
 }
 
-/// The period's figures in the page's language and its chart.
+/// The period's support and adoption figures in the page's language, and its chart.
 async fn figures_and_bars(
     state: &AppState,
     period: &Period,
     zone: &jiff::tz::TimeZone,
     lang: Lang,
-) -> Result<(Vec<Figure>, Vec<Bar>), ApiError> {
+) -> Result<(Vec<Figure>, Vec<Figure>, Vec<Bar>), ApiError> {
     let store = &state.store;
     let options = SupportOptions::at(Timestamp::now());
     let kpis = state
@@ -127,7 +131,16 @@ async fn figures_and_bars(
         .volume(store, &slices)
         .await
         .map_err(internal)?;
-    Ok((support_figures(&kpis, lang), bars(&volume)))
+    let adoption = state
+        .reports
+        .adoption(store, period)
+        .await
+        .map_err(internal)?;
+    Ok((
+        support_figures(&kpis, lang),
+        adoption_figures(&adoption, lang),
+        bars(&volume),
+    ))
 }
 
 fn internal(e: levier_report::ReportError) -> ApiError {

@@ -62,10 +62,13 @@ struct SearchPage {
     answer: Option<AnswerView>,
     /// Whether the question was asked and nothing answered it.
     no_answer: bool,
+    /// Whether the page comes back from the answer's rating form.
+    rated: bool,
 }
 
 /// The extractive answer as shown.
 pub struct AnswerView {
+    document_id: i64,
     title: String,
     href: String,
     passage_html: String,
@@ -95,6 +98,7 @@ pub async fn search(
     headers: HeaderMap,
     Extension(caller): Extension<Caller>,
     Query(mut params): Query<SearchParams>,
+    Query(back): Query<RatedFlag>,
 ) -> Response {
     let Page { shell, cookies } = page(&state, &headers, Some(&caller), "/search").await;
     params.limit = Some(PAGE_SIZE);
@@ -125,13 +129,22 @@ pub async fn search(
         notice: None,
         answer: None,
         no_answer: false,
+        rated: back.rated.is_some(),
         shell,
     };
     if !q.is_empty() {
         match knowledge::search(&state, &caller, &params, true).await {
             Ok(retrieved) => {
-                if params.offset.unwrap_or(0) == 0 && !retrieved.results.hits.is_empty() {
+                let first_page = params.offset.unwrap_or(0) == 0;
+                if first_page && !retrieved.results.hits.is_empty() {
                     answer(&mut template, &state, &caller).await;
+                }
+                // A question counts once: not again when the rating form brings the page back.
+                if first_page && !template.rated {
+                    let answered = template.answer.is_some();
+                    if let Err(e) = state.store.record_question(caller.user.id, answered).await {
+                        tracing::warn!(error = %e, "question not recorded");
+                    }
                 }
                 describe_mode(&mut template, &state, &retrieved, &active);
                 fill(&mut template, &state, &params, retrieved.results, &active).await;
@@ -140,6 +153,44 @@ pub async fn search(
         }
     }
     super::render_with(&template, StatusCode::OK, cookies)
+}
+
+/// `?rated=1`: the page comes back from the answer's rating form.
+#[derive(serde::Deserialize)]
+pub struct RatedFlag {
+    rated: Option<String>,
+}
+
+/// The answer box's rating form.
+#[derive(serde::Deserialize)]
+pub struct RatingForm {
+    q: String,
+    document: Option<i64>,
+    useful: String,
+    #[serde(default)]
+    comment: String,
+}
+
+/// `POST /search/rating`: an employee says whether the answer was useful (with a comment);
+/// back to the same search, which thanks them.
+pub async fn rate(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    axum::Form(form): axum::Form<RatingForm>,
+) -> Response {
+    let rating = levier_store::answer_ratings::AnswerRating {
+        user_id: Some(caller.user.id),
+        question: form.q.clone(),
+        document_id: form.document.map(levier_core::ids::DocumentId),
+        useful: form.useful == "1",
+        comment: form.comment,
+        at: levier_core::Timestamp::now(),
+    };
+    if let Err(e) = state.store.rate_answer(&rating).await {
+        return ApiError::from(e).into_response();
+    }
+    let back = format!("/search?q={}&rated=1", crate::format::url_encode(&form.q));
+    axum::response::Redirect::to(&back).into_response()
 }
 
 /// Looks for the passage that answers the question, above the results.
@@ -152,6 +203,7 @@ async fn answer(t: &mut SearchPage, state: &AppState, caller: &Caller) {
         Ok(asked) => match asked.answer {
             Some(a) => {
                 t.answer = Some(AnswerView {
+                    document_id: a.document_id.0,
                     href: format!(
                         "/documents/{}?q={}#c{}",
                         a.document_id.0,

@@ -1,0 +1,1 @@
+-- Version 9: nothing specific to SQLite.
