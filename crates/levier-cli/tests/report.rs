@@ -13,8 +13,9 @@ const INPUT: i32 = 5;
 fn report_writes_each_figure_with_its_definition_in_every_format() {
     let sb = Sandbox::new();
     let out = run(&mut sb.levier_data(["report", "--period", "2026-10"])).success();
+    assert!(out.stdout.starts_with("# Indicateurs"), "{out}");
     assert!(
-        out.stdout.starts_with("# Support client : indicateurs"),
+        out.stdout.contains("## Adoption de la recherche interne"),
         "{out}"
     );
     assert!(
@@ -45,7 +46,7 @@ fn report_writes_each_figure_with_its_definition_in_every_format() {
         lines.next(),
         Some("2026-W44,conversations,Conversations,0,,,,")
     );
-    assert_eq!(lines.count(), 14, "{text}");
+    assert_eq!(lines.count(), 14 + 5, "{text}");
 
     let json = run(&mut sb.levier_data(["report", "--period", "2026-10-25", "--format", "json"]))
         .success()

@@ -1,5 +1,6 @@
 //! Reads from the store the events a period's figures need.
 
+use crate::adoption::{AdoptionKpis, adoption_kpis};
 use crate::support::{Dated, SupportKpis, SupportOptions, support_kpis};
 use crate::{Period, ReportError};
 use levier_core::time::Timestamp;
@@ -43,6 +44,18 @@ pub async fn support(
     };
     let (_, events) = dated(store, &query).await?;
     Ok(support_kpis(&events, period, options))
+}
+
+/// The adoption figures of `period`, read from the store's log.
+pub async fn adoption(store: &Store, period: &Period) -> Result<AdoptionKpis, ReportError> {
+    let query = EventQuery {
+        from: Some(period.start),
+        until: Some(period.end),
+        kinds: vec!["question_asked".into(), "answer_rated".into()],
+        ..EventQuery::default()
+    };
+    let (_, events) = dated(store, &query).await?;
+    Ok(adoption_kpis(&events, period))
 }
 
 /// The first instant a period's figures read: its start moved back by [`LOOKBACK`].

@@ -4,13 +4,13 @@
 use crate::Period;
 use crate::figures::{Figure, Lang, Value};
 
-/// A Markdown report: a title, the period's bounds, then one table row per figure with its
-/// definition.
+/// A Markdown report: a title, the period's bounds, then each section's table, one row per
+/// figure with its definition.
 pub fn markdown(
     title: &str,
     period: &Period,
     zone: &str,
-    figures: &[Figure],
+    sections: &[(&str, &[Figure])],
     lang: Lang,
 ) -> String {
     let (head, columns) = match lang {
@@ -18,17 +18,23 @@ pub fn markdown(
         Lang::En => ("Period", "| Figure | Value | Definition |"),
     };
     let mut out = format!(
-        "# {}\n\n{head} : {} ({zone})\n\n{columns}\n|---|---|---|\n",
+        "# {}\n\n{head} : {} ({zone})\n",
         cell(title),
         cell(&period.label)
     );
-    for f in figures {
+    for (name, figures) in sections {
         out.push_str(&format!(
-            "| {} | {} | {} |\n",
-            cell(f.label),
-            cell(&f.value.display()),
-            cell(f.definition)
+            "\n## {}\n\n{columns}\n|---|---|---|\n",
+            cell(name)
         ));
+        for f in *figures {
+            out.push_str(&format!(
+                "| {} | {} | {} |\n",
+                cell(f.label),
+                cell(&f.value.display()),
+                cell(f.definition)
+            ));
+        }
     }
     out
 }
@@ -115,9 +121,11 @@ mod tests {
 
     #[test]
     fn markdown_rows_escape_pipes() {
-        let md = markdown("Support", &period(), "Europe/Paris", &figures(), Lang::Fr);
+        let figures = figures();
+        let sections: [(&str, &[Figure]); 1] = [("Support", &figures)];
+        let md = markdown("Rapport", &period(), "Europe/Paris", &sections, Lang::Fr);
         assert!(
-            md.starts_with("# Support\n\nPériode : 2026-10 (Europe/Paris)"),
+            md.starts_with("# Rapport\n\nPériode : 2026-10 (Europe/Paris)\n\n## Support\n"),
             "{md}"
         );
         assert!(md.contains("| Taux \\| transfert | 40.0 % (2/5) |"), "{md}");

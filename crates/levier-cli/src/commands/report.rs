@@ -5,7 +5,10 @@ use crate::cli::{ReportFormat, ReportLang};
 use crate::exit::{INPUT, coded};
 use levier_core::Config;
 use levier_core::time::Timestamp;
-use levier_report::{Lang, Period, SupportOptions, load, render, support_figures, time_zone};
+use levier_report::{
+    Figure, Lang, Period, SupportOptions, adoption_figures, load, render, support_figures,
+    time_zone,
+};
 use levier_store::Store;
 use std::path::PathBuf;
 
@@ -25,23 +28,30 @@ pub async fn run(
         ReportLang::En => Lang::En,
     };
     let store = Store::open(config).await?;
-    let kpis = load::support(&store, &period, SupportOptions::at(Timestamp::now())).await;
+    let figures = figures(&store, &period, lang).await;
     store.close().await;
-    let figures = support_figures(&kpis?, lang);
+    let (support, adoption) = figures?;
     let text = match format {
         ReportFormat::Md => {
-            let title = match lang {
-                Lang::Fr => "Support client : indicateurs",
-                Lang::En => "Customer support: figures",
+            let [title, support_title, adoption_title] = match lang {
+                Lang::Fr => [
+                    "Indicateurs",
+                    "Support client",
+                    "Adoption de la recherche interne",
+                ],
+                Lang::En => ["Figures", "Customer support", "Adoption of internal search"],
             };
-            render::markdown(title, &period, zone_name, &figures, lang)
+            let sections: [(&str, &[Figure]); 2] =
+                [(support_title, &support), (adoption_title, &adoption)];
+            render::markdown(title, &period, zone_name, &sections, lang)
         }
-        ReportFormat::Csv => render::csv(&period, &figures),
+        ReportFormat::Csv => render::csv(&period, &[support, adoption].concat()),
         ReportFormat::Json => {
             serde_json::to_string_pretty(&serde_json::json!({
                 "period": period,
                 "time_zone": zone_name,
-                "figures": figures,
+                "figures": support,
+                "adoption": adoption,
             }))? + "\n"
         }
     };
@@ -53,4 +63,18 @@ pub async fn run(
             Ok(())
         }
     }
+}
+
+/// The period's support and adoption figures.
+async fn figures(
+    store: &Store,
+    period: &Period,
+    lang: Lang,
+) -> anyhow::Result<(Vec<Figure>, Vec<Figure>)> {
+    let support = load::support(store, period, SupportOptions::at(Timestamp::now())).await?;
+    let adoption = load::adoption(store, period).await?;
+    Ok((
+        support_figures(&support, lang),
+        adoption_figures(&adoption, lang),
+    ))
 }
