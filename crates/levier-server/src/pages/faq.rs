@@ -111,11 +111,7 @@ async fn list_page(
         due: query.due.is_some(),
         shell,
     };
-    let status = if template.error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
+    let status = super::status_for(template.error.is_some());
     super::render_with(&template, status, cookies)
 }
 
@@ -360,11 +356,7 @@ pub async fn entry(
         error,
         shell,
     };
-    let status = if template.error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
+    let status = super::status_for(template.error.is_some());
     super::render_with(&template, status, cookies)
 }
 

@@ -340,11 +340,7 @@ pub async fn ticket(
         .error
         .is_some()
         .then(|| shell.t.t("ticket.error.text"));
-    let status = if error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
+    let status = super::status_for(error.is_some());
     let template = ticket_page(shell, &caller, loaded, error);
     super::render_with(&template, status, cookies)
 }

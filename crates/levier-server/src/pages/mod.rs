@@ -219,6 +219,16 @@ impl Page {
     }
 }
 
+/// The status of a page that may show an error about what was sent: 400 with the error, else
+/// 200 (the page is shown either way, so the person can correct the form).
+fn status_for(has_error: bool) -> StatusCode {
+    if has_error {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    }
+}
+
 fn render_with(template: &impl Template, status: StatusCode, cookies: Vec<String>) -> Response {
     let mut response = match template.render() {
         Ok(html) => (status, Html(html)).into_response(),

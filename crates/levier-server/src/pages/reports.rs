@@ -11,7 +11,7 @@ use crate::i18n::Lang;
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use levier_core::time::Timestamp;
 use levier_report::{
@@ -93,11 +93,7 @@ pub async fn reports(
         bars,
         shell,
     };
-    let status = if template.error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
+    let status = super::status_for(template.error.is_some());
     super::render_with(&template, status, cookies)
 }
 

@@ -449,11 +449,7 @@ async fn upload_page(
             (slug, name, checked)
         })
         .collect();
-    let status = if error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
+    let status = super::status_for(error.is_some());
     super::render_with(
         &UploadPage {
             shell,

@@ -86,11 +86,7 @@ async fn users_page(
     };
     let Page { mut shell, cookies } = page(state, headers, Some(caller), "/settings/users").await;
     flash(&mut shell, done);
-    let status = if error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
+    let status = super::status_for(error.is_some());
     let template = UsersPage {
         subnav: settings_nav(shell.t, caller.role, "/settings/users"),
         users: users
@@ -219,11 +215,7 @@ async fn groups_page(
     };
     let Page { mut shell, cookies } = page(state, headers, Some(caller), "/settings/groups").await;
     flash(&mut shell, done);
-    let status = if error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
+    let status = super::status_for(error.is_some());
     let template = GroupsPage {
         subnav: settings_nav(shell.t, caller.role, "/settings/groups"),
         groups: groups
@@ -331,11 +323,7 @@ async fn tokens_page(
     };
     let Page { shell, cookies } = page(state, headers, Some(caller), "/settings/tokens").await;
     let never = shell.t.t("tokens.never");
-    let status = if error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
+    let status = super::status_for(error.is_some());
     let template = TokensPage {
         subnav: settings_nav(shell.t, caller.role, "/settings/tokens"),
         tokens: tokens

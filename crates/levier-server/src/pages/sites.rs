@@ -52,14 +52,6 @@ fn flash(shell: &Shell, done: Option<&str>) -> Option<String> {
     Some(shell.t.t(key))
 }
 
-fn status(error: &Option<String>) -> StatusCode {
-    if error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    }
-}
-
 /// The message `key` in the caller's language.
 async fn text(state: &AppState, headers: &HeaderMap, caller: &Caller, key: &str) -> String {
     crate::i18n::catalog(super::language(state, headers, Some(caller)).await).t(key)
@@ -169,7 +161,7 @@ async fn list_page(
         error,
         shell,
     };
-    let status = status(&template.error);
+    let status = super::status_for(template.error.is_some());
     super::render_with(&template, status, cookies)
 }
 
@@ -316,7 +308,7 @@ async fn site_page(
         error,
         shell,
     };
-    let status = status(&template.error);
+    let status = super::status_for(template.error.is_some());
     super::render_with(&template, status, cookies)
 }
 
