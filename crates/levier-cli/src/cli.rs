@@ -164,7 +164,7 @@ pub enum Command {
         /// The company's time zone (IANA name).
         #[arg(long, value_name = "ZONE", default_value = "Europe/Paris")]
         time_zone: String,
-        /// md (Markdown), csv or json.
+        /// md (Markdown), html (one page with its chart), csv or json.
         #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
         format: ReportFormat,
         /// Language of names and definitions.
@@ -181,6 +181,8 @@ pub enum Command {
 pub enum ReportFormat {
     /// A Markdown table, for people.
     Md,
+    /// One self-contained HTML page with the chart, to read or print.
+    Html,
     /// One row per figure with its counts, for spreadsheets.
     Csv,
     /// The figures as JSON, for programs.

@@ -59,6 +59,25 @@ fn report_writes_each_figure_with_its_definition_in_every_format() {
 }
 
 #[test]
+fn an_html_report_is_one_page_with_its_chart() {
+    let sb = Sandbox::new();
+    let file = sb.join("rapport.html");
+    run(sb
+        .levier_data(["report", "--period", "2026-10", "--format", "html"])
+        .arg("--out")
+        .arg(&file))
+    .success();
+    let page = std::fs::read_to_string(&file).expect("the page was written");
+    assert!(page.starts_with("<!doctype html>"), "{page}");
+    // One pair of bars per day of October.
+    assert_eq!(page.matches(r#"class="bar-conversations""#).count(), 31);
+    assert!(
+        page.contains("<h2>Adoption de la recherche interne</h2>"),
+        "{page}"
+    );
+}
+
+#[test]
 fn a_bad_period_or_time_zone_is_refused_before_the_store_is_opened() {
     let sb = Sandbox::new();
     let out = run(&mut sb.levier_data(["report", "--period", "novembre"])).expect_code(INPUT);

@@ -7,6 +7,7 @@
 
 pub mod adoption;
 pub mod cache;
+pub mod chart;
 pub mod figures;
 pub mod load;
 pub mod period;

@@ -1,7 +1,7 @@
 //! Reads from the store the events a period's figures need.
 
 use crate::adoption::{AdoptionKpis, adoption_kpis};
-use crate::support::{Dated, SupportKpis, SupportOptions, support_kpis};
+use crate::support::{Dated, SupportKpis, SupportOptions, Volume, support_kpis};
 use crate::{Period, ReportError};
 use levier_core::time::Timestamp;
 use levier_store::Store;
@@ -56,6 +56,21 @@ pub async fn adoption(store: &Store, period: &Period) -> Result<AdoptionKpis, Re
     };
     let (_, events) = dated(store, &query).await?;
     Ok(adoption_kpis(&events, period))
+}
+
+/// Conversations started and tickets opened in each of `slices`, read from the store's log.
+pub async fn volume(store: &Store, slices: &[Period]) -> Result<Vec<Volume>, ReportError> {
+    let (Some(first), Some(last)) = (slices.first(), slices.last()) else {
+        return Ok(Vec::new());
+    };
+    let query = EventQuery {
+        from: Some(lookback_start(first)),
+        until: Some(last.end),
+        kinds: vec!["message_received".into(), "handed_off".into()],
+        ..EventQuery::default()
+    };
+    let (_, events) = dated(store, &query).await?;
+    Ok(crate::support::volume(&events, slices))
 }
 
 /// The first instant a period's figures read: its start moved back by [`LOOKBACK`].

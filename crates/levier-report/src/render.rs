@@ -2,6 +2,7 @@
 //! programs.
 
 use crate::Period;
+use crate::chart::escape;
 use crate::figures::{Figure, Lang, Value};
 
 /// A Markdown report: a title, the period's bounds, then each section's table, one row per
@@ -38,6 +39,58 @@ pub fn markdown(
     }
     out
 }
+
+/// An HTML report, one self-contained file (styles inline, the chart as SVG, no script): a
+/// title, the period, the volume chart, then each section's table. Every text is escaped.
+pub fn html(
+    title: &str,
+    period: &Period,
+    zone: &str,
+    chart_svg: &str,
+    sections: &[(&str, &[Figure])],
+    lang: Lang,
+) -> String {
+    let (code, head, columns) = match lang {
+        Lang::Fr => ("fr", "Période", ["Indicateur", "Valeur", "Définition"]),
+        Lang::En => ("en", "Period", ["Figure", "Value", "Definition"]),
+    };
+    let mut out = format!(
+        "<!doctype html>\n<html lang=\"{code}\"><head><meta charset=\"utf-8\"><title>{t}</title>\
+         <style>{STYLE}</style></head><body>\n<h1>{t}</h1>\n<p>{head} : {p} ({z})</p>\n\
+         <figure>{chart_svg}</figure>\n",
+        t = escape(title),
+        p = escape(&period.label),
+        z = escape(zone),
+    );
+    for (name, figures) in sections {
+        out.push_str(&format!(
+            "<h2>{}</h2>\n<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
+            escape(name),
+            columns[0],
+            columns[1],
+            columns[2]
+        ));
+        for f in *figures {
+            out.push_str(&format!(
+                "<tr><td>{}</td><td class=\"value\">{}</td><td class=\"definition\">{}</td></tr>\n",
+                escape(f.label),
+                escape(&f.value.display()),
+                escape(f.definition)
+            ));
+        }
+        out.push_str("</tbody></table>\n");
+    }
+    out.push_str("</body></html>\n");
+    out
+}
+
+/// The HTML report's styles: readable on screen and on A4 paper (the PDF is printed from it).
+const STYLE: &str = "body{font-family:'DejaVu Sans',Arial,sans-serif;margin:2rem;color:#1c2430}\
+    h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:1.6rem}\
+    figure{margin:1rem 0;height:180px}table{border-collapse:collapse;width:100%}\
+    th,td{border-bottom:1px solid #d5dae1;padding:.35rem .5rem;text-align:left;vertical-align:top}\
+    .value{white-space:nowrap}.definition{color:#4a5360;font-size:.85rem}\
+    @page{size:A4;margin:1.5cm}";
 
 /// A CSV report: one row per figure, with the counts behind shares so that a spreadsheet
 /// can recompute them.
@@ -129,6 +182,34 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("| Taux \\| transfert | 40.0 % (2/5) |"), "{md}");
+    }
+
+    #[test]
+    fn html_is_one_escaped_page_with_the_chart() {
+        let figures = figures();
+        let sections: [(&str, &[Figure]); 1] = [("Support <client>", &figures)];
+        let page = html(
+            "Rapport",
+            &period(),
+            "Europe/Paris",
+            "<svg></svg>",
+            &sections,
+            Lang::Fr,
+        );
+        assert!(
+            page.starts_with("<!doctype html>\n<html lang=\"fr\">"),
+            "{page}"
+        );
+        assert!(page.contains("<figure><svg></svg></figure>"), "{page}");
+        assert!(page.contains("<h2>Support &lt;client&gt;</h2>"), "{page}");
+        assert!(
+            page.contains("<td>Taux | transfert</td><td class=\"value\">40.0 % (2/5)</td>"),
+            "{page}"
+        );
+        assert!(
+            page.contains("confiées &quot;à une personne&quot;"),
+            "{page}"
+        );
     }
 
     #[test]

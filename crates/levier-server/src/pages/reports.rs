@@ -15,32 +15,18 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use levier_core::time::Timestamp;
 use levier_report::{
-    Figure, Granularity, Period, SupportOptions, Volume, adoption_figures, support_figures,
+    Figure, Period, SupportOptions, Volume, adoption_figures, chart, support_figures,
 };
 use serde::Deserialize;
 
 /// The company's time zone for periods (the business hours' zone when configured).
 const ZONE: &str = levier_report::DEFAULT_TIME_ZONE;
-/// Height of the chart's drawing area, in SVG units.
-const CHART_HEIGHT: f64 = 160.0;
-/// Width of one bar slot, in SVG units.
-const SLOT: f64 = 22.0;
 
 /// `?period=2026-11` (default: the current month).
 #[derive(Deserialize, Default)]
 pub struct ReportQuery {
     #[serde(default)]
     period: String,
-}
-
-/// One bar pair of the chart, already placed.
-pub struct Bar {
-    label: String,
-    x: f64,
-    conversations: usize,
-    conversations_height: f64,
-    tickets: usize,
-    tickets_height: f64,
 }
 
 #[derive(Template)]
@@ -51,9 +37,10 @@ struct ReportsPage {
     error: Option<String>,
     figures: Vec<Figure>,
     adoption: Vec<Figure>,
-    bars: Vec<Bar>,
-    chart_width: f64,
-    chart_height: f64,
+    /// The volume chart (`levier_report::chart`: numbers and escaped texts only).
+    chart_svg: String,
+    conversations_colour: &'static str,
+    tickets_colour: &'static str,
 }
 
 /// `GET /reports`.
@@ -76,34 +63,43 @@ pub async fn reports(
         Ok(p) => (Some(p), None),
         Err(e) => (None, Some(e.to_string())),
     };
-    let (figures, adoption, bars) = match &period {
-        Some(p) => match figures_and_bars(&state, p, &zone, shell.t.lang()).await {
+    let (figures, adoption, volume) = match &period {
+        Some(p) => match figures_and_volume(&state, p, &zone, shell.t.lang()).await {
             Ok(found) => found,
             Err(e) => return e.into_response(),
         },
         None => (Vec::new(), Vec::new(), Vec::new()),
     };
+    let t = shell.t;
+    let chart_svg = chart::volume_svg(
+        &volume,
+        chart::ChartText {
+            title: &t.t("reports.chart.title"),
+            conversations: &t.t("reports.chart.conversations"),
+            tickets: &t.t("reports.chart.tickets"),
+        },
+    );
     let template = ReportsPage {
         period: spec,
         error,
-        chart_width: SLOT * bars.len() as f64,
-        chart_height: CHART_HEIGHT,
+        chart_svg,
+        conversations_colour: chart::CONVERSATIONS_COLOUR,
+        tickets_colour: chart::TICKETS_COLOUR,
         figures,
         adoption,
-        bars,
         shell,
     };
     let status = super::status_for(template.error.is_some());
     super::render_with(&template, status, cookies)
 }
 
-/// The period's support and adoption figures in the page's language, and its chart.
-async fn figures_and_bars(
+/// The period's support and adoption figures in the page's language, and its volume.
+async fn figures_and_volume(
     state: &AppState,
     period: &Period,
     zone: &jiff::tz::TimeZone,
     lang: Lang,
-) -> Result<(Vec<Figure>, Vec<Figure>, Vec<Bar>), ApiError> {
+) -> Result<(Vec<Figure>, Vec<Figure>, Vec<Volume>), ApiError> {
     let store = &state.store;
     let options = SupportOptions::at(Timestamp::now());
     let kpis = state
@@ -115,13 +111,7 @@ async fn figures_and_bars(
         Lang::Fr => levier_report::Lang::Fr,
         Lang::En => levier_report::Lang::En,
     };
-    // Days up to two months, weeks beyond: a chart of at most about 60 bars.
-    let by = if period.end.0 - period.start.0 <= 62 * 86_400_000 {
-        Granularity::Day
-    } else {
-        Granularity::Week
-    };
-    let slices = period.slices(by, zone).map_err(internal)?;
+    let slices = chart::slices(period, zone).map_err(internal)?;
     let volume = state
         .reports
         .volume(store, &slices)
@@ -135,35 +125,12 @@ async fn figures_and_bars(
     Ok((
         support_figures(&kpis, lang),
         adoption_figures(&adoption, lang),
-        bars(&volume),
+        volume,
     ))
 }
 
 fn internal(e: levier_report::ReportError) -> ApiError {
     ApiError::internal(&e)
-}
-
-/// Bars scaled to the largest count of the chart.
-fn bars(volume: &[Volume]) -> Vec<Bar> {
-    let top = volume
-        .iter()
-        .map(|v| v.conversations.max(v.tickets))
-        .max()
-        .unwrap_or(0)
-        .max(1) as f64;
-    let height = |n: usize| (n as f64 / top * CHART_HEIGHT).round();
-    volume
-        .iter()
-        .enumerate()
-        .map(|(i, v)| Bar {
-            label: v.label.clone(),
-            x: SLOT * i as f64,
-            conversations: v.conversations,
-            conversations_height: height(v.conversations),
-            tickets: v.tickets,
-            tickets_height: height(v.tickets),
-        })
-        .collect()
 }
 
 /// The current month on the company's clocks (`2026-11`).
