@@ -19,22 +19,51 @@ pub(crate) fn decode_text(
     bytes: &[u8],
     declared: Option<&'static Encoding>,
 ) -> Result<String, ErrorKind> {
-    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
-        return decode_checked(encoding, &bytes[bom_len..]);
+    let (encoding, bom_len) = sniff(bytes, declared, true)?;
+    match std::str::from_utf8(bytes)
+        .ok()
+        .filter(|_| encoding == UTF_8 && bom_len == 0)
+    {
+        Some(text) => check_textual(text).map(|()| text.to_owned()),
+        None => decode_checked(encoding, &bytes[bom_len..]),
+    }
+}
+
+/// The encoding of a file too large to decode at once, judged from its first bytes by the same
+/// steps as [`decode_text`] (byte-order mark, BOM-less UTF-16, UTF-8 if the head is valid UTF-8,
+/// else the detected legacy charset), with the length of the byte-order mark to skip. `complete`
+/// says whether `head` is the whole file (a UTF-8 character cut at the end of a partial head
+/// still counts as UTF-8). Streaming readers (lead imports of a million rows) decode the rest
+/// with the encoding's own streaming decoder.
+pub fn detect_encoding(
+    head: &[u8],
+    complete: bool,
+) -> Result<(&'static Encoding, usize), ErrorKind> {
+    sniff(head, None, complete)
+}
+
+/// The steps of [`decode_text`] that choose the encoding.
+fn sniff(
+    bytes: &[u8],
+    declared: Option<&'static Encoding>,
+    complete: bool,
+) -> Result<(&'static Encoding, usize), ErrorKind> {
+    if let Some(found) = Encoding::for_bom(bytes) {
+        return Ok(found);
     }
     if let Some(encoding) = utf16_without_bom(bytes) {
-        return decode_checked(encoding, bytes);
+        return Ok((encoding, 0));
     }
-    let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
-    if head.contains(&0) {
+    if bytes[..bytes.len().min(SNIFF_BYTES)].contains(&0) {
         return Err(ErrorKind::Binary("NUL bytes".into()));
     }
     if let Some(encoding) = declared.filter(|e| *e != UTF_8) {
-        return decode_checked(encoding.output_encoding(), bytes);
+        return Ok((encoding.output_encoding(), 0));
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) => check_textual(text).map(|()| text.to_owned()),
-        Err(_) => decode_checked(guess_legacy(bytes), bytes),
+        Ok(_) => Ok((UTF_8, 0)),
+        Err(e) if !complete && e.error_len().is_none() => Ok((UTF_8, 0)),
+        Err(_) => Ok((guess_legacy(bytes), 0)),
     }
 }
 

@@ -25,9 +25,11 @@ mod limits;
 pub use chunk::{Chunk, ChunkOptions, chunk};
 pub use detect::detect_format;
 pub use document::{BLOCK_SEPARATOR, Block, BlockKind, Document, MediaType, Metadata};
+pub use encoding::detect_encoding;
 pub use error::{ErrorKind, ExtractError};
 pub use faq::{FaqRow, RowError, faq_csv};
-pub use formats::mbox::MailboxMessage;
+pub use formats::csv_table::detect_delimiter;
+pub use formats::mbox::{MailboxMessage, mbox_messages};
 pub use language::detect_language;
 pub use limits::Limits;
 

@@ -93,5 +93,6 @@ pub use classifier::{
 pub use embedder::{EMBED_BATCH, Embedder};
 pub use error::IntentError;
 pub use features::FeatureConfig;
-pub use linear::TrainConfig;
-pub use tfidf::TfidfConfig;
+pub use folds::stratified;
+pub use linear::{Linear, Row, TrainConfig};
+pub use tfidf::{SparseRow, Tfidf, TfidfConfig};

@@ -41,7 +41,7 @@ pub(crate) fn read(bytes: &[u8], limits: &Limits) -> Result<Document, PartError>
 
 /// The delimiter used most on the first line, outside quotes: `,`, `;` (French Excel exports)
 /// or tab. Comma when the line has none.
-pub(crate) fn detect_delimiter(text: &str) -> u8 {
+pub fn detect_delimiter(text: &str) -> u8 {
     let first_line = text.lines().next().unwrap_or("");
     let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
     let mut quoted = false;

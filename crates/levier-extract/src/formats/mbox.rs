@@ -27,8 +27,7 @@ pub(crate) fn read(
     bytes: &[u8],
     limits: &Limits,
 ) -> Result<Vec<MailboxMessage>, ErrorKind> {
-    let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
-    if !is_separator(first_line) {
+    if !starts_as_mailbox(bytes) {
         return Err(ErrorKind::Corrupt {
             format: "mbox",
             reason: "a mailbox starts with a \"From \" line".into(),
@@ -56,6 +55,24 @@ pub(crate) fn read(
         })
         .collect();
     Ok(messages)
+}
+
+/// The raw messages of a mailbox, in order, each with the byte offset of its `From ` line and
+/// its bytes (separator line dropped, `>From ` quoting undone), split as [`crate::extract_mbox`]
+/// splits them: for callers that parse the messages themselves (mail triage needs headers a
+/// [`crate::Document`] does not keep). `None` when the bytes do not start with a `From ` line.
+pub fn mbox_messages(bytes: &[u8]) -> Option<impl Iterator<Item = (usize, Vec<u8>)> + '_> {
+    let spans = starts_as_mailbox(bytes).then(|| split(bytes))?;
+    Some(
+        spans
+            .into_iter()
+            .map(|(offset, end)| (offset, unquote(&bytes[offset..end]))),
+    )
+}
+
+fn starts_as_mailbox(bytes: &[u8]) -> bool {
+    let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    is_separator(first_line)
 }
 
 /// Byte ranges of the messages: each starts at a `From ` line that opens the file, follows a
