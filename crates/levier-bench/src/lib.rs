@@ -11,10 +11,12 @@
 pub mod dataset;
 mod dense;
 pub mod intents;
+pub mod leads;
 pub mod metrics;
 pub mod report;
 pub mod retrieval;
 pub mod scale;
+pub mod spam;
 mod vector_cache;
 
 pub use intents::{IntentFormat, IntentOptions, IntentReport};
@@ -109,6 +111,20 @@ pub enum BenchError {
     /// The intent classifier refused its training data or options.
     #[error(transparent)]
     Intent(levier_intent::IntentError),
+    /// A lead file could not be read as a whole.
+    #[error("{path}: {source}")]
+    LeadFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: levier_leads::ImportError,
+    },
+    /// The lead scoring model refused its history or options.
+    #[error(transparent)]
+    Scoring(levier_leads::ScoringError),
+    /// A mail of the spam data set could not be read, or the spam filter refused its data.
+    #[error(transparent)]
+    Triage(levier_triage::TriageError),
     /// Dense or hybrid retrieval was asked for without a model directory.
     #[error("--mode {0} needs an embedding model: give --model DIR")]
     NoModel(&'static str),
@@ -126,6 +142,9 @@ impl BenchError {
                 | BenchError::NoJudgedQueries { .. }
                 | BenchError::NoModel(_)
                 | BenchError::Intent(_)
+                | BenchError::LeadFile { .. }
+                | BenchError::Scoring(_)
+                | BenchError::Triage(_)
                 | BenchError::Model(
                     levier_ml::MlError::MissingFile { .. }
                         | levier_ml::MlError::CorruptFile { .. }

@@ -148,6 +148,9 @@ pub enum Command {
     /// Measure search quality and speed on a public data set.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Sort e-mail: train a triage model on labelled mails, classify a mail.
+    #[command(subcommand)]
+    Triage(TriageCommand),
     /// Manage the local models of semantic search: list, import, choose, inspect.
     #[command(subcommand)]
     Models(ModelsCommand),
@@ -352,6 +355,39 @@ pub enum UserCommand {
     },
 }
 
+/// `levier triage …`
+#[derive(Debug, Subcommand)]
+pub enum TriageCommand {
+    /// Train a triage model (spam, category, urgency) on a folder of labelled mails: .eml
+    /// files and mailboxes named in its labels.csv (file,category,urgency,spam,…), as
+    /// demo/emails/; prints the cross-validated scores and writes the model.
+    Train {
+        /// The labelled folder.
+        dir: PathBuf,
+        /// Where to write the model.
+        #[arg(long, value_name = "FILE", default_value = "triage-model.json")]
+        model: PathBuf,
+        /// Folds of the cross-validation reported (0 to skip it).
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Parse one .eml file and classify it with a trained model: spam, category, urgency,
+    /// language, sentiment, "to review", with the parsed headers, new text and attachments.
+    Classify {
+        /// The .eml file.
+        file: PathBuf,
+        /// The model `levier triage train` wrote.
+        #[arg(long, value_name = "FILE", default_value = "triage-model.json")]
+        model: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 /// `levier bench …`
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
@@ -431,6 +467,57 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Cross-validate the e-mail triage spam filter on a tar.gz of ham/ and spam/ mails
+    /// (Enron-Spam's layout) and report accuracy, precision, recall, false-positive rate,
+    /// training time, classification speed and mbox parsing speed.
+    Spam {
+        /// The tar.gz data set.
+        #[arg(long, value_name = "FILE")]
+        dataset: PathBuf,
+        /// Folds of the cross-validation (stratified, seeded).
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+        /// Seed of the folds and of training.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Skip the mbox parsing speed measurement (it builds a 100 MB mailbox in memory).
+        #[arg(long)]
+        no_mbox: bool,
+        /// Print one JSON object on stdout instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Train the lead scoring model on a won/lost history (CSV, gzip accepted) and report
+    /// ROC AUC, PR AUC, lift in the top 20 %, Brier score, training time and the model picked.
+    Leads {
+        /// The history to train on.
+        #[arg(long, value_name = "FILE")]
+        train: PathBuf,
+        /// The evaluation file, with the same columns [default: --holdout of --train].
+        #[arg(long, value_name = "FILE")]
+        eval: Option<PathBuf>,
+        /// The outcome column.
+        #[arg(long, value_name = "COL")]
+        target: String,
+        /// The outcome value meaning won.
+        #[arg(long, value_name = "VALUE", default_value = "1")]
+        positive: String,
+        /// Columns to leave out (filled after the outcome: leakage); NAME* is a prefix.
+        #[arg(long, value_name = "COL,…", value_delimiter = ',')]
+        drop: Vec<String>,
+        /// The delimiter (';', ',' or 'tab') [default: detected].
+        #[arg(long, value_name = "C", value_parser = parse_delimiter)]
+        delimiter: Option<u8>,
+        /// Without --eval, evaluate on this share of --train (stratified on the outcome).
+        #[arg(long, value_name = "SHARE", value_parser = parse_share, default_value_t = 0.2)]
+        holdout: f64,
+        /// Seed of the --holdout split.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Print one JSON object on stdout instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Hybrid search latency (query embedding included) and memory on a generated collection:
     /// N one-chunk documents of generated text, each with a random unit vector.
     Scale {
@@ -465,6 +552,17 @@ pub enum BenchIntentFormat {
     Clinc,
     /// A CSV with a header (text/utterance column, then label/category/intent column).
     Csv,
+}
+
+/// A CSV delimiter: one ASCII character, or "tab".
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
+        _ => Err(format!(
+            "'{s}' is not a delimiter: give one character (';', ',') or 'tab'"
+        )),
+    }
 }
 
 /// A share strictly between 0 and 1.

@@ -1,10 +1,12 @@
 //! `levier bench`: retrieval quality and speed on a BEIR-layout set, hybrid latency at scale,
-//! and the support assistant's intent classifier.
+//! the support assistant's intent classifier and the e-mail triage spam filter.
 
 use crate::cli::{BenchCommand, BenchFusion, BenchIntentFormat, BenchQuantization};
 use crate::exit::{FAILURE, INPUT, coded};
 use levier_bench::intents::{self, IntentFormat, IntentOptions, IntentReport};
+use levier_bench::leads::{self, LeadsOptions, LeadsReport};
 use levier_bench::retrieval::{self, Fusion, Mode, RetrievalOptions, RetrievalReport};
+use levier_bench::spam::{self, SpamOptions, SpamReport};
 use levier_core::Config;
 use levier_index::vector::Quantization;
 use levier_ml::{DEFAULT_MODEL_NAME, ModelCatalog};
@@ -85,6 +87,56 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
                 println!("{}", serde_json::to_string(&report)?);
             } else {
                 print_intents(&report);
+            }
+            Ok(())
+        }
+        BenchCommand::Spam {
+            dataset,
+            folds,
+            seed,
+            no_mbox,
+            json,
+        } => {
+            let options = SpamOptions {
+                dataset,
+                folds,
+                seed,
+                mbox: !no_mbox,
+            };
+            let report = spam::run(&options).map_err(failure)?;
+            if json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                print_spam(&report);
+            }
+            Ok(())
+        }
+        BenchCommand::Leads {
+            train,
+            eval,
+            target,
+            positive,
+            drop,
+            delimiter,
+            holdout,
+            seed,
+            json,
+        } => {
+            let options = LeadsOptions {
+                train,
+                eval,
+                target,
+                positive,
+                drop,
+                delimiter,
+                holdout,
+                seed,
+            };
+            let report = leads::run(&options).map_err(failure)?;
+            if json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                print_leads(&report);
             }
             Ok(())
         }
@@ -192,6 +244,31 @@ fn print_text(r: &RetrievalReport) {
     }
 }
 
+fn print_leads(r: &LeadsReport) {
+    println!(
+        "train {} ({} leads); eval {} ({} leads, {:.1} % won)",
+        r.train,
+        r.train_rows,
+        r.eval,
+        r.eval_rows,
+        r.eval_positive_rate * 100.0
+    );
+    println!(
+        "  model {:?} (selection ROC AUC: logistic {:.4}, trees {:.4} with {} trees; {} features)",
+        r.model, r.selection_auc_logistic, r.selection_auc_trees, r.trees, r.features
+    );
+    println!(
+        "  ROC AUC {:.4}  PR AUC {:.4}  lift@20% {:.2}  Brier {:.4}  training {:.2} s",
+        r.roc_auc, r.pr_auc, r.lift_top_20pct, r.brier, r.train_seconds
+    );
+    for e in &r.excluded {
+        println!("  left out: {} ({})", e.column, e.reason);
+    }
+    if r.rejected_rows > 0 {
+        println!("  {} rows rejected for their shape", r.rejected_rows);
+    }
+}
+
 fn print_intents(r: &IntentReport) {
     let optional = |v: Option<f64>| v.map_or_else(|| "n/a".into(), |v| format!("{v:.4}"));
     println!(
@@ -227,6 +304,36 @@ fn print_intents(r: &IntentReport) {
         "  per message: p50 {:.3} ms, p95 {:.3} ms, p99 {:.3} ms (classifier alone: p50 {:.3} ms)",
         r.predict_ms.p50, r.predict_ms.p95, r.predict_ms.p99, r.classify_ms.p50
     );
+}
+
+fn print_spam(r: &SpamReport) {
+    println!(
+        "{}: {} mails ({} spam), {}-fold cross-validation",
+        r.dataset, r.mails, r.spam, r.folds
+    );
+    println!(
+        "  accuracy {:.4}  precision {:.4}  recall {:.4}  false-positive rate {:.4} ({} hams marked spam, {} spams missed)",
+        r.accuracy,
+        r.precision,
+        r.recall,
+        r.false_positive_rate,
+        r.false_positives,
+        r.false_negatives
+    );
+    println!(
+        "  training {:.2} s per fold; classification {:.0} mails/s on {} threads, {:.0} on one; parsing {:.0} mails/s",
+        r.train_seconds,
+        r.mails_per_second,
+        r.threads,
+        r.mails_per_second_one_thread,
+        r.parse_mails_per_second
+    );
+    if let (Some(speed), Some(bytes)) = (r.mbox_mb_per_second, r.mbox_bytes) {
+        println!(
+            "  mbox parsing: {speed:.1} MB/s over {:.0} MB",
+            bytes as f64 / 1e6
+        );
+    }
 }
 
 /// Progress and warnings on stderr (stdout is kept for the report); the store's and the

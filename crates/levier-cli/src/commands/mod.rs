@@ -14,6 +14,7 @@ mod run_task;
 mod search;
 pub(crate) mod serve;
 mod task;
+mod triage;
 mod user;
 
 use crate::cli::{Cli, Command};
@@ -30,13 +31,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Bench(cmd) = cli.command {
         return bench::run(cmd).await;
     }
+    // Triage reads and writes only the files it is given.
+    if let Command::Triage(cmd) = cli.command {
+        return triage::run(cmd);
+    }
     let settings = settings::load(&cli.global)?;
     init_logging(settings.config.log_format);
     for var in &settings.unknown_env {
         tracing::warn!(%var, "ignoring an environment variable that matches no setting");
     }
     match cli.command {
-        Command::Init { .. } | Command::Bench(_) => Ok(()),
+        Command::Init { .. } | Command::Bench(_) | Command::Triage(_) => Ok(()),
         Command::Config(cmd) => config::run(&settings, cmd),
         Command::Demo {
             fresh,

@@ -1,0 +1,46 @@
+//! E-mail triage for a company's shared mailbox (contact@, support@, factures@): each incoming
+//! mail is parsed into what a person needs to see and decided about — spam or not, which
+//! category and urgency (with a calibrated confidence, "to review" when unsure), which
+//! language, what tone.
+//!
+//! - [`parse_mail`] / [`read_mailbox`]: headers (addresses, subject with encoded-words and
+//!   8-bit bytes decoded, date, ids), the body as text (HTML through levier-extract), what is
+//!   new in it apart from the quoted reply and the signature ([`crate::Mail::new_text`]), the
+//!   thread key, attachments with their text (levier-extract's readers, size-limited), and
+//!   whether a machine sent it ([`Automatic`]: auto-reply, bounce, mailing).
+//! - [`TriageModel`]: trained from a few labelled mails per category ([`read_labelled_folder`]),
+//!   retrained with agents' corrections; spam by [`SpamFilter`], category and urgency by
+//!   [`LabelModel`] (levier-intent's TF-IDF and logistic regression, calibrated), sentiment by
+//!   a lexicon ([`sentiment()`]), language by levier-extract's detector.
+//! - [`cross_validate`]: macro-F1 and "to review" share on a labelled set.
+//!
+//! No I/O except [`read_labelled_folder`]; mailbox polling, routing and the store come on top.
+
+mod attachment;
+mod automatic;
+mod body;
+mod charset;
+mod error;
+mod evaluate;
+mod label_model;
+mod labelled;
+mod mail;
+mod mailbox;
+mod model;
+mod reply;
+mod sentiment;
+mod spam;
+mod thread;
+
+pub use attachment::Attachment;
+pub use automatic::Automatic;
+pub use error::TriageError;
+pub use evaluate::{CrossValidation, LabelScore, cross_validate, label_scores};
+pub use label_model::{LabelModel, Labelled};
+pub use labelled::{LABELS_FILE, LabelledMail, read_labelled_folder};
+pub use mail::{Mail, MailLimits, Mailbox, parse_mail};
+pub use mailbox::{MailboxEntry, read_mailbox};
+pub use model::{DEFAULT_CATEGORIES, TrainingMail, Triage, TriageConfig, TriageModel};
+pub use sentiment::{Sentiment, sentiment};
+pub use spam::{SpamConfig, SpamFilter, SpamVerdict};
+pub use thread::normalised_subject;
