@@ -6,12 +6,15 @@
 //!   ([`signals`]), the FAQ entries it may ask about ([`faq_matcher`]), and the decision
 //!   ([`decide`]): answer, ask which of two, or hand off to a person, in business hours or with
 //!   the time a person will answer ([`hours`]). The server calls it through [`respond`].
+//! - Optionally, a generative model ([`llm`]): answers written from the same passages,
+//!   redacted before they leave, shown only when their citations support them.
 
 mod ask;
 mod assistant;
 pub mod decide;
 pub mod faq_matcher;
 pub mod hours;
+pub mod llm;
 pub mod respond;
 mod sentences;
 pub mod signals;
