@@ -50,12 +50,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
                 vectors_cache,
             };
             let report = retrieval::run(&options).await.map_err(failure)?;
-            if json {
-                println!("{}", serde_json::to_string(&report)?);
-            } else {
-                print_text(&report);
-            }
-            Ok(())
+            show(&report, json, print_text)
         }
         BenchCommand::Intents {
             train,
@@ -83,12 +78,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
                 vectors_cache,
             };
             let report = intents::run(&options).map_err(failure)?;
-            if json {
-                println!("{}", serde_json::to_string(&report)?);
-            } else {
-                print_intents(&report);
-            }
-            Ok(())
+            show(&report, json, print_intents)
         }
         BenchCommand::Spam {
             dataset,
@@ -104,12 +94,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
                 mbox: !no_mbox,
             };
             let report = spam::run(&options).map_err(failure)?;
-            if json {
-                println!("{}", serde_json::to_string(&report)?);
-            } else {
-                print_spam(&report);
-            }
-            Ok(())
+            show(&report, json, print_spam)
         }
         BenchCommand::Leads {
             train,
@@ -133,12 +118,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
                 seed,
             };
             let report = leads::run(&options).map_err(failure)?;
-            if json {
-                println!("{}", serde_json::to_string(&report)?);
-            } else {
-                print_leads(&report);
-            }
-            Ok(())
+            show(&report, json, print_leads)
         }
         BenchCommand::Scale {
             chunks,
@@ -167,6 +147,16 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Prints a report: one JSON object with `--json`, else as text for people.
+fn show<R: serde::Serialize>(report: &R, json: bool, text: fn(&R)) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string(report)?);
+    } else {
+        text(report);
+    }
+    Ok(())
 }
 
 /// A benchmark's error with its exit code: bad input (a data set, a model) or a failure.
