@@ -9,8 +9,8 @@
 //! showing a passage that merely shares words with the question.
 
 use crate::sentences::spans;
+use levier_core::html::escape_into;
 use levier_core::ids::{ChunkId, DocumentId};
-use levier_index::hits::escape_into;
 use levier_index::{Hit, IndexError, Mode, Retriever, SearchRequest};
 use levier_ml::SentenceEncoder;
 use levier_store::Store;

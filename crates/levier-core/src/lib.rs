@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod event;
+pub mod html;
 pub mod ids;
 pub mod password;
 pub mod role;

@@ -5,6 +5,7 @@ use crate::analysis::Variant;
 use crate::search::Hit;
 use crate::{IndexResult, LexicalIndex};
 use levier_core::Timestamp;
+use levier_core::html::escape_into;
 use levier_core::ids::{ChunkId, DocumentId, SourceId};
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
@@ -266,21 +267,6 @@ pub fn citation(title: &str, heading_path: &[String]) -> String {
             .filter(|h| !h.is_empty() && !h.eq_ignore_ascii_case(title.trim())),
     );
     parts.join(" › ")
-}
-
-/// Appends `text` escaped for HTML (text and attribute values): the one escaping function of
-/// levier's snippets, answers and pages.
-pub fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
 }
 
 #[cfg(test)]

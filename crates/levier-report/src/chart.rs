@@ -3,6 +3,7 @@
 //! script and no external library. Every text is escaped.
 
 use crate::support::Volume;
+use levier_core::html::escape;
 
 /// Height of the drawing area, in SVG units.
 const HEIGHT: f64 = 160.0;
@@ -75,22 +76,6 @@ pub fn volume_svg(volume: &[Volume], text: ChartText) -> String {
     }
     svg.push_str("</svg>");
     svg
-}
-
-/// Text made safe inside an element or a quoted attribute.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 //! programs.
 
 use crate::Period;
-use crate::chart::escape;
 use crate::figures::{Figure, Lang, Value};
+use levier_core::html::escape;
 
 /// A Markdown report: a title, the period's bounds, then each section's table, one row per
 /// figure with its definition.

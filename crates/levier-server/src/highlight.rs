@@ -72,12 +72,7 @@ pub fn highlight(text: &str, query: &str) -> String {
     out
 }
 
-/// Escapes text for HTML.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    levier_index::hits::escape_into(&mut out, s);
-    out
-}
+pub use levier_core::html::escape;
 
 #[cfg(test)]
 mod tests {
