@@ -40,7 +40,59 @@ pub struct Config {
     /// (`levier_assist::AssistantSettings`, which this crate cannot name), checked, with any
     /// unknown key refused, when the server starts.
     pub assistant: toml::Table,
+    /// Reports written on a schedule (`[[reports.schedule]]`).
+    pub reports: ReportsConfig,
 }
+
+/// Reports levier writes by itself.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReportsConfig {
+    /// Each scheduled report.
+    pub schedule: Vec<ReportSchedule>,
+}
+
+/// How often a scheduled report is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Every {
+    /// On Monday, for the ISO week that just ended.
+    Weekly,
+    /// On the 1st, for the month that just ended.
+    Monthly,
+}
+
+/// A report written into a folder after each week or month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSchedule {
+    /// Its name: letters, digits and dashes (it names the files).
+    pub name: String,
+    /// Weekly or monthly.
+    pub every: Every,
+    /// `pdf`, `html`, `md`, `csv` or `json`.
+    #[serde(default = "default_report_format")]
+    pub format: String,
+    /// `fr` or `en`.
+    #[serde(default = "default_report_lang")]
+    pub lang: String,
+    /// The folder the files are written into (created when missing).
+    pub folder: PathBuf,
+    /// A pilot whose report this is.
+    #[serde(default)]
+    pub pilot: Option<i64>,
+}
+
+fn default_report_format() -> String {
+    "pdf".into()
+}
+
+fn default_report_lang() -> String {
+    "fr".into()
+}
+
+/// The formats a scheduled report may be written in.
+pub const REPORT_FORMATS: [&str; 5] = ["pdf", "html", "md", "csv", "json"];
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,6 +202,7 @@ impl Default for Config {
             models: ModelsConfig::default(),
             support: SupportConfig::default(),
             assistant: toml::Table::new(),
+            reports: ReportsConfig::default(),
         }
     }
 }
@@ -265,11 +318,52 @@ impl Config {
                 message: format!("'{bad}' is not an IP address (e.g. 127.0.0.1)"),
             });
         }
+        self.validate_schedules()?;
         if self.store.max_connections == 0 {
             return Err(ConfigError::Invalid {
                 key: "store.max_connections".into(),
                 message: "must be at least 1".into(),
             });
+        }
+        Ok(())
+    }
+
+    /// Each scheduled report has a unique file-safe name, a known format and language, and a
+    /// folder.
+    fn validate_schedules(&self) -> Result<(), ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid {
+            key: "reports.schedule".into(),
+            message,
+        };
+        let mut names = std::collections::HashSet::new();
+        for s in &self.reports.schedule {
+            let safe = !s.name.is_empty()
+                && s.name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-');
+            if !safe {
+                return Err(invalid(format!(
+                    "name '{}' must be letters, digits and dashes",
+                    s.name
+                )));
+            }
+            if !names.insert(s.name.as_str()) {
+                return Err(invalid(format!("two schedules are named '{}'", s.name)));
+            }
+            if !REPORT_FORMATS.contains(&s.format.as_str()) {
+                return Err(invalid(format!(
+                    "'{}': format '{}' is not one of {}",
+                    s.name,
+                    s.format,
+                    REPORT_FORMATS.join(", ")
+                )));
+            }
+            if !["fr", "en"].contains(&s.lang.as_str()) {
+                return Err(invalid(format!("'{}': lang must be fr or en", s.name)));
+            }
+            if s.folder.as_os_str().is_empty() {
+                return Err(invalid(format!("'{}' needs a folder", s.name)));
+            }
         }
         Ok(())
     }
@@ -362,6 +456,51 @@ mod tests {
     #[test]
     fn defaults_are_valid() {
         Config::default().validate().expect("defaults validate");
+    }
+
+    #[test]
+    fn scheduled_reports_are_read_and_checked() {
+        let schedule = |extra: &str| {
+            format!(
+                "[[reports.schedule]]\nname = \"direction\"\nevery = \"monthly\"\n\
+                 folder = \"/srv/rapports\"\n{extra}"
+            )
+        };
+        let path = Path::new("/etc/levier.toml");
+        let config = Config::from_toml(&schedule(""), path).expect("parses");
+        config.validate().expect("valid");
+        let s = &config.reports.schedule[0];
+        assert_eq!(
+            (s.every, s.format.as_str(), s.lang.as_str()),
+            (Every::Monthly, "pdf", "fr")
+        );
+        for (extra, said) in [
+            ("format = \"docx\"", "format 'docx'"),
+            ("lang = \"de\"", "lang must be fr or en"),
+        ] {
+            let config = Config::from_toml(&schedule(extra), path).expect("parses");
+            let err = config.validate().expect_err(extra).to_string();
+            assert!(err.contains(said), "{err}");
+        }
+        let twice = format!("{}{}", schedule(""), schedule(""));
+        let err = Config::from_toml(&twice, path)
+            .unwrap()
+            .validate()
+            .unwrap_err();
+        assert!(err.to_string().contains("two schedules"), "{err}");
+        let bad_name = schedule("").replace("direction", "../etc");
+        let err = Config::from_toml(&bad_name, path)
+            .unwrap()
+            .validate()
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("letters, digits and dashes"),
+            "{err}"
+        );
+        assert!(
+            Config::from_toml(&schedule("").replace("monthly", "daily"), path).is_err(),
+            "a schedule is weekly or monthly"
+        );
     }
 
     #[test]

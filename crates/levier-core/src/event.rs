@@ -4,7 +4,7 @@
 //! meets a kind or version it does not know keeps the raw payload instead of failing, so an
 //! older binary can still read a log written by a newer one.
 
-use crate::ids::{ConversationId, DocumentId, MessageId, SiteId, TaskId, TicketId, UserId};
+use crate::ids::{ConversationId, DocumentId, LeadId, MessageId, SiteId, TaskId, TicketId, UserId};
 use crate::role::Role;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -104,6 +104,14 @@ pub enum EventKind {
         /// Whether it was before the first-response due instant, when one was set.
         within_sla: Option<bool>,
     },
+    /// An agent worked on a ticket: from opening its page to sending their reply (the
+    /// handling-time KPI).
+    AgentHandled {
+        /// The ticket.
+        ticket_id: TicketId,
+        /// Milliseconds spent, capped (a page left open is not work).
+        ms: i64,
+    },
     /// A ticket was resolved.
     TicketResolved {
         /// The ticket.
@@ -158,6 +166,114 @@ pub enum EventKind {
         /// True when it helped.
         helpful: bool,
     },
+    /// A lead entered the list (import, API, demo): the start of the time-to-contact clock.
+    LeadCreated {
+        /// The lead.
+        lead_id: LeadId,
+        /// Its acquisition channel (salon, site web…), for conversion by source.
+        source: Option<String>,
+    },
+    /// A lead got a new score or tier (first scoring, or a retrained model moved it).
+    LeadScored {
+        /// The lead.
+        lead_id: LeadId,
+        /// Tier `A` to `D`.
+        tier: String,
+        /// Calibrated probability of conversion (or rule points scaled to 0–1 under rules).
+        probability: f64,
+        /// The model or rules version that scored it.
+        model_version: String,
+    },
+    /// Someone from sales contacted the lead for the first time.
+    LeadContacted {
+        /// The lead.
+        lead_id: LeadId,
+    },
+    /// A lead became a customer (won). Tier and source as they were, so conversion KPIs need
+    /// no other table.
+    LeadConverted {
+        /// The lead.
+        lead_id: LeadId,
+        /// Its tier when it was won, if it had been scored.
+        tier: Option<String>,
+        /// Its acquisition channel.
+        source: Option<String>,
+    },
+    /// A lead was lost.
+    LeadLost {
+        /// The lead.
+        lead_id: LeadId,
+        /// Its tier when it was lost, if it had been scored.
+        tier: Option<String>,
+        /// Its acquisition channel.
+        source: Option<String>,
+    },
+    /// A mail reached the shared mailbox (import, IMAP): the e-mail volume KPI. Ids of mails
+    /// are the store's row ids.
+    MailReceived {
+        /// The mail.
+        mail_id: i64,
+    },
+    /// Triage decided a mail's category (the automation KPIs read the confidence).
+    MailClassified {
+        /// The mail.
+        mail_id: i64,
+        /// The category chosen.
+        category: String,
+        /// Its calibrated confidence, 0 to 1.
+        confidence: f64,
+        /// Below the threshold: a person must choose.
+        to_review: bool,
+    },
+    /// A mail was routed to a team, agent or queue: its ticket was opened.
+    MailRouted {
+        /// The mail.
+        mail_id: i64,
+        /// The ticket opened for it.
+        ticket_id: TicketId,
+        /// Where it went (`queue:général`, `team:compta`, `agent:3`).
+        target: String,
+    },
+    /// The sender was sent an acknowledgement.
+    MailAcknowledged {
+        /// The mail.
+        mail_id: i64,
+    },
+    /// A person answered a mail for the first time (its ticket's first response).
+    MailFirstReply {
+        /// The mail.
+        mail_id: i64,
+        /// Milliseconds since the mail was received.
+        after_ms: i64,
+    },
+    /// A mail's ticket was resolved.
+    MailResolved {
+        /// The mail.
+        mail_id: i64,
+        /// Milliseconds since the mail was received.
+        after_ms: i64,
+    },
+    /// A person changed a mail's category (the triage error rate); the actor is who.
+    MailReclassified {
+        /// The mail.
+        mail_id: i64,
+        /// The category triage had given it.
+        from: String,
+        /// The category the person chose.
+        to: String,
+    },
+    /// The spam filter set a mail aside.
+    MailSpamCaught {
+        /// The mail.
+        mail_id: i64,
+        /// The filter's probability of spam.
+        probability: f64,
+    },
+    /// A person marked as spam a mail the filter had let through.
+    MailSpamMissed {
+        /// The mail.
+        mail_id: i64,
+    },
 }
 
 impl EventKind {
@@ -175,6 +291,7 @@ impl EventKind {
             EventKind::BotClarified { .. } => "bot_clarified",
             EventKind::HandedOff { .. } => "handed_off",
             EventKind::AgentFirstResponse { .. } => "agent_first_response",
+            EventKind::AgentHandled { .. } => "agent_handled",
             EventKind::TicketResolved { .. } => "ticket_resolved",
             EventKind::TicketReopened { .. } => "ticket_reopened",
             EventKind::CsatGiven { .. } => "csat_given",
@@ -182,6 +299,20 @@ impl EventKind {
             EventKind::BotAnswerHelpful { .. } => "bot_answer_helpful",
             EventKind::QuestionAsked { .. } => "question_asked",
             EventKind::AnswerRated { .. } => "answer_rated",
+            EventKind::LeadCreated { .. } => "lead_created",
+            EventKind::LeadScored { .. } => "lead_scored",
+            EventKind::LeadContacted { .. } => "lead_contacted",
+            EventKind::LeadConverted { .. } => "lead_converted",
+            EventKind::LeadLost { .. } => "lead_lost",
+            EventKind::MailReceived { .. } => "mail_received",
+            EventKind::MailClassified { .. } => "mail_classified",
+            EventKind::MailRouted { .. } => "mail_routed",
+            EventKind::MailAcknowledged { .. } => "mail_acknowledged",
+            EventKind::MailFirstReply { .. } => "mail_first_reply",
+            EventKind::MailResolved { .. } => "mail_resolved",
+            EventKind::MailReclassified { .. } => "mail_reclassified",
+            EventKind::MailSpamCaught { .. } => "mail_spam_caught",
+            EventKind::MailSpamMissed { .. } => "mail_spam_missed",
         }
     }
 
@@ -261,6 +392,10 @@ mod tests {
                 after_ms: 60_000,
                 within_sla: Some(true),
             },
+            EventKind::AgentHandled {
+                ticket_id: TicketId(4),
+                ms: 300_000,
+            },
             EventKind::BotAnswerMarkedWrong {
                 message_id: MessageId(2),
                 user_id: UserId(5),
@@ -285,5 +420,89 @@ mod tests {
                 Some(kind)
             );
         }
+    }
+
+    #[test]
+    fn lead_kinds_round_trip_under_their_names() {
+        let kinds = [
+            EventKind::LeadCreated {
+                lead_id: LeadId(1),
+                source: Some("salon".into()),
+            },
+            EventKind::LeadScored {
+                lead_id: LeadId(1),
+                tier: "A".into(),
+                probability: 0.625,
+                model_version: "model-3".into(),
+            },
+            EventKind::LeadContacted { lead_id: LeadId(1) },
+            EventKind::LeadConverted {
+                lead_id: LeadId(1),
+                tier: Some("A".into()),
+                source: None,
+            },
+            EventKind::LeadLost {
+                lead_id: LeadId(2),
+                tier: None,
+                source: Some("site web".into()),
+            },
+        ];
+        for kind in kinds {
+            assert_eq!(
+                EventKind::from_stored(kind.name(), &kind.payload()),
+                Some(kind)
+            );
+        }
+        assert_eq!(
+            EventKind::LeadContacted { lead_id: LeadId(9) }.payload()["lead_id"],
+            9
+        );
+    }
+
+    #[test]
+    fn mail_kinds_round_trip_under_their_names() {
+        let kinds = [
+            EventKind::MailReceived { mail_id: 1 },
+            EventKind::MailClassified {
+                mail_id: 1,
+                category: "livraison".into(),
+                confidence: 0.625,
+                to_review: false,
+            },
+            EventKind::MailRouted {
+                mail_id: 1,
+                ticket_id: TicketId(4),
+                target: "queue:général".into(),
+            },
+            EventKind::MailAcknowledged { mail_id: 1 },
+            EventKind::MailFirstReply {
+                mail_id: 1,
+                after_ms: 3_600_000,
+            },
+            EventKind::MailResolved {
+                mail_id: 1,
+                after_ms: 7_200_000,
+            },
+            EventKind::MailReclassified {
+                mail_id: 1,
+                from: "autre".into(),
+                to: "facturation".into(),
+            },
+            EventKind::MailSpamCaught {
+                mail_id: 2,
+                probability: 0.875,
+            },
+            EventKind::MailSpamMissed { mail_id: 3 },
+        ];
+        for kind in kinds {
+            assert_eq!(
+                EventKind::from_stored(kind.name(), &kind.payload()),
+                Some(kind)
+            );
+        }
+        assert_eq!(
+            EventKind::MailReceived { mail_id: 9 }.payload()["mail_id"],
+            9
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! KPIs count them), and an employee may say whether the answer was useful, with a comment
 //! that AI champions read to improve the documents.
 
+use crate::filter::Filter;
 use crate::row::time;
 use crate::{Store, StoreResult, events};
 use levier_core::ids::{DocumentId, UserId};
@@ -36,7 +37,7 @@ impl Store {
             answered,
         };
         self.append_event(&Event {
-            at: Timestamp::now(),
+            at: self.now(),
             actor: Some(user),
             kind,
         })
@@ -75,15 +76,23 @@ impl Store {
         tx.commit().await
     }
 
-    /// The latest ratings, newest first.
-    pub async fn answer_ratings(&self, limit: i64) -> StoreResult<Vec<AnswerRating>> {
-        let rows = sqlx::query(
-            "SELECT user_id, question, document_id, useful, comment, at FROM answer_ratings
-             ORDER BY at DESC, id DESC LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
+    /// The latest ratings, newest first, of the employees of `teams` (everyone's when
+    /// empty): what an AI champion reads of the people they accompany.
+    pub async fn answer_ratings(
+        &self,
+        teams: &[String],
+        limit: i64,
+    ) -> StoreResult<Vec<AnswerRating>> {
+        let mut f = Filter::default();
+        f.text_in("u.team", teams.iter().map(String::as_str));
+        let sql = format!(
+            "SELECT r.user_id, r.question, r.document_id, r.useful, r.comment, r.at
+             FROM answer_ratings r LEFT JOIN users u ON u.id = r.user_id{}
+             ORDER BY r.at DESC, r.id DESC LIMIT {}",
+            f.where_sql(),
+            limit.max(0)
+        );
+        let rows = f.bind(sqlx::query(&sql)).fetch_all(self.pool()).await?;
         rows.iter()
             .map(|r| {
                 Ok(AnswerRating {

@@ -64,6 +64,7 @@ pub(crate) async fn sqlite(path: &Path, cfg: &StoreConfig) -> StoreResult<Store>
         backend: Backend::Sqlite {
             path: path.to_path_buf(),
         },
+        clock: Default::default(),
     };
     if let Err(e) = check_sqlite_identity(&store, path, examined).await {
         // Close before reporting, so no connection lingers on a file we refused.
@@ -226,5 +227,6 @@ pub(crate) async fn postgres(url: &str, cfg: &StoreConfig) -> StoreResult<Store>
     Ok(Store {
         pool,
         backend: Backend::Postgres { masked_url },
+        clock: Default::default(),
     })
 }

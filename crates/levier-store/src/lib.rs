@@ -13,6 +13,7 @@ pub mod audit;
 pub mod backup;
 mod bulk;
 pub mod changes;
+mod clock;
 mod connect;
 pub mod dialect;
 pub mod directory;
@@ -23,15 +24,20 @@ pub mod faq;
 mod filter;
 pub mod knowledge;
 pub mod leads;
+pub mod mail;
 mod meta;
 mod migrations;
+pub mod pilot_surveys;
+pub mod pilots;
 mod row;
 pub mod support;
 pub mod tasks;
+pub mod test_sets;
 mod text_enum;
 mod tx;
 pub mod vectors;
 
+pub use clock::ManualClock;
 pub use dialect::Backend;
 pub use error::{StoreError, StoreResult};
 pub use migrations::SCHEMA_VERSION;
@@ -44,6 +50,7 @@ use sqlx::AnyPool;
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    clock: clock::Clock,
 }
 
 /// The SQLite file name inside the data directory.

@@ -81,6 +81,41 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("migrations/0009_answer_ratings.sqlite.sql"),
         postgres: include_str!("migrations/0009_answer_ratings.postgres.sql"),
     },
+    Migration {
+        version: 10,
+        name: "leads",
+        portable: include_str!("migrations/0010_leads.sql"),
+        sqlite: include_str!("migrations/0010_leads.sqlite.sql"),
+        postgres: include_str!("migrations/0010_leads.postgres.sql"),
+    },
+    Migration {
+        version: 11,
+        name: "mail",
+        portable: include_str!("migrations/0011_mail.sql"),
+        sqlite: include_str!("migrations/0011_mail.sqlite.sql"),
+        postgres: include_str!("migrations/0011_mail.postgres.sql"),
+    },
+    Migration {
+        version: 12,
+        name: "pilots",
+        portable: include_str!("migrations/0012_pilots.sql"),
+        sqlite: include_str!("migrations/0012_pilots.sqlite.sql"),
+        postgres: include_str!("migrations/0012_pilots.postgres.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "test_sets",
+        portable: include_str!("migrations/0013_test_sets.sql"),
+        sqlite: include_str!("migrations/0013_test_sets.sqlite.sql"),
+        postgres: include_str!("migrations/0013_test_sets.postgres.sql"),
+    },
+    Migration {
+        version: 14,
+        name: "pilot_surveys",
+        portable: include_str!("migrations/0014_pilot_surveys.sql"),
+        sqlite: include_str!("migrations/0014_pilot_surveys.sqlite.sql"),
+        postgres: include_str!("migrations/0014_pilot_surveys.postgres.sql"),
+    },
 ];
 
 /// The schema version this binary writes and expects: the last migration's.

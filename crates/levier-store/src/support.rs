@@ -15,7 +15,7 @@ pub mod sites;
 pub mod tickets;
 
 pub use conversations::{Conversation, ConversationStatus, NewConversation, StartedConversation};
-pub use feedback::{BotVerdict, Verdict};
+pub use feedback::{BotVerdict, Verdict, WrongAnswer};
 pub use messages::{Appended, Author, AuthorKind, BotReply, Message, MessageView, NewMessage};
 pub use sites::{NewSite, PilotScope, Site};
 pub use tickets::{

@@ -632,12 +632,28 @@ async fn bot_answers_are_judged_once_per_agent(t: &TestStore) {
     s.judge_bot_answer(answer.id, alice, Verdict::Wrong)
         .await
         .expect("wrong again");
+    let listed = s.wrong_answers(10).await.expect("wrong answers");
+    assert_eq!(listed.len(), 1, "alice's verdict, once");
+    assert_eq!(
+        (
+            listed[0].question.as_str(),
+            listed[0].answer.as_str(),
+            listed[0].judged_by.as_str()
+        ),
+        ("Délai ?", "48 h", "Agent"),
+        "the answer is listed with the question it answered and who judged it"
+    );
+    assert_eq!(listed[0].ticket_id, None);
     s.judge_bot_answer(answer.id, bob, Verdict::Right)
         .await
         .expect("right");
     s.judge_bot_answer(answer.id, alice, Verdict::Right)
         .await
         .expect("changed mind");
+    assert!(
+        s.wrong_answers(10).await.expect("wrong answers").is_empty(),
+        "no longer wrong"
+    );
     let verdicts = s.bot_answer_verdicts(answer.id).await.expect("verdicts");
     assert_eq!(verdicts.len(), 2);
     assert!(verdicts.iter().all(|v| v.verdict == Verdict::Right));

@@ -72,6 +72,17 @@ messages_per_minute_per_conversation = {messages_per_minute_per_conversation}
 first_response_working_hours = {first_response_working_hours}
 resolution_working_hours = {resolution_working_hours}
 
+# Reports written into a folder after each period: weekly (on Monday, the ISO week that ended)
+# or monthly (on the 1st, the month that ended), as pdf, html, md, csv or json, in fr or en,
+# optionally for one pilot. Uncomment to use; repeat the block for more.
+# [[reports.schedule]]
+# name = "direction-mensuel"
+# every = "monthly"
+# format = "pdf"
+# lang = "fr"
+# folder = "/srv/levier/rapports"
+# pilot = 1
+
 # The support assistant's decisions, business hours and sensitive topics. Uncomment to change.
 # [assistant.policy]
 # # Calibrated probability of being right at or above which the bot answers (a site's pilot
@@ -88,6 +99,7 @@ resolution_working_hours = {resolution_working_hours}
 # [[assistant.sensitive.topics]]
 # name = "litige"
 # phrases = ["litige/litiges", "chargeback"]
+
 "#,
         addr = d.addr,
         max_connections = d.store.max_connections,

@@ -107,7 +107,7 @@ impl Store {
         .bind(secret_hash(&token))
         .bind(new.contact_id.map(|c| c.0))
         .bind(language)
-        .bind(Timestamp::now().millis())
+        .bind(self.now().millis())
         .fetch_one(self.pool())
         .await?;
         Ok(StartedConversation {
@@ -154,7 +154,7 @@ impl Store {
             sqlx::query("UPDATE conversations SET contact_id = $2, updated_at = $3 WHERE id = $1")
                 .bind(id.0)
                 .bind(contact.map(|c| c.0))
-                .bind(Timestamp::now().millis())
+                .bind(self.now().millis())
                 .execute(self.pool())
                 .await?;
         StoreError::found(done.rows_affected(), "conversation", id)

@@ -6,7 +6,7 @@ use crate::support::event;
 use crate::support::messages::AuthorKind;
 use crate::text_enum::text_enum;
 use crate::{Store, StoreError, StoreResult, events};
-use levier_core::ids::{ConversationId, MessageId, UserId};
+use levier_core::ids::{ConversationId, MessageId, TicketId, UserId};
 use levier_core::{EventKind, Timestamp};
 use serde::Serialize;
 use sqlx::Row;
@@ -43,7 +43,7 @@ impl Store {
         agent: UserId,
         verdict: Verdict,
     ) -> StoreResult<()> {
-        let now = Timestamp::now();
+        let now = self.now();
         let mut tx = self.write_tx().await?;
         let row = sqlx::query(
             "SELECT m.author_kind, f.verdict FROM messages m
@@ -89,7 +89,7 @@ impl Store {
         message: MessageId,
         helpful: bool,
     ) -> StoreResult<bool> {
-        let now = Timestamp::now();
+        let now = self.now();
         let mut tx = self.write_tx().await?;
         let row = sqlx::query(
             "SELECT m.author_kind, m.conversation_id, h.helpful FROM messages m
@@ -148,4 +148,57 @@ impl Store {
             })
             .collect()
     }
+
+    /// The assistant's answers agents marked wrong, the latest first, with the question they
+    /// answered: what the FAQ's keepers and the AI champions fix first.
+    pub async fn wrong_answers(&self, limit: i64) -> StoreResult<Vec<WrongAnswer>> {
+        let rows = sqlx::query(
+            "SELECT f.message_id, m.conversation_id, m.body, f.at, u.display_name, t.id AS ticket_id,
+             (SELECT c.body FROM messages c WHERE c.conversation_id = m.conversation_id
+              AND c.author_kind = 'customer' AND c.id < m.id ORDER BY c.id DESC LIMIT 1) AS question
+             FROM bot_feedback f JOIN messages m ON m.id = f.message_id
+             LEFT JOIN users u ON u.id = f.user_id
+             LEFT JOIN tickets t ON t.conversation_id = m.conversation_id
+             WHERE f.verdict = 'wrong' ORDER BY f.at DESC, f.message_id DESC LIMIT $1",
+        )
+        .bind(limit.max(0))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(WrongAnswer {
+                    message_id: MessageId(r.try_get("message_id")?),
+                    conversation_id: ConversationId(r.try_get("conversation_id")?),
+                    ticket_id: r.try_get::<Option<i64>, _>("ticket_id")?.map(TicketId),
+                    question: r
+                        .try_get::<Option<String>, _>("question")?
+                        .unwrap_or_default(),
+                    answer: r.try_get("body")?,
+                    judged_by: r
+                        .try_get::<Option<String>, _>("display_name")?
+                        .unwrap_or_default(),
+                    at: time(r, "at")?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// An answer of the assistant an agent marked wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WrongAnswer {
+    /// The assistant's message.
+    pub message_id: MessageId,
+    /// Its conversation.
+    pub conversation_id: ConversationId,
+    /// The conversation's ticket, when it has one.
+    pub ticket_id: Option<TicketId>,
+    /// The customer's message it answered.
+    pub question: String,
+    /// What the assistant said.
+    pub answer: String,
+    /// The agent who judged it.
+    pub judged_by: String,
+    /// When.
+    pub at: Timestamp,
 }

@@ -151,7 +151,7 @@ impl Store {
     /// conversation status, events), all in one transaction.
     pub async fn append_message(&self, new: &NewMessage) -> StoreResult<Appended> {
         validate(new)?;
-        let now = Timestamp::now();
+        let now = self.now();
         let mut tx = self.write_tx().await?;
         let conversation = conversations::lock(&mut tx, new.conversation_id).await?;
         let Some(message) = insert(&mut tx, new, now).await? else {

@@ -6,7 +6,6 @@
 use crate::changes::{self, ChangeOp, Entity};
 use crate::support::messages::AuthorKind;
 use crate::{Store, StoreError, StoreResult};
-use levier_core::Timestamp;
 use levier_core::ids::{MessageId, UserId};
 use sqlx::Row;
 
@@ -37,7 +36,7 @@ impl Store {
         .bind(body)
         .bind(message.0)
         .bind(by.0)
-        .bind(Timestamp::now().millis())
+        .bind(self.now().millis())
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {

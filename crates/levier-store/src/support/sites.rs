@@ -141,7 +141,7 @@ impl Store {
         .bind(origins)
         .bind(language)
         .bind(scope)
-        .bind(Timestamp::now().millis())
+        .bind(self.now().millis())
         .fetch_one(self.pool())
         .await?;
         site(&row)
@@ -200,7 +200,7 @@ impl Store {
         let done =
             sqlx::query("UPDATE sites SET disabled_at = COALESCE(disabled_at, $2) WHERE id = $1")
                 .bind(id.0)
-                .bind(Timestamp::now().millis())
+                .bind(self.now().millis())
                 .execute(self.pool())
                 .await?;
         StoreError::found(done.rows_affected(), "site", id)

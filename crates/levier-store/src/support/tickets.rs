@@ -219,7 +219,7 @@ impl Store {
         if handoff.reason.trim().is_empty() {
             return Err(StoreError::Invalid("a handoff needs a reason".into()));
         }
-        let now = Timestamp::now();
+        let now = self.now();
         let mut tx = self.write_tx().await?;
         let conversation = conversations::lock(&mut tx, handoff.conversation_id).await?;
         let ticket = match for_conversation(&mut tx, conversation.id).await? {
@@ -267,7 +267,7 @@ impl Store {
             sqlx::query("UPDATE tickets SET assignee_user_id = $2, updated_at = $3 WHERE id = $1")
                 .bind(id.0)
                 .bind(assignee.map(|u| u.0))
-                .bind(Timestamp::now().millis())
+                .bind(self.now().millis())
                 .execute(self.pool())
                 .await?;
         StoreError::found(done.rows_affected(), "ticket", id)
@@ -286,7 +286,7 @@ impl Store {
         .bind(id.0)
         .bind(priority.as_str())
         .bind(category.trim())
-        .bind(Timestamp::now().millis())
+        .bind(self.now().millis())
         .execute(self.pool())
         .await?;
         StoreError::found(done.rows_affected(), "ticket", id)
@@ -301,7 +301,7 @@ impl Store {
         status: TicketStatus,
         actor: Option<UserId>,
     ) -> StoreResult<Ticket> {
-        let now = Timestamp::now();
+        let now = self.now();
         let mut tx = self.write_tx().await?;
         let current = by_id(&mut tx, id).await?;
         let conversation = conversations::lock(&mut tx, current.conversation_id).await?;
@@ -326,7 +326,7 @@ impl Store {
                 "a rating is between 1 and 5, got {rating}"
             )));
         }
-        let now = Timestamp::now();
+        let now = self.now();
         let mut tx = self.write_tx().await?;
         let done = sqlx::query(
             "UPDATE tickets SET csat_rating = $2, csat_comment = $3, csat_at = $4, csat_round = reopen_count
@@ -513,6 +513,10 @@ async fn change_status(
         return Ok(());
     };
     events::append_in(tx, &event(now, actor, kind)).await?;
+    // E-mail triage: the mail's resolution KPI event.
+    if resolving && conversation.channel == "email" {
+        crate::mail::mail_ticket_events(tx, conversation.id, false, now, actor).await?;
+    }
     conversations::set_status(tx, conversation.id, status, now).await
 }
 
@@ -558,6 +562,10 @@ pub(crate) async fn agent_replied(
             within_sla: t.first_response_due_at.map(|due| now <= due),
         };
         events::append_in(tx, &event(now, Some(agent), kind)).await?;
+        // E-mail triage: the mail's first-reply KPI event.
+        if conversation.channel == "email" {
+            crate::mail::mail_ticket_events(tx, conversation.id, true, now, Some(agent)).await?;
+        }
     }
     Ok(matches!(
         conversation.status,

@@ -129,3 +129,21 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// The use case pilots in tests try: the FAQ chatbot.
+pub async fn faq_use_case(s: &Store) -> levier_core::ids::UseCaseId {
+    s.upsert_use_case(&levier_store::knowledge::NewUseCase {
+        name: "FAQ chatbot".into(),
+        process: "support".into(),
+        pain: "questions répétitives".into(),
+        frequency_per_month: 300,
+        minutes_per_occurrence: 6,
+        people_involved: 2,
+        data_available: "FAQ".into(),
+        risk: "basse".into(),
+        impact: 4,
+        feasibility: 5,
+    })
+    .await
+    .expect("use case")
+}

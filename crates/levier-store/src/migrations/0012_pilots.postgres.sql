@@ -1,0 +1,1 @@
+-- Version 12: nothing specific to PostgreSQL.

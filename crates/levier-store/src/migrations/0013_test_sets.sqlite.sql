@@ -1,0 +1,1 @@
+-- Version 13: nothing specific to SQLite.

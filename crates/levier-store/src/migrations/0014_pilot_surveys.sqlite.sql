@@ -1,0 +1,1 @@
+-- Version 14: nothing specific to SQLite.
