@@ -85,8 +85,9 @@ impl CsvRows {
         head.set_position(bom as u64);
         // A final line break, so that every row ends with one (see `first_line`); an extra
         // one is a blank line, skipped.
-        let decoded: Box<dyn Read + Send> =
-            Box::new(DecodingReader::new(head.chain(stream), encoding).chain(&b"\n"[..]));
+        let decoded: Box<dyn Read + Send> = Box::new(
+            CrlfToLf::new(DecodingReader::new(head.chain(stream), encoding)).chain(&b"\n"[..]),
+        );
         let reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(false)
@@ -160,7 +161,7 @@ impl CsvRows {
         self.gzip
     }
 
-    /// The line the row just read starts on, from where the reader stopped (the record's own
+    /// The line the row just read starts on (line breaks are `\n` here: see [`CrlfToLf`]), from where the reader stopped (the record's own
     /// position counts the blank lines skipped before it): the line after the row, less the
     /// line breaks inside quoted values and the row's own.
     fn first_line(&self) -> u64 {
@@ -232,6 +233,60 @@ impl Iterator for CsvRows {
     }
 }
 
+/// Windows line breaks (`\r\n`) read as `\n`: the csv reader counts a CRLF row's break only
+/// when it reads the next row, which put every reported line of a Windows export one too low.
+struct CrlfToLf<R> {
+    inner: R,
+    /// A `\r` ending the previous chunk, not yet known to start a CRLF.
+    pending_cr: bool,
+}
+
+impl<R: Read> CrlfToLf<R> {
+    fn new(inner: R) -> Self {
+        CrlfToLf {
+            inner,
+            pending_cr: false,
+        }
+    }
+}
+
+impl<R: Read> Read for CrlfToLf<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if buf.len() < 2 {
+            return self.inner.read(buf);
+        }
+        // Room for a pending `\r` put back in front.
+        let n = self.inner.read(&mut buf[1..])?;
+        let mut out = 0;
+        let mut cr = std::mem::take(&mut self.pending_cr);
+        if n == 0 {
+            if cr {
+                buf[0] = b'\r';
+                return Ok(1);
+            }
+            return Ok(0);
+        }
+        for i in 1..=n {
+            let b = buf[i];
+            if cr && b != b'\n' {
+                buf[out] = b'\r';
+                out += 1;
+            }
+            cr = b == b'\r';
+            if !cr {
+                buf[out] = b;
+                out += 1;
+            }
+        }
+        self.pending_cr = cr;
+        if out == 0 {
+            // Only a lone `\r` was read: ask again rather than report the end of the file.
+            return self.read(buf);
+        }
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,8 +301,39 @@ mod tests {
     }
 
     #[test]
+    fn windows_line_breaks_read_as_unix_ones_whatever_the_chunks() {
+        for text in [
+            "a\r\nb\r\n",
+            "\r\r\n\r",
+            "x\ry\r\n\r\r\nz\r",
+            "\r\n\r\n",
+            "é\r\nà",
+        ] {
+            let expected = text.replace("\r\n", "\n");
+            for size in 2..6 {
+                let mut reader = CrlfToLf::new(text.as_bytes());
+                let mut out = Vec::new();
+                let mut buf = vec![0; size];
+                loop {
+                    let n = reader.read(&mut buf).unwrap();
+                    if n == 0 {
+                        break;
+                    }
+                    out.extend_from_slice(&buf[..n]);
+                }
+                assert_eq!(
+                    String::from_utf8(out).unwrap(),
+                    expected,
+                    "{text:?} by {size}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn rows_know_their_lines_across_blank_lines_and_quoted_breaks() {
         assert_eq!(lines("nom;ville\nA;B\n\n\nC;D\n"), vec![2, 5]);
+        assert_eq!(lines("nom;ville\r\nA;B\r\nC;D\r\n"), vec![2, 3]);
         assert_eq!(lines("nom;ville\nA;B\n\nC;D"), vec![2, 4]);
         assert_eq!(lines("nom;note\nA;\"deux\nlignes\"\nC;D\n"), vec![2, 4]);
     }

@@ -12,8 +12,10 @@
 //!   history, calibrated, in tiers A–D with each lead's top factors, or ranks by ideal customer
 //!   profile rules while the history is too short.
 //!
-//! No I/O beyond the `Read` it is given, no HTTP, no store: the server and the CLI wire these
-//! to files, the store and the pages.
+//! - [`qualify`] runs all of this over the store (import, train, score, merge, export), for
+//!   the CLI, the server and the demo alike.
+//!
+//! No HTTP and no file opening: the server and the CLI wire these to files and pages.
 
 mod csv_rows;
 mod decode;
@@ -24,6 +26,7 @@ mod lead;
 mod mapping;
 mod merge;
 pub mod normalise;
+pub mod qualify;
 mod report;
 pub mod scoring;
 

@@ -22,6 +22,15 @@ pub enum TriageError {
     /// Training data is missing or unusable.
     #[error("cannot train: {0}")]
     Training(String),
+    /// The store refused or failed (importing, routing, correcting).
+    #[error(transparent)]
+    Store(#[from] levier_store::StoreError),
+    /// A stored triage model could not be read or written.
+    #[error("the stored triage model: {0}")]
+    Model(String),
+    /// The IMAP server could not be reached, refused the login or failed a command.
+    #[error("IMAP {0}")]
+    Imap(String),
     /// The shared classifier refused its data.
     #[error(transparent)]
     Classifier(#[from] levier_intent::IntentError),

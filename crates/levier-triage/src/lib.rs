@@ -14,7 +14,14 @@
 //!   a lexicon ([`sentiment()`]), language by levier-extract's detector.
 //! - [`cross_validate`]: macro-F1 and "to review" share on a labelled set.
 //!
-//! No I/O except [`read_labelled_folder`]; mailbox polling, routing and the store come on top.
+//! - [`Importer`]: mails into the store (`.eml`, folders, mbox, Maildir via
+//!   [`read_mail_sources`]), once per Message-ID, classified and routed into the support inbox
+//!   by the store's rules; [`correct_category`] records a person's choice and reroutes.
+//! - [`model_or_train`]: the company's model, kept in the store, retrained with corrections.
+//!
+//! - [`poll_once`]: new messages of an IMAP folder imported the same way, UIDs remembered.
+//!
+//! Sending replies and acknowledgements over SMTP is not here yet.
 
 mod attachment;
 mod automatic;
@@ -22,13 +29,17 @@ mod body;
 mod charset;
 mod error;
 mod evaluate;
+mod imap;
+mod import;
 mod label_model;
 mod labelled;
+mod learning;
 mod mail;
 mod mailbox;
 mod model;
 mod reply;
 mod sentiment;
+mod sources;
 mod spam;
 mod thread;
 
@@ -36,11 +47,17 @@ pub use attachment::Attachment;
 pub use automatic::Automatic;
 pub use error::TriageError;
 pub use evaluate::{CrossValidation, LabelScore, cross_validate, label_scores};
+pub use imap::{ImapAccount, poll_once};
+pub use import::{ImportReport, Importer, message_key, new_mail, route_facts};
 pub use label_model::{LabelModel, Labelled};
 pub use labelled::{LABELS_FILE, LabelledMail, read_labelled_folder};
+pub use learning::{
+    MODEL_META_KEY, correct_category, corrections, model_or_train, save_model, stored_model,
+};
 pub use mail::{Mail, MailLimits, Mailbox, parse_mail};
 pub use mailbox::{MailboxEntry, read_mailbox};
 pub use model::{DEFAULT_CATEGORIES, TrainingMail, Triage, TriageConfig, TriageModel};
 pub use sentiment::{Sentiment, sentiment};
+pub use sources::{RawMail, SourceError, read_mail_sources};
 pub use spam::{SpamConfig, SpamFilter, SpamVerdict};
 pub use thread::normalised_subject;
