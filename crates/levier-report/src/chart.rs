@@ -1,4 +1,5 @@
-//! The volume chart (conversations and tickets per day or week) as an SVG element, drawn in
+//! The volume chart (conversations and tickets per day or week) and breakdowns (handoff
+//! reasons) as SVG elements, drawn in
 //! Rust so that the Reports page and the HTML and PDF reports show the same picture, with no
 //! script and no external library. Every text is escaped.
 
@@ -78,9 +79,67 @@ pub fn volume_svg(volume: &[Volume], text: ChartText) -> String {
     svg
 }
 
+/// Height of one line of a breakdown chart, in SVG units.
+const LINE: f64 = 24.0;
+/// Width left for the labels of a breakdown chart.
+const LABELS: f64 = 230.0;
+/// Width of a breakdown chart's longest bar.
+const BAR: f64 = 300.0;
+
+/// A breakdown as horizontal bars (handoff reasons, categories…): one line per `(label,
+/// count)`, in the order given, each with its count and share of the total.
+pub fn breakdown_svg(title: &str, parts: &[(String, usize)]) -> String {
+    let total: usize = parts.iter().map(|(_, n)| n).sum();
+    let top = parts.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1) as f64;
+    let height = LINE * parts.len().max(1) as f64;
+    let mut svg = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{}" data-testid="breakdown-chart" viewBox="0 0 {} {height}" width="100%" style="max-width:{}px">"#,
+        escape(title),
+        LABELS + BAR + 90.0,
+        LABELS + BAR + 90.0,
+    );
+    for (i, (label, n)) in parts.iter().enumerate() {
+        let y = LINE * i as f64;
+        let width = (*n as f64 / top * BAR).round();
+        let share = if total == 0 {
+            0.0
+        } else {
+            *n as f64 * 100.0 / total as f64
+        };
+        svg.push_str(&format!(
+            r#"<g><text x="{}" y="{}" text-anchor="end" font-size="12">{}</text><rect class="bar-part" x="{LABELS}" y="{}" width="{width}" height="{}" fill="{TICKETS_COLOUR}" data-count="{n}"></rect><text x="{}" y="{}" font-size="12">{n} ({share:.0} %)</text></g>"#,
+            LABELS - 8.0,
+            y + 16.0,
+            escape(label),
+            y + 4.0,
+            LINE - 8.0,
+            LABELS + width + 6.0,
+            y + 16.0,
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_breakdown_scales_to_its_largest_part_and_escapes_labels() {
+        let parts = [("Hors périmètre".to_string(), 6), ("<i>".to_string(), 2)];
+        let svg = breakdown_svg("Raisons", &parts);
+        assert!(
+            svg.contains(r##"width="300" height="16" fill="#d9822b" data-count="6""##),
+            "{svg}"
+        );
+        assert!(svg.contains(r#"width="100" height="16""#), "{svg}");
+        assert!(
+            svg.contains("6 (75 %)") && svg.contains("2 (25 %)"),
+            "{svg}"
+        );
+        assert!(svg.contains("&lt;i&gt;") && !svg.contains("<i>"), "{svg}");
+    }
 
     #[test]
     fn bars_are_scaled_to_the_largest_count_and_texts_escaped() {

@@ -56,6 +56,21 @@ pub enum Value {
         /// The mean (none without data).
         mean: Option<f64>,
     },
+    /// An amount of time in hours.
+    Hours {
+        /// The hours.
+        hours: f64,
+    },
+    /// An amount of time in minutes.
+    Minutes {
+        /// The minutes.
+        minutes: f64,
+    },
+    /// An amount of money in euros.
+    Euros {
+        /// The euros.
+        eur: f64,
+    },
 }
 
 impl Value {
@@ -71,8 +86,58 @@ impl Value {
                 format!("{} (p90 {})", duration(s.median_ms), duration(s.p90_ms))
             }),
             Value::Score { mean } => mean.map_or("—".into(), |m| format!("{m:.2}")),
+            Value::Hours { hours } => self.display_number(*hours),
+            Value::Minutes { minutes } => self.display_number(*minutes),
+            Value::Euros { eur } => self.display_number(*eur),
         }
     }
+
+    /// The one number a comparison uses: the count, the rate, the median in milliseconds,
+    /// the mean; `None` without data.
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            Value::Count { n } => Some(*n as f64),
+            Value::Share { share } => share.rate(),
+            Value::Rate { rate } => *rate,
+            Value::Durations { spread } => spread.map(|s| s.median_ms as f64),
+            Value::Score { mean } => *mean,
+            Value::Hours { hours } => Some(*hours),
+            Value::Minutes { minutes } => Some(*minutes),
+            Value::Euros { eur } => Some(*eur),
+        }
+    }
+
+    /// `number` written in this figure's unit (a value entered by hand, a target).
+    pub fn display_number(&self, number: f64) -> String {
+        match self {
+            Value::Count { .. } => format!("{number:.0}"),
+            Value::Share { .. } | Value::Rate { .. } => percent(number),
+            Value::Durations { .. } => duration(number as i64),
+            Value::Score { .. } => format!("{number:.2}"),
+            Value::Hours { .. } => format!("{number:.1} h"),
+            Value::Minutes { .. } => format!("{number:.0} min"),
+            Value::Euros { .. } => euros(number),
+        }
+    }
+
+    /// Whether a lower value is the better one (durations), for reading a change.
+    pub fn lower_is_better(&self) -> bool {
+        matches!(self, Value::Durations { .. })
+    }
+}
+
+/// Whole euros with a thin space between thousands and a true minus sign: `−1 234 €`.
+fn euros(amount: f64) -> String {
+    let digits = format!("{:.0}", amount.abs());
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push('\u{202f}');
+        }
+        grouped.push(c);
+    }
+    let sign = if amount.round() < 0.0 { "−" } else { "" };
+    format!("{sign}{grouped} €")
 }
 
 /// A rate as a percentage with one decimal.
@@ -95,7 +160,7 @@ fn duration(ms: i64) -> String {
 }
 
 /// Name and definition of each figure, in French then English.
-type Text = (&'static str, &'static str, &'static str, &'static str);
+pub(crate) type Text = (&'static str, &'static str, &'static str, &'static str);
 
 const CONVERSATIONS: Text = (
     "Conversations",
@@ -172,6 +237,16 @@ const RESOLUTION: Text = (
      de la période.",
     "Resolution",
     "Time from a ticket's opening to its resolution (median, p90), for resolutions in the period.",
+);
+const HANDLING: Text = (
+    "Temps de traitement",
+    "Temps passé par les agents sur un ticket — pour chaque réponse, de l'ouverture de la page \
+     du ticket à l'envoi, une heure au plus — cumulé par ticket, pour les résolutions de la \
+     période (médiane, p90) ; les tickets traités sans la page (API) ne comptent pas.",
+    "Handling time",
+    "Time agents spent on a ticket — for each reply, from opening the ticket's page to sending \
+     it, an hour at most — summed per ticket, for resolutions in the period (median, p90); \
+     tickets handled without the page (API) do not count.",
 );
 const REOPEN: Text = (
     "Taux de réouverture",
@@ -254,7 +329,10 @@ pub fn adoption_figures(k: &crate::AdoptionKpis, lang: Lang) -> Vec<Figure> {
 }
 
 /// Each figure with its name and definition in `lang`.
-fn named<const N: usize>(figures: [(&'static str, Text, Value); N], lang: Lang) -> Vec<Figure> {
+pub(crate) fn named<const N: usize>(
+    figures: [(&'static str, Text, Value); N],
+    lang: Lang,
+) -> Vec<Figure> {
     figures
         .into_iter()
         .map(|(id, text, value)| {
@@ -344,6 +422,11 @@ pub fn support_figures(k: &SupportKpis, lang: Lang) -> Vec<Figure> {
             Value::Durations {
                 spread: k.resolution,
             },
+        ),
+        (
+            "handling_time",
+            HANDLING,
+            Value::Durations { spread: k.handling },
         ),
         ("reopen_rate", REOPEN, Value::Share { share: k.reopen }),
         ("error_rate", ERROR, Value::Share { share: k.error }),

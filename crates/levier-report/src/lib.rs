@@ -8,13 +8,20 @@
 pub mod adoption;
 pub mod cache;
 pub mod chart;
+pub mod drill;
+pub mod export;
 pub mod figures;
+pub mod leads;
 pub mod load;
+pub mod mail;
+pub mod pdf;
 pub mod period;
+pub mod pilot;
 pub mod render;
 pub mod stats;
 pub mod support;
 pub mod use_cases;
+pub mod value;
 
 pub use adoption::{AdoptionKpis, adoption_kpis};
 pub use cache::EventCache;
@@ -44,6 +51,12 @@ pub enum ReportError {
     /// A date outside the calendar's range.
     #[error("calendar: {0}")]
     Calendar(String),
+    /// A value given by a person is not acceptable.
+    #[error("{0}")]
+    Input(String),
+    /// Printing the PDF failed.
+    #[error("PDF: {0}")]
+    Pdf(String),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] levier_store::StoreError),

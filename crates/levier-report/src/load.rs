@@ -1,11 +1,17 @@
 //! Reads from the store the events a period's figures need.
 
 use crate::adoption::{AdoptionKpis, adoption_kpis};
+use crate::figures::{Lang, support_figures};
+use crate::pilot::{ProgressRow, on_sites, progress};
 use crate::support::{Dated, SupportKpis, SupportOptions, Volume, support_kpis};
+use crate::value::ValueInputs;
 use crate::{Period, ReportError};
+use jiff::tz::TimeZone;
+use levier_core::ids::SiteId;
 use levier_core::time::Timestamp;
 use levier_store::Store;
 use levier_store::events::EventQuery;
+use levier_store::pilots::Pilot;
 use std::time::Duration;
 
 /// How far before a period the log is read to tell a new conversation from one that resumes:
@@ -13,11 +19,12 @@ use std::time::Duration;
 pub const LOOKBACK: Duration = Duration::from_secs(30 * 24 * 3600);
 
 /// The events reports read, by stored name.
-pub(crate) const REPORT_KINDS: [&str; 11] = [
+pub(crate) const REPORT_KINDS: [&str; 12] = [
     "message_received",
     "bot_answered",
     "handed_off",
     "agent_first_response",
+    "agent_handled",
     "ticket_resolved",
     "ticket_reopened",
     "csat_given",
@@ -34,16 +41,93 @@ pub async fn support(
     period: &Period,
     options: SupportOptions,
 ) -> Result<SupportKpis, ReportError> {
-    let from = lookback_start(period);
-    let until = period.end.plus(options.quiet_window);
+    support_on_sites(store, period, options, &[]).await
+}
+
+/// The support figures of `period` for the conversations started on `sites` (all when
+/// empty): a pilot's scope.
+pub async fn support_on_sites(
+    store: &Store,
+    period: &Period,
+    options: SupportOptions,
+    sites: &[SiteId],
+) -> Result<SupportKpis, ReportError> {
+    let events = on_sites(support_events(store, period, options).await?, sites);
+    Ok(support_kpis(&events, period, options))
+}
+
+/// The events a period's support figures read: from [`LOOKBACK`] before it to its quiet
+/// window after it.
+async fn support_events(
+    store: &Store,
+    period: &Period,
+    options: SupportOptions,
+) -> Result<Vec<Dated>, ReportError> {
     let query = EventQuery {
-        from: Some(from),
-        until: Some(until),
+        from: Some(lookback_start(period)),
+        until: Some(period.end.plus(options.quiet_window)),
         kinds: REPORT_KINDS.iter().map(|k| k.to_string()).collect(),
         ..EventQuery::default()
     };
-    let (_, events) = dated(store, &query).await?;
-    Ok(support_kpis(&events, period, options))
+    Ok(dated(store, &query).await?.1)
+}
+
+/// The conversations and tickets behind a support figure of `period` (see [`crate::drill`]);
+/// `None` for a figure without a drill-down.
+pub async fn drill(
+    store: &Store,
+    period: &Period,
+    options: SupportOptions,
+    figure: &str,
+) -> Result<Option<Vec<crate::drill::Item>>, ReportError> {
+    if !crate::drill::DRILLABLE.contains(&figure) {
+        return Ok(None);
+    }
+    let events = support_events(store, period, options).await?;
+    Ok(crate::drill::behind(&events, period, options, figure))
+}
+
+/// A pilot's figures against its baseline, as of `now`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PilotReport {
+    /// The pilot so far: from its start to its end or `now`, whichever comes first.
+    pub current: Period,
+    /// The measured baseline period, when it has one.
+    pub baseline: Option<Period>,
+    /// Each support figure, baseline against pilot, with the targets.
+    pub rows: Vec<ProgressRow>,
+}
+
+/// The support figures of `pilot`'s scope over its baseline period and over the pilot so far.
+pub async fn pilot(
+    store: &Store,
+    pilot: &Pilot,
+    now: Timestamp,
+    zone: &TimeZone,
+    lang: Lang,
+) -> Result<PilotReport, ReportError> {
+    let options = SupportOptions::at(now);
+    let end = pilot.ends_at.min(now).max(pilot.starts_at);
+    let current = Period::between(pilot.starts_at, end, zone)?;
+    let baseline = match (pilot.baseline.from, pilot.baseline.until) {
+        (Some(from), Some(until)) => Some(Period::between(from, until, zone)?),
+        _ => None,
+    };
+    let figures = |events: Vec<Dated>, period: &Period| {
+        let events = on_sites(events, &pilot.scope.sites);
+        support_figures(&support_kpis(&events, period, options), lang)
+    };
+    let now_figures = figures(support_events(store, &current, options).await?, &current);
+    let base_figures = match &baseline {
+        Some(p) => Some(figures(support_events(store, p, options).await?, p)),
+        None => None,
+    };
+    let rows = progress(pilot, base_figures.as_deref(), &now_figures, lang);
+    Ok(PilotReport {
+        current,
+        baseline,
+        rows,
+    })
 }
 
 /// The adoption figures of `period`, read from the store's log.
@@ -60,6 +144,15 @@ pub async fn adoption(store: &Store, period: &Period) -> Result<AdoptionKpis, Re
 
 /// Conversations started and tickets opened in each of `slices`, read from the store's log.
 pub async fn volume(store: &Store, slices: &[Period]) -> Result<Vec<Volume>, ReportError> {
+    volume_on_sites(store, slices, &[]).await
+}
+
+/// [`volume`] of the conversations started on `sites` (all when empty).
+pub async fn volume_on_sites(
+    store: &Store,
+    slices: &[Period],
+    sites: &[SiteId],
+) -> Result<Vec<Volume>, ReportError> {
     let (Some(first), Some(last)) = (slices.first(), slices.last()) else {
         return Ok(Vec::new());
     };
@@ -70,7 +163,27 @@ pub async fn volume(store: &Store, slices: &[Period]) -> Result<Vec<Volume>, Rep
         ..EventQuery::default()
     };
     let (_, events) = dated(store, &query).await?;
-    Ok(crate::support::volume(&events, slices))
+    Ok(crate::support::volume(&on_sites(events, sites), slices))
+}
+
+/// The meta key the company's value estimates are kept under.
+const VALUE_INPUTS: &str = "report.value_inputs";
+
+/// The company's value estimates ([`ValueInputs::default`] until someone edits them).
+pub async fn value_inputs(store: &Store) -> Result<ValueInputs, ReportError> {
+    Ok(store
+        .meta(VALUE_INPUTS)
+        .await?
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default())
+}
+
+/// Keeps the company's value estimates, once checked.
+pub async fn set_value_inputs(store: &Store, inputs: ValueInputs) -> Result<(), ReportError> {
+    let inputs = inputs.checked().map_err(ReportError::Input)?;
+    let text = serde_json::to_string(&inputs).map_err(|e| ReportError::Input(e.to_string()))?;
+    store.set_meta(VALUE_INPUTS, &text).await?;
+    Ok(())
 }
 
 /// The first instant a period's figures read: its start moved back by [`LOOKBACK`].

@@ -58,6 +58,20 @@ impl Period {
         })
     }
 
+    /// The period from `start` to `end` (a pilot's dates), named by its local days.
+    pub fn between(
+        start: Timestamp,
+        end: Timestamp,
+        zone: &TimeZone,
+    ) -> Result<Period, ReportError> {
+        let (first, last) = (local_date(start, zone)?, local_date(end, zone)?);
+        Ok(Period {
+            label: format!("{first}..{last}"),
+            start,
+            end,
+        })
+    }
+
     /// Whether `at` falls in the period.
     pub fn contains(&self, at: Timestamp) -> bool {
         self.start <= at && at < self.end
@@ -81,6 +95,33 @@ impl Period {
         }
         Ok(slices)
     }
+}
+
+/// The last whole period a schedule covers as of `now`: the ISO week before the current one
+/// (`2026-W47`) or the month before the current one (`2026-10`), on the clocks of `zone`.
+pub fn last_complete(
+    every: levier_core::config::Every,
+    now: Timestamp,
+    zone: &TimeZone,
+) -> Result<Period, ReportError> {
+    let today = local_date(now, zone)?;
+    let calendar = |e: jiff::Error| ReportError::Calendar(e.to_string());
+    let spec = match every {
+        levier_core::config::Every::Weekly => {
+            let back = i64::from(today.weekday().to_monday_zero_offset()) + 7;
+            let monday = today.checked_sub(back.days()).map_err(calendar)?;
+            let week = monday.iso_week_date();
+            format!("{:04}-W{:02}", week.year(), week.week())
+        }
+        levier_core::config::Every::Monthly => {
+            let first = today
+                .first_of_month()
+                .checked_sub(1.month())
+                .map_err(calendar)?;
+            format!("{:04}-{:02}", first.year(), first.month())
+        }
+    };
+    Period::parse(&spec, zone)
 }
 
 /// A time zone by its IANA name (`Europe/Paris`).
@@ -122,7 +163,7 @@ fn next_boundary(day: Date, by: Granularity) -> Result<Date, ReportError> {
 
 /// Local midnight of `day` in `zone`, as an instant (the first instant of the day when a DST
 /// change skips midnight).
-fn midnight(day: Date, zone: &TimeZone) -> Result<Timestamp, ReportError> {
+pub fn midnight(day: Date, zone: &TimeZone) -> Result<Timestamp, ReportError> {
     let zoned = day
         .to_zoned(zone.clone())
         .map_err(|e| ReportError::Calendar(e.to_string()))?;
@@ -130,7 +171,7 @@ fn midnight(day: Date, zone: &TimeZone) -> Result<Timestamp, ReportError> {
 }
 
 /// The local date of an instant.
-fn local_date(at: Timestamp, zone: &TimeZone) -> Result<Date, ReportError> {
+pub fn local_date(at: Timestamp, zone: &TimeZone) -> Result<Date, ReportError> {
     let instant = jiff::Timestamp::from_millisecond(at.0)
         .map_err(|e| ReportError::Calendar(e.to_string()))?;
     Ok(instant.to_zoned(zone.clone()).date())
@@ -138,6 +179,40 @@ fn local_date(at: Timestamp, zone: &TimeZone) -> Result<Date, ReportError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_schedule_covers_the_last_whole_week_or_month() {
+        use levier_core::config::Every;
+        let zone = time_zone("Europe/Paris").unwrap();
+        let at = |civil: &str| {
+            let z = civil
+                .parse::<jiff::civil::DateTime>()
+                .unwrap()
+                .to_zoned(zone.clone())
+                .unwrap();
+            Timestamp(z.timestamp().as_millisecond())
+        };
+        // Thursday 26 November 2026: the last whole ISO week is W47, the last month October.
+        let now = at("2026-11-26T10:00");
+        assert_eq!(
+            last_complete(Every::Weekly, now, &zone).unwrap().label,
+            "2026-W47"
+        );
+        assert_eq!(
+            last_complete(Every::Monthly, now, &zone).unwrap().label,
+            "2026-10"
+        );
+        // Just after midnight on Monday 4 January 2027 (Paris): week 53 of 2026 has ended.
+        let monday = at("2027-01-04T00:05");
+        assert_eq!(
+            last_complete(Every::Weekly, monday, &zone).unwrap().label,
+            "2026-W53"
+        );
+        assert_eq!(
+            last_complete(Every::Monthly, monday, &zone).unwrap().label,
+            "2026-12"
+        );
+    }
+
     use super::*;
 
     fn paris() -> TimeZone {

@@ -8,7 +8,7 @@
 
 use crate::stats::{Share, Spread};
 use levier_core::event::EventKind;
-use levier_core::ids::{ConversationId, MessageId};
+use levier_core::ids::{ConversationId, MessageId, TicketId};
 use levier_core::time::Timestamp;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
@@ -79,6 +79,10 @@ pub struct SupportKpis {
     pub resolution: Option<Spread>,
     /// Resolutions within the ticket's SLA, out of those that had one.
     pub resolution_within_sla: Share,
+    /// Time agents spent on a ticket (each reply: from opening the ticket's page to sending
+    /// it, an hour at most), summed per ticket up to the period's end, for each resolution in
+    /// the period of a ticket agents replied to from its page.
+    pub handling: Option<Spread>,
     /// Tickets reopened in the period, out of tickets resolved in it.
     pub reopen: Share,
     /// The assistant's answers of the period that an agent marked wrong (at any time since).
@@ -98,11 +102,11 @@ pub struct Csat {
 
 /// What the log says of one conversation.
 #[derive(Debug, Default)]
-struct Conversation {
-    first_message: Option<Timestamp>,
+pub(crate) struct Conversation {
+    pub(crate) first_message: Option<Timestamp>,
     messages: Vec<Timestamp>,
     answers: Vec<(Timestamp, MessageId)>,
-    handoffs: Vec<(Timestamp, String)>,
+    pub(crate) handoffs: Vec<(Timestamp, String)>,
     /// The customer's latest word on each answer they rated.
     helpful: HashMap<MessageId, bool>,
 }
@@ -115,13 +119,7 @@ pub fn support_kpis(
     options: SupportOptions,
 ) -> SupportKpis {
     let conversations = conversations(events);
-    let wrong: HashSet<MessageId> = events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::BotAnswerMarkedWrong { message_id, .. } => Some(*message_id),
-            _ => None,
-        })
-        .collect();
+    let wrong = wrong_answers(events);
     let new: Vec<&Conversation> = conversations
         .values()
         .filter(|c| c.first_message.is_some_and(|at| period.contains(at)))
@@ -129,7 +127,7 @@ pub fn support_kpis(
     let in_period: Vec<&Dated> = events.iter().filter(|e| period.contains(e.at)).collect();
     let (self_service, pending) = self_service(&new, &wrong, options);
     let involvement = Share {
-        part: new.iter().filter(|c| !c.answers.is_empty()).count(),
+        part: new.iter().filter(|c| c.answered()).count(),
         whole: new.len(),
     };
     let tickets = TicketFigures::of(&in_period);
@@ -145,17 +143,14 @@ pub fn support_kpis(
             .zip(self_service.rate())
             .map(|(i, r)| i * r),
         self_service_confirmed: Share {
-            part: new
-                .iter()
-                .filter(|c| !c.answers.is_empty() && c.helpful.values().any(|&h| h))
-                .count(),
+            part: new.iter().filter(|c| c.confirmed()).count(),
             whole: involvement.part,
         },
         involvement,
         self_service_assumed: self_service,
         pending,
         handoff: Share {
-            part: new.iter().filter(|c| !c.handoffs.is_empty()).count(),
+            part: new.iter().filter(|c| c.handed_off()).count(),
             whole: new.len(),
         },
         handoff_reasons: reasons(&new),
@@ -163,6 +158,7 @@ pub fn support_kpis(
         first_response_within_sla: tickets.first_response_sla,
         resolution: Spread::of(tickets.resolutions),
         resolution_within_sla: tickets.resolution_sla,
+        handling: handling(events, &in_period, period),
         reopen: Share {
             part: tickets.reopened,
             whole: tickets.resolved,
@@ -173,7 +169,7 @@ pub fn support_kpis(
 }
 
 /// Each conversation's messages, answers and handoffs, in the order of the log.
-fn conversations(events: &[Dated]) -> HashMap<ConversationId, Conversation> {
+pub(crate) fn conversations(events: &[Dated]) -> HashMap<ConversationId, Conversation> {
     let mut all: HashMap<ConversationId, Conversation> = HashMap::new();
     for e in events {
         match &e.kind {
@@ -225,27 +221,81 @@ fn self_service(
     wrong: &HashSet<MessageId>,
     options: SupportOptions,
 ) -> (Share, usize) {
-    let window = i64::try_from(options.quiet_window.as_millis()).unwrap_or(i64::MAX);
     let (mut share, mut pending) = (Share::default(), 0);
     for c in conversations {
-        let Some(&(last_answer, _)) = c.answers.last() else {
-            continue;
+        match c.quiet_outcome(wrong, options) {
+            QuietOutcome::NotAnswered => {}
+            QuietOutcome::Pending => pending += 1,
+            QuietOutcome::Decided(served) => {
+                share.whole += 1;
+                share.part += usize::from(served);
+            }
+        }
+    }
+    (share, pending)
+}
+
+/// Where a conversation stands for assumed self-service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum QuietOutcome {
+    /// The assistant never answered it.
+    NotAnswered,
+    /// Its quiet window is still running.
+    Pending,
+    /// Whether it stayed quiet (served by the assistant alone).
+    Decided(bool),
+}
+
+impl Conversation {
+    /// Whether the assistant answered it at least once.
+    pub(crate) fn answered(&self) -> bool {
+        !self.answers.is_empty()
+    }
+
+    /// Whether the customer said one of the assistant's answers helped.
+    pub(crate) fn confirmed(&self) -> bool {
+        self.answered() && self.helpful.values().any(|&h| h)
+    }
+
+    /// Whether it went to a person.
+    pub(crate) fn handed_off(&self) -> bool {
+        !self.handoffs.is_empty()
+    }
+
+    /// Whether it stayed quiet after the assistant's last answer (no customer message, no
+    /// handoff in the window, no answer marked wrong).
+    pub(crate) fn quiet_outcome(
+        &self,
+        wrong: &HashSet<MessageId>,
+        options: SupportOptions,
+    ) -> QuietOutcome {
+        let Some(&(last_answer, _)) = self.answers.last() else {
+            return QuietOutcome::NotAnswered;
         };
+        let window = i64::try_from(options.quiet_window.as_millis()).unwrap_or(i64::MAX);
         let quiet_until = Timestamp(last_answer.0.saturating_add(window));
-        let broken = c
+        let broken = self
             .messages
             .iter()
             .any(|&at| at > last_answer && at <= quiet_until)
-            || c.handoffs.iter().any(|(at, _)| *at <= quiet_until)
-            || c.answers.iter().any(|(_, id)| wrong.contains(id));
+            || self.handoffs.iter().any(|(at, _)| *at <= quiet_until)
+            || self.answers.iter().any(|(_, id)| wrong.contains(id));
         if !broken && quiet_until > options.now {
-            pending += 1;
-            continue;
+            return QuietOutcome::Pending;
         }
-        share.whole += 1;
-        share.part += usize::from(!broken);
+        QuietOutcome::Decided(!broken)
     }
-    (share, pending)
+}
+
+/// The assistant's answers an agent marked wrong.
+pub(crate) fn wrong_answers(events: &[Dated]) -> HashSet<MessageId> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::BotAnswerMarkedWrong { message_id, .. } => Some(*message_id),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Handed-off conversations by the reason of their first handoff, most frequent first (then
@@ -306,6 +356,30 @@ impl TicketFigures {
         }
         t
     }
+}
+
+/// Per resolution of the period, the time agents spent on its ticket until the period's end.
+fn handling(events: &[Dated], in_period: &[&Dated], period: &crate::Period) -> Option<Spread> {
+    let spent = time_spent(events, period);
+    let per_resolution = in_period
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::TicketResolved { ticket_id, .. } => spent.get(ticket_id).copied(),
+            _ => None,
+        })
+        .collect();
+    Spread::of(per_resolution)
+}
+
+/// The time agents spent on each ticket until the period's end.
+pub(crate) fn time_spent(events: &[Dated], period: &crate::Period) -> HashMap<TicketId, i64> {
+    let mut spent: HashMap<TicketId, i64> = HashMap::new();
+    for e in events.iter().filter(|e| e.at < period.end) {
+        if let EventKind::AgentHandled { ticket_id, ms } = &e.kind {
+            *spent.entry(*ticket_id).or_default() += ms;
+        }
+    }
+    spent
 }
 
 /// Counts an SLA outcome, when the ticket had a due instant.

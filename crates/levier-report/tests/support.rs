@@ -77,6 +77,21 @@ fn october() -> Vec<Dated> {
                 within_sla: Some(true),
             },
         ),
+        // The agent spent 5 min on the first answer, 7 min on the second.
+        (
+            "2026-10-10T09:31:00Z",
+            EventKind::AgentHandled {
+                ticket_id: TicketId(3),
+                ms: 300_000,
+            },
+        ),
+        (
+            "2026-10-11T09:00:00Z",
+            EventKind::AgentHandled {
+                ticket_id: TicketId(3),
+                ms: 420_000,
+            },
+        ),
         (
             "2026-10-11T09:01:00Z",
             EventKind::TicketResolved {
@@ -116,6 +131,14 @@ fn october() -> Vec<Dated> {
                 ticket_id: TicketId(7),
                 after_ms: 7_200_000,
                 within_sla: Some(false),
+            },
+        ),
+        // 3 min on C7's ticket, which is not resolved: it counts in no handling time.
+        (
+            "2026-10-15T12:00:05Z",
+            EventKind::AgentHandled {
+                ticket_id: TicketId(7),
+                ms: 180_000,
             },
         ),
         (
@@ -169,6 +192,8 @@ fn expected_on_1_november() -> SupportKpis {
         first_response_within_sla: Share { part: 1, whole: 2 },
         resolution: levier_report::Spread::of(vec![86_400_000, 176_340_000]),
         resolution_within_sla: Share { part: 1, whole: 1 },
+        // T3 was resolved twice in October; each resolution counts its ticket's 12 min.
+        handling: levier_report::Spread::of(vec![720_000, 720_000]),
         reopen: Share { part: 1, whole: 2 },
         error: Share { part: 1, whole: 4 },
         csat: Some(levier_report::support::Csat {
@@ -315,4 +340,50 @@ fn volume_counts_conversations_and_tickets_per_week() {
     // 1–4 Oct: C2; 5–11: C3 (ticket); 12–18: C7 (ticket); 19–25: C4; 26–31: C5.
     assert_eq!(counts, [(1, 0), (1, 1), (1, 1), (1, 0), (1, 0)]);
     assert_eq!(v[1].label, "2026-10-05");
+}
+
+/// The drill-down lists exactly what each figure counts: for every share, the items counted
+/// and the items listed are its part and its whole; for counts and durations, the items are
+/// the count.
+#[test]
+fn the_drill_down_lists_what_each_figure_counts() {
+    use levier_report::drill::{DRILLABLE, Detail, behind};
+    let events = october();
+    let period = october_period();
+    let options = SupportOptions::at(at("2026-11-01T10:00:00Z"));
+    let k = support_kpis(&events, &period, options);
+    let split = |figure: &str| {
+        let items = behind(&events, &period, options, figure).expect(figure);
+        Share {
+            part: items.iter().filter(|i| i.counted).count(),
+            whole: items.len(),
+        }
+    };
+    assert_eq!(split("involvement"), k.involvement);
+    assert_eq!(split("self_service_assumed"), k.self_service_assumed);
+    assert_eq!(split("self_service_confirmed"), k.self_service_confirmed);
+    assert_eq!(split("handoff"), k.handoff);
+    assert_eq!(split("reopen").whole, k.reopen.part);
+    assert_eq!(split("error"), k.error);
+    assert_eq!(split("conversations").whole, k.conversations);
+    assert_eq!(split("tickets_opened").whole, k.tickets_opened);
+    assert_eq!(split("csat").part, k.csat.map_or(0, |c| c.satisfied.part));
+    let firsts = behind(&events, &period, options, "first_response").unwrap();
+    assert_eq!(firsts.len(), k.first_response.map_or(0, |s| s.count));
+    assert!(matches!(
+        firsts[0].detail,
+        Detail::Duration { ms: 1_800_000 }
+    ));
+    assert_eq!(firsts[0].ticket, Some(TicketId(3)));
+    assert_eq!(firsts[0].conversation, Some(ConversationId(3)));
+    assert_eq!(
+        split("resolution").whole,
+        k.resolution.map_or(0, |s| s.count)
+    );
+    assert_eq!(
+        split("handling_time").whole,
+        k.handling.map_or(0, |s| s.count)
+    );
+    assert!(behind(&events, &period, options, "pending").is_none());
+    assert_eq!(DRILLABLE.len(), 12);
 }
