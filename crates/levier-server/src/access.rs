@@ -54,6 +54,8 @@ pub const SUPPORT: Access = Access::Roles(&[Role::Admin, Role::Agent]);
 /// People who read the KPIs: administrators, agents (their work's figures) and AI champions
 /// (the pilots they lead).
 pub const REPORT_READERS: Access = Access::Roles(&[Role::Admin, Role::Agent, Role::Champion]);
+/// People who start pilots and close them with a decision: administrators and AI champions.
+pub const PILOT_DECIDERS: Access = Access::Roles(&[Role::Admin, Role::Champion]);
 /// People who keep the FAQ the assistant answers from.
 pub const FAQ_EDITORS: Access = Access::Roles(&[Role::Admin, Role::Agent, Role::Champion]);
 

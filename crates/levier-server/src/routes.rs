@@ -2,7 +2,9 @@
 //! (see [`crate::router`]), so a route cannot exist without a rule, and the RBAC matrix test
 //! walks the same table.
 
-use crate::access::{ADMIN, Access, CONTRIBUTORS, FAQ_EDITORS, REPORT_READERS, SUPPORT};
+use crate::access::{
+    ADMIN, Access, CONTRIBUTORS, FAQ_EDITORS, PILOT_DECIDERS, REPORT_READERS, SUPPORT,
+};
 use crate::{AppState, api, assets, health, pages, widget};
 use axum::routing::{MethodRouter, delete, get, patch, post};
 
@@ -161,6 +163,14 @@ pub fn table() -> Vec<Route> {
             ADMIN,
             post(pages::sites::disable),
         ),
+        r("GET", "/emails", SUPPORT, get(pages::emails::list)),
+        r("GET", "/emails/{id}", SUPPORT, get(pages::emails::mail)),
+        r(
+            "POST",
+            "/emails/{id}/category",
+            SUPPORT,
+            post(pages::emails::correct),
+        ),
         r("GET", "/inbox", SUPPORT, get(pages::inbox::list)),
         r("GET", "/inbox/{id}", SUPPORT, get(pages::inbox::ticket)),
         r(
@@ -218,10 +228,143 @@ pub fn table() -> Vec<Route> {
             get(pages::reports::reports),
         ),
         r(
+            "POST",
+            "/reports/value",
+            PILOT_DECIDERS,
+            post(pages::reports::set_value),
+        ),
+        r(
+            "GET",
+            "/reports/export",
+            REPORT_READERS,
+            get(pages::reports::export),
+        ),
+        r(
+            "GET",
+            "/reports/drill",
+            REPORT_READERS,
+            get(pages::reports::drill),
+        ),
+        r(
+            "GET",
+            "/reports/drill.csv",
+            REPORT_READERS,
+            get(pages::reports::drill_csv),
+        ),
+        r(
             "GET",
             "/use-cases",
             REPORT_READERS,
             get(pages::use_cases::use_cases),
+        ),
+        // Leads: sales work, done by admins and agents.
+        r("GET", "/leads", SUPPORT, get(pages::leads::list)),
+        r("POST", "/leads/import", SUPPORT, post(pages::leads::import)),
+        r("POST", "/leads/train", SUPPORT, post(pages::leads::train)),
+        r(
+            "POST",
+            "/leads/{id}/contacted",
+            SUPPORT,
+            post(pages::leads::contacted),
+        ),
+        r(
+            "POST",
+            "/leads/{id}/merge",
+            SUPPORT,
+            post(pages::leads::merge),
+        ),
+        r("POST", "/leads/{id}/won", SUPPORT, post(pages::leads::won)),
+        r(
+            "POST",
+            "/leads/{id}/lost",
+            SUPPORT,
+            post(pages::leads::lost),
+        ),
+        r(
+            "POST",
+            "/leads/{id}/open",
+            SUPPORT,
+            post(pages::leads::reopen),
+        ),
+        r(
+            "GET",
+            "/feedback",
+            PILOT_DECIDERS,
+            get(pages::feedback::feedback),
+        ),
+        r("GET", "/pilots", REPORT_READERS, get(pages::pilots::list)),
+        r(
+            "GET",
+            "/pilots/{id}",
+            REPORT_READERS,
+            get(pages::pilots::show),
+        ),
+        r(
+            "POST",
+            "/pilots/{id}/start",
+            PILOT_DECIDERS,
+            post(pages::pilots::start),
+        ),
+        r(
+            "POST",
+            "/pilots/{id}/survey",
+            Access::Authenticated,
+            post(pages::pilots::answer_survey),
+        ),
+        r(
+            "POST",
+            "/pilots/{id}/decision",
+            PILOT_DECIDERS,
+            post(pages::pilots::decide),
+        ),
+        // Trying the assistant before going live: the playground and the test sets.
+        r(
+            "GET",
+            "/playground",
+            PILOT_DECIDERS,
+            get(pages::playground::show),
+        ),
+        r(
+            "POST",
+            "/playground",
+            PILOT_DECIDERS,
+            post(pages::playground::ask),
+        ),
+        r(
+            "GET",
+            "/test-sets",
+            PILOT_DECIDERS,
+            get(pages::test_sets::list),
+        ),
+        r(
+            "POST",
+            "/test-sets",
+            PILOT_DECIDERS,
+            post(pages::test_sets::create),
+        ),
+        r(
+            "POST",
+            "/test-sets/pilots",
+            PILOT_DECIDERS,
+            post(pages::test_sets::draft_pilot),
+        ),
+        r(
+            "GET",
+            "/test-sets/{id}",
+            PILOT_DECIDERS,
+            get(pages::test_sets::show),
+        ),
+        r(
+            "POST",
+            "/test-sets/{id}/cases",
+            PILOT_DECIDERS,
+            post(pages::test_sets::add_cases),
+        ),
+        r(
+            "POST",
+            "/test-sets/{id}/run",
+            PILOT_DECIDERS,
+            post(pages::test_sets::run),
         ),
         r("GET", "/faq", FAQ_EDITORS, get(pages::faq::list)),
         r("POST", "/faq", FAQ_EDITORS, post(pages::faq::create)),
@@ -373,6 +516,78 @@ pub fn table() -> Vec<Route> {
             "/api/v1/widget/{site_key}/helpful",
             Widget,
             post(w::helpful),
+        ),
+        // E-mail triage: the shared mailbox and its routing rules.
+        r("GET", "/api/v1/leads", SUPPORT, get(api::leads::list)),
+        r(
+            "GET",
+            "/api/v1/leads/duplicates",
+            SUPPORT,
+            get(api::leads::duplicates),
+        ),
+        r(
+            "POST",
+            "/api/v1/leads/import",
+            SUPPORT,
+            post(api::leads::import),
+        ),
+        r(
+            "POST",
+            "/api/v1/leads/train",
+            SUPPORT,
+            post(api::leads::train),
+        ),
+        r("GET", "/api/v1/leads/{id}", SUPPORT, get(api::leads::get)),
+        r(
+            "POST",
+            "/api/v1/leads/{id}/contacted",
+            SUPPORT,
+            post(api::leads::contacted),
+        ),
+        r(
+            "POST",
+            "/api/v1/leads/{id}/outcome",
+            SUPPORT,
+            post(api::leads::outcome),
+        ),
+        r(
+            "POST",
+            "/api/v1/leads/{id}/merge",
+            SUPPORT,
+            post(api::leads::merge),
+        ),
+        r("GET", "/api/v1/mails", SUPPORT, get(api::mail::list)),
+        r("GET", "/api/v1/mails/{id}", SUPPORT, get(api::mail::get)),
+        r(
+            "GET",
+            "/api/v1/mails/{id}/suggestion",
+            SUPPORT,
+            get(api::mail::suggestion),
+        ),
+        r(
+            "POST",
+            "/api/v1/mails/{id}/category",
+            SUPPORT,
+            post(api::mail::correct),
+        ),
+        r("GET", "/api/v1/mail-rules", ADMIN, get(api::mail::rules)),
+        r(
+            "POST",
+            "/api/v1/mail-rules",
+            ADMIN,
+            post(api::mail::create_rule),
+        ),
+        r(
+            "PUT",
+            "/api/v1/mail-rules/{id}",
+            ADMIN,
+            axum::routing::put(api::mail::update_rule),
+        ),
+        r(
+            "DELETE",
+            "/api/v1/mail-rules/{id}",
+            ADMIN,
+            delete(api::mail::delete_rule),
         ),
         // The agents' inbox.
         r("GET", "/api/v1/tickets", SUPPORT, get(api::inbox::list)),

@@ -872,3 +872,60 @@ async fn a_customer_message_is_marked_outside_the_faq_from_the_page_or_the_api()
         .await;
     assert_eq!(bot.status, StatusCode::NOT_FOUND, "{}", bot.body);
 }
+
+/// A reply sent from the ticket page records the time spent on it since the page was made
+/// (the handling-time KPI), an hour at most; a reply without it records nothing.
+#[tokio::test]
+async fn a_reply_from_the_page_records_the_time_spent_on_it() {
+    let d = desk().await;
+    let (_, ticket) = d.handed_off("ma commande n'arrive pas").await;
+    let page = d
+        .app
+        .send(Req::get(&format!("/inbox/{ticket}")).auth(&d.agent))
+        .await;
+    assert!(
+        page.body.contains(r#"name="opened_at" value=""#),
+        "{}",
+        page.body
+    );
+    let now = levier_core::Timestamp::now().millis();
+    let five_minutes_ago = (now - 300_000).to_string();
+    let three_hours_ago = (now - 3 * 3_600_000).to_string();
+    for opened in [five_minutes_ago.as_str(), three_hours_ago.as_str()] {
+        let fields = [("text", "Nous regardons."), ("opened_at", opened)];
+        let r = d
+            .app
+            .send(page_form(&d.agent, ticket, "reply", &fields))
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+    }
+    let r = d
+        .app
+        .send(page_form(
+            &d.agent,
+            ticket,
+            "reply",
+            &[("text", "Sans compteur.")],
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let events = d
+        .app
+        .store
+        .events(&levier_store::events::EventQuery {
+            kinds: vec!["agent_handled".into()],
+            ..Default::default()
+        })
+        .await
+        .expect("events");
+    let spent: Vec<i64> = events
+        .iter()
+        .filter_map(|e| match e.kind() {
+            Some(levier_core::EventKind::AgentHandled { ms, .. }) => Some(ms),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(spent.len(), 2, "one per reply sent with its page's time");
+    assert!((300_000..310_000).contains(&spent[0]), "{spent:?}");
+    assert_eq!(spent[1], 3_600_000, "an hour at most");
+}

@@ -39,6 +39,12 @@ fn concrete_path(route: &Route, f: &Fixtures) -> String {
         "/inbox/",
         "/help/",
         "/sites/",
+        "/leads/",
+        "/emails/",
+        "/mails/",
+        "/mail-rules/",
+        "/test-sets/",
+        "/pilots/",
     ]
     .iter()
     .any(|p| route.path.contains(p))

@@ -79,7 +79,7 @@ async fn the_page_shows_the_periods_figures_and_chart() {
     let body = &reply.body;
     assert!(
         body.contains(
-            r#"<tr data-figure="conversations"><td>Conversations</td><td class="value">2</td>"#
+            r#"<tr data-figure="conversations"><td><a href="/reports/drill?figure=conversations&amp;period=2026-10">Conversations</a></td><td class="value">2</td>"#
         ),
         "{body}"
     );
@@ -97,6 +97,10 @@ async fn the_page_shows_the_periods_figures_and_chart() {
         body.contains("2026-10-06 : 1 conversations, 1 tickets"),
         "{body}"
     );
+    assert!(
+        body.contains(r#"data-testid="breakdown-chart""#) && body.contains("1 (100 %)"),
+        "the handoffs by reason\n{body}"
+    );
     // A new event shows at the next load (the cache reads what was appended).
     app.store
         .append_event(&Event {
@@ -113,7 +117,7 @@ async fn the_page_shows_the_periods_figures_and_chart() {
     assert!(
         reply
             .body
-            .contains(r#"<td>Conversations</td><td class="value">3</td>"#),
+            .contains(r#">Conversations</a></td><td class="value">3</td>"#),
         "{}",
         reply.body
     );
@@ -190,4 +194,209 @@ async fn the_use_case_inventory_is_ranked_and_drawn_in_its_matrix() {
     let member = Who::Session(app.login(Role::Member).await);
     let reply = app.send(Req::get("/use-cases").auth(&member)).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_figure_drills_down_to_its_conversations_and_exports_them() {
+    let app = TestApp::new().await;
+    october(&app).await;
+    let who = Who::Session(app.login(Role::Agent).await);
+    let reply = app
+        .send(Req::get("/reports/drill?figure=handoff&period=2026-10").auth(&who))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(
+        reply.body.contains("2 lignes · 1 comptées"),
+        "{}",
+        reply.body
+    );
+    assert!(
+        reply.body.contains(r#"<a href="/inbox/1">#1</a>"#),
+        "the handed-off conversation links to its ticket\n{}",
+        reply.body
+    );
+    assert!(
+        reply.body.contains("A demandé un conseiller") || reply.body.contains("customer_asked")
+    );
+    let csv = app
+        .send(Req::get("/reports/drill.csv?figure=handoff&period=2026-10").auth(&who))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(lines[0], "at,conversation_id,ticket_id,counted,detail");
+    assert_eq!(lines[1], "2026-10-05 10:00,1,,false,");
+    assert_eq!(lines[2], "2026-10-06 11:00,2,1,true,customer_asked");
+    let unknown = app
+        .send(Req::get("/reports/drill?figure=%3Cb%3E&period=2026-10").auth(&who))
+        .await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        unknown.headers["content-type"], "application/problem+json",
+        "an error a browser does not read as a page"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_period_is_compared_and_valued_with_the_company_s_assumptions() {
+    let app = TestApp::new().await;
+    october(&app).await;
+    let reply = page(&app, Role::Champion, "?period=2026-10&compare=2026-09").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(
+        reply.body.contains(r#"<th>2026-09</th>"#),
+        "the compared period's column\n{}",
+        reply.body
+    );
+    // One conversation settled alone × 6 min = 0.1 h.
+    assert!(
+        reply.body.contains(
+            r#"<tr data-figure="hours_saved"><td>Temps gagné</td><td class="value">0.1 h</td>"#
+        ),
+        "{}",
+        reply.body
+    );
+    let who = Who::Session(app.login(Role::Admin).await);
+    let inputs = |minutes: &'static str| {
+        [
+            ("minutes_per_self_served_conversation", minutes),
+            ("minutes_per_answered_question", "4"),
+            ("hourly_cost_eur", "35"),
+            ("monthly_running_cost_eur", "0"),
+            ("employees", "10"),
+            ("period", "2026-10"),
+        ]
+    };
+    let post = |minutes, who: &Who| {
+        Req::post("/reports/value")
+            .sent_by(who)
+            .form(&inputs(minutes))
+    };
+    let saved = app.send(post("60", &who)).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let reply = page(&app, Role::Admin, "?period=2026-10").await;
+    assert!(
+        reply.body.contains(
+            r#"<tr data-figure="hours_saved"><td>Temps gagné</td><td class="value">1.0 h</td>"#
+        ),
+        "{}",
+        reply.body
+    );
+    let refused = app.send(post("-5", &who)).await;
+    assert_eq!(refused.status, StatusCode::SEE_OTHER);
+    let reply = page(&app, Role::Admin, "?period=2026-10&error=value-inputs").await;
+    assert!(reply.body.contains("Hypothèses refusées"), "{}", reply.body);
+    let reply = page(&app, Role::Admin, "?period=2026-10&error=%3Cb%3Ehello").await;
+    assert!(
+        !reply.body.contains("hello"),
+        "a link cannot put its own words on the page"
+    );
+    let agent = Who::Session(app.login(Role::Agent).await);
+    let refused = app.send(post("60", &agent)).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::FORBIDDEN,
+        "agents read the value, they do not set it"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_champion_reads_the_feedback_of_their_team_and_the_wrong_answers() {
+    use levier_store::answer_ratings::AnswerRating;
+    use levier_store::directory::NewUser;
+    let app = TestApp::new().await;
+    let person = |email: &str, role, team: &str| NewUser {
+        email: email.into(),
+        display_name: email.split('@').next().unwrap().into(),
+        role,
+        password_hash: Some(levier_core::password::hash_password(support::PASSWORD).unwrap()),
+        team: Some(team.into()),
+        groups: vec![],
+    };
+    let champion = person("referente@ergolis.fr", Role::Champion, "RH");
+    app.store.create_user(&champion, None).await.unwrap();
+    for (email, team, question) in [
+        ("rh@ergolis.fr", "RH", "Combien de jours de congés <b>?"),
+        ("compta@ergolis.fr", "Comptabilité", "Délai de paiement ?"),
+    ] {
+        let id = app
+            .store
+            .create_user(&person(email, Role::Member, team), None)
+            .await
+            .unwrap();
+        let rating = AnswerRating {
+            user_id: Some(id),
+            question: question.into(),
+            document_id: None,
+            useful: false,
+            comment: "réponse périmée".into(),
+            at: Timestamp::now(),
+        };
+        app.store.rate_answer(&rating).await.unwrap();
+    }
+    let who = Who::Session(app.login_email("referente@ergolis.fr").await);
+    let reply = app.send(Req::get("/feedback").auth(&who)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(reply.body.contains("Équipes : RH"), "{}", reply.body);
+    assert!(
+        reply
+            .body
+            .contains("Combien de jours de congés &#60;b&#62;?"),
+        "their team's rating, escaped\n{}",
+        reply.body
+    );
+    assert!(
+        !reply.body.contains("Délai de paiement"),
+        "not another team's"
+    );
+    let admin = Who::Session(app.login(Role::Admin).await);
+    let reply = app.send(Req::get("/feedback").auth(&admin)).await;
+    assert!(reply.body.contains("Toutes les équipes"), "{}", reply.body);
+    assert!(
+        reply.body.contains("Délai de paiement"),
+        "administrators read everyone's"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_downloads_as_the_cli_writes_it() {
+    let app = TestApp::new().await;
+    october(&app).await;
+    let who = Who::Session(app.login(Role::Agent).await);
+    let csv = app
+        .send(Req::get("/reports/export?period=2026-10&format=csv").auth(&who))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+    assert_eq!(
+        csv.headers["content-disposition"],
+        "attachment; filename=\"levier-2026-10.csv\""
+    );
+    assert!(
+        csv.body
+            .starts_with("period,id,label,value,part,whole,median_ms,p90_ms\n2026-10,conversations,Conversations,2,"),
+        "{}",
+        csv.body
+    );
+    let md = app
+        .send(Req::get("/reports/export?period=2026-10&format=md").auth(&who))
+        .await;
+    assert!(
+        md.body.starts_with("# Indicateurs\n\nPériode : 2026-10"),
+        "{}",
+        md.body
+    );
+    for bad in [
+        "format=docx",
+        "format=csv&pilot=99",
+        "format=csv&period=2026-13",
+    ] {
+        let reply = app
+            .send(Req::get(&format!("/reports/export?{bad}")).auth(&who))
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{bad}: {}",
+            reply.body
+        );
+    }
 }

@@ -351,7 +351,7 @@ async fn a_question_counts_once_and_its_answer_can_be_rated_with_a_comment() {
         1,
         "not asked twice"
     );
-    let ratings = app.store.answer_ratings(10).await.expect("ratings");
+    let ratings = app.store.answer_ratings(&[], 10).await.expect("ratings");
     assert_eq!(ratings.len(), 1);
     assert_eq!(
         ratings[0].comment,

@@ -7,6 +7,8 @@ pub mod faq;
 pub mod groups;
 pub mod inbox;
 pub mod json;
+pub mod leads;
+pub mod mail;
 pub mod search;
 pub mod sites;
 pub mod tasks;
@@ -35,6 +37,10 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         faq::list, faq::create, faq::import, faq::get, faq::update, faq::remove, faq::add_phrasing,
         faq::remove_phrasing, faq::entry_from_reply, faq::phrasing_from_message, faq::out_of_scope,
         sites::list, sites::create, sites::update, sites::disable,
+        mail::list, mail::get, mail::suggestion, mail::correct, mail::rules, mail::create_rule, mail::update_rule,
+        mail::delete_rule,
+        leads::list, leads::get, leads::import, leads::train, leads::contacted, leads::outcome,
+        leads::duplicates, leads::merge,
     ),
     modifiers(&Security),
     security(("bearer" = []), ("session" = []))

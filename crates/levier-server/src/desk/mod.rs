@@ -8,6 +8,7 @@ pub mod limits;
 pub mod recover;
 pub mod sla;
 pub mod stream;
+pub mod trial;
 pub mod turn;
 
 use crate::error::{ApiError, ApiResult};

@@ -120,20 +120,35 @@ pub async fn person_asked(state: &AppState, conversation: &Conversation) -> ApiR
     reply(state, conversation, bot, None).await
 }
 
-/// Asks the assistant off the async threads (it is CPU-bound); without an assistant, or when
-/// it fails, the message goes to a person: an honest "a colleague will answer", never a guess.
+/// The assistant's turn on a conversation's message, with the customer's earlier messages.
 async fn bot_turn(
     state: &AppState,
     site: &Site,
     conversation: &Conversation,
     message: &str,
 ) -> ApiResult<BotTurn> {
+    let earlier = earlier_messages(state, conversation, message).await?;
     let lang = language(conversation);
+    let span = tracing::info_span!("turn", conversation = %conversation.id);
+    let turn = assistant_turn(state, &site.pilot_scope, message, earlier, lang);
+    Ok(tracing::Instrument::instrument(turn, span).await)
+}
+
+/// Asks the assistant off the async threads (it is CPU-bound) what to do with `message` under
+/// `scope`; without an assistant, or when it fails, the message goes to a person: an honest
+/// "a colleague will answer", never a guess. The widget and the playground and test sets
+/// ([`super::trial`]) both go through here, so a trial decides exactly as a customer is answered.
+pub async fn assistant_turn(
+    state: &AppState,
+    scope: &PilotScope,
+    message: &str,
+    earlier: Vec<String>,
+    lang: Lang,
+) -> BotTurn {
     let Some(assistant) = state.desk.assistant() else {
         let why = "assistant unavailable";
-        return Ok(handoff_turn(&state.desk, HandoffReason::Unsure, why, lang));
+        return handoff_turn(&state.desk, HandoffReason::Unsure, why, lang);
     };
-    let earlier = earlier_messages(state, conversation, message).await?;
     // The search for a passage costs a retrieval and embeddings: done before the decision only
     // when a passage may answer, else only for a handoff (the agent sees it on the ticket).
     let before = assistant.answers_from_passages();
@@ -141,7 +156,7 @@ async fn bot_turn(
         message: message.to_owned(),
         earlier,
         language: lang,
-        scope: site.pilot_scope.clone(),
+        scope: scope.clone(),
         passage: match before {
             true => super::knowledge_base::public_passage(state, message).await,
             false => None,
@@ -153,18 +168,13 @@ async fn bot_turn(
             if !before && bot.decision.handoff_reason().is_some() {
                 bot.decision.passage = super::knowledge_base::public_passage(state, message).await;
             }
-            return Ok(bot);
+            return bot;
         }
         Ok(Err(e)) => e.to_string(),
         Err(e) => format!("the assistant stopped: {e}"),
     };
-    tracing::warn!(conversation = %conversation.id, error = %failure, "handing off: the assistant failed");
-    Ok(handoff_turn(
-        &state.desk,
-        HandoffReason::Unsure,
-        &failure,
-        lang,
-    ))
+    tracing::warn!(error = %failure, "handing off: the assistant failed");
+    handoff_turn(&state.desk, HandoffReason::Unsure, &failure, lang)
 }
 
 /// A [`Turn`] that owns its parts, to be moved to a blocking thread.

@@ -18,6 +18,8 @@ struct HomePage {
     role_label: String,
     groups: Vec<String>,
     counts: Vec<(String, i64)>,
+    /// Live pilots asking this person whether they save time (not answered yet).
+    surveys: Vec<(i64, String)>,
 }
 
 /// `GET /`.
@@ -28,6 +30,14 @@ pub async fn home(
 ) -> Response {
     let counts = match state.store.counts().await {
         Ok(c) => c,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let surveys = match state
+        .store
+        .surveys_for(caller.user.id, caller.user.team.as_deref())
+        .await
+    {
+        Ok(pilots) => pilots.into_iter().map(|p| (p.id.0, p.name)).collect(),
         Err(e) => return ApiError::from(e).into_response(),
     };
     let Page { shell, cookies } = page(&state, &headers, Some(&caller), "/").await;
@@ -49,6 +59,7 @@ pub async fn home(
         role_label: role_label(t, caller.role),
         groups: caller.user.groups.clone(),
         counts: rows.iter().map(|(k, n)| (t.t(k), *n)).collect(),
+        surveys,
         shell,
     };
     super::render_with(&template, StatusCode::OK, cookies)

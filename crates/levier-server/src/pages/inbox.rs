@@ -15,8 +15,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
-use levier_core::Timestamp;
 use levier_core::ids::{FaqEntryId, MessageId, TicketId, UserId};
+use levier_core::{Event, EventKind, Timestamp};
 use levier_store::directory::User;
 use levier_store::support::{
     AssigneeFilter, AuthorKind, BotVerdict, Conversation, InboxItem, InboxQuery, Message,
@@ -271,6 +271,8 @@ struct TicketPage {
     suggested: Vec<Candidate>,
     messages: Vec<MessageRow>,
     error: Option<String>,
+    /// When the page was made, sent back with the reply (the handling-time KPI).
+    opened_at: i64,
 }
 
 /// What a redirect back to the ticket page says.
@@ -377,6 +379,7 @@ fn ticket_page(shell: Shell, caller: &Caller, l: Loaded, error: Option<String>) 
         suggested: candidates(&t.suggested_answers),
         messages,
         error,
+        opened_at: Timestamp::now().millis(),
         shell,
     }
 }
@@ -475,14 +478,43 @@ pub struct TextForm {
     text: String,
 }
 
-/// `POST /inbox/{id}/reply`.
+/// The reply form: its text, and when its page was made.
+#[derive(Deserialize)]
+pub struct ReplyForm {
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    opened_at: Option<i64>,
+}
+
+/// Longest handling time one reply counts: a page left open over lunch is not work.
+const HANDLING_CAP_MS: i64 = 60 * 60_000;
+
+/// `POST /inbox/{id}/reply`: the reply, and the time the agent spent on it (from the page's
+/// opening to now, at most [`HANDLING_CAP_MS`]).
 pub async fn reply(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
-    Form(form): Form<TextForm>,
+    Form(form): Form<ReplyForm>,
 ) -> Response {
     let written = agent::write(&state, &caller, TicketId(id), &form.text, None, false).await;
+    if written.is_ok()
+        && let Some(opened) = form.opened_at
+    {
+        let ms = (Timestamp::now().millis() - opened).clamp(0, HANDLING_CAP_MS);
+        let event = Event {
+            at: Timestamp::now(),
+            actor: Some(caller.user.id),
+            kind: EventKind::AgentHandled {
+                ticket_id: TicketId(id),
+                ms,
+            },
+        };
+        if let Err(e) = state.store.append_event(&event).await {
+            tracing::warn!(ticket = id, "handling time not recorded: {e}");
+        }
+    }
     back(id, written.map(|_| "replied"))
 }
 

@@ -5,14 +5,20 @@
 
 pub mod account;
 pub mod demo;
+pub mod emails;
 pub mod faq;
+pub mod feedback;
 pub mod help;
 pub mod home;
 pub mod inbox;
+pub mod leads;
+pub mod pilots;
+pub mod playground;
 pub mod reports;
 pub mod search;
 pub mod settings;
 pub mod sites;
+pub mod test_sets;
 pub mod use_cases;
 
 use crate::AppState;
@@ -158,6 +164,16 @@ fn main_nav(t: &Catalog, role: Role, path: &str) -> Vec<NavItem> {
             label: t.t("nav.inbox"),
             current: path.starts_with("/inbox"),
         });
+        items.push(NavItem {
+            href: "/emails",
+            label: t.t("nav.emails"),
+            current: path.starts_with("/emails"),
+        });
+        items.push(NavItem {
+            href: "/leads",
+            label: t.t("nav.leads"),
+            current: path.starts_with("/leads"),
+        });
     }
     if matches!(role, Role::Admin | Role::Agent | Role::Champion) {
         items.push(NavItem {
@@ -176,6 +192,25 @@ fn main_nav(t: &Catalog, role: Role, path: &str) -> Vec<NavItem> {
             href: "/use-cases",
             label: t.t("nav.usecases"),
             current: path.starts_with("/use-cases"),
+        });
+        items.push(NavItem {
+            href: "/pilots",
+            label: t.t("nav.pilots"),
+            current: path.starts_with("/pilots"),
+        });
+        if role != Role::Agent {
+            items.push(NavItem {
+                href: "/feedback",
+                label: t.t("nav.feedback"),
+                current: path.starts_with("/feedback"),
+            });
+        }
+    }
+    if matches!(role, Role::Admin | Role::Champion) {
+        items.push(NavItem {
+            href: "/playground",
+            label: t.t("nav.playground"),
+            current: path.starts_with("/playground") || path.starts_with("/test-sets"),
         });
     }
     if role != Role::Viewer {

@@ -7,13 +7,21 @@ use super::{Page, page};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::i18n::Lang;
+use crate::i18n::{Catalog, Lang};
 use askama::Template;
 use axum::Extension;
+use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
+use axum::response::Redirect;
 use axum::response::{IntoResponse, Response};
+use levier_core::Role;
 use levier_core::time::Timestamp;
+use levier_report::export::Export;
+use levier_report::leads::lead_figures;
+use levier_report::mail::mail_figures;
+use levier_report::pilot::{Compared, compare};
+use levier_report::value::{ValueInputs, value_figures, value_kpis};
 use levier_report::{
     Figure, Period, SupportOptions, Volume, adoption_figures, chart, support_figures,
 };
@@ -22,11 +30,24 @@ use serde::Deserialize;
 /// The company's time zone for periods (the business hours' zone when configured).
 const ZONE: &str = levier_report::DEFAULT_TIME_ZONE;
 
-/// `?period=2026-11` (default: the current month).
+/// `?period=2026-11&compare=2026-10` (default: the current month, no comparison).
 #[derive(Deserialize, Default)]
 pub struct ReportQuery {
     #[serde(default)]
     period: String,
+    #[serde(default)]
+    compare: String,
+    #[serde(default)]
+    error: String,
+}
+
+/// A section of figures, each beside the compared period's, with its breakdown chart.
+struct Section {
+    title: String,
+    testid: &'static str,
+    rows: Vec<Compared>,
+    /// A breakdown as bars (`levier_report::chart`: numbers and escaped texts only).
+    chart: Option<String>,
 }
 
 #[derive(Template)]
@@ -34,14 +55,47 @@ pub struct ReportQuery {
 struct ReportsPage {
     shell: super::Shell,
     period: String,
+    compare: String,
     error: Option<String>,
-    figures: Vec<Figure>,
-    adoption: Vec<Figure>,
+    sections: Vec<Section>,
     /// The volume chart (`levier_report::chart`: numbers and escaped texts only).
     chart_svg: String,
     conversations_colour: &'static str,
     tickets_colour: &'static str,
+    /// The figures a drill-down opens.
+    drillable: &'static [&'static str],
+    /// The value estimates, editable by administrators and AI champions.
+    inputs: ValueInputs,
+    can_edit_inputs: bool,
 }
+
+/// A section's figures and the parts of its breakdown, if it has one.
+struct Part {
+    figures: Vec<Figure>,
+    breakdown: Vec<(String, usize)>,
+}
+
+/// One period's figures, by section, in the page's order.
+struct Figures {
+    parts: Vec<Part>,
+}
+
+/// Each section's title, test id and breakdown chart title (catalogue keys).
+const SECTIONS: [(&str, &str, Option<&str>); 5] = [
+    ("reports.support", "report-figures", Some("reports.reasons")),
+    ("reports.adoption", "adoption-figures", None),
+    (
+        "reports.section.mail",
+        "mail-figures",
+        Some("reports.mail.categories"),
+    ),
+    (
+        "reports.section.leads",
+        "lead-figures",
+        Some("reports.leads.sources"),
+    ),
+    ("reports.section.value", "value-figures", None),
+];
 
 /// `GET /reports`.
 pub async fn reports(
@@ -59,17 +113,24 @@ pub async fn reports(
         "" => this_month(&zone),
         given => given.to_string(),
     };
-    let (period, error) = match Period::parse(&spec, &zone) {
-        Ok(p) => (Some(p), None),
-        Err(e) => (None, Some(e.to_string())),
+    let compare = query.compare.trim().to_string();
+    let inputs = match levier_report::load::value_inputs(&state.store).await {
+        Ok(inputs) => inputs,
+        Err(e) => return internal(e).into_response(),
     };
-    let (figures, adoption, volume) = match &period {
-        Some(p) => match figures_and_volume(&state, p, &zone, shell.t.lang()).await {
-            Ok(found) => found,
-            Err(e) => return e.into_response(),
-        },
-        None => (Vec::new(), Vec::new(), Vec::new()),
-    };
+    // Only a known code: a link cannot put its own words on the page.
+    let mut error = (query.error == "value-inputs").then(|| shell.t.t("reports.value.invalid"));
+    let (mut sections, mut volume) = (Vec::new(), Vec::new());
+    match periods(&spec, &compare, &zone) {
+        Ok((period, other)) => {
+            let found = page_figures(&state, &period, other.as_ref(), &zone, shell.t, &inputs);
+            match found.await {
+                Ok(found) => (sections, volume) = found,
+                Err(e) => return e.into_response(),
+            }
+        }
+        Err(e) => error = Some(e.to_string()),
+    }
     let t = shell.t;
     let chart_svg = chart::volume_svg(
         &volume,
@@ -81,40 +142,89 @@ pub async fn reports(
     );
     let template = ReportsPage {
         period: spec,
+        compare,
         error,
         chart_svg,
         conversations_colour: chart::CONVERSATIONS_COLOUR,
         tickets_colour: chart::TICKETS_COLOUR,
-        figures,
-        adoption,
+        drillable: &levier_report::drill::DRILLABLE,
+        sections,
+        inputs,
+        can_edit_inputs: matches!(caller.role, Role::Admin | Role::Champion),
         shell,
     };
     let status = super::status_for(template.error.is_some());
     super::render_with(&template, status, cookies)
 }
 
-/// The period's support and adoption figures in the page's language, and its volume.
-async fn figures_and_volume(
+/// The period asked and the one to compare with, when given.
+fn periods(
+    spec: &str,
+    compare: &str,
+    zone: &jiff::tz::TimeZone,
+) -> Result<(Period, Option<Period>), levier_report::ReportError> {
+    let period = Period::parse(spec, zone)?;
+    let other = match compare {
+        "" => None,
+        given => Some(Period::parse(given, zone)?),
+    };
+    Ok((period, other))
+}
+
+/// The page's sections, each figure beside the compared period's, and the period's volume.
+async fn page_figures(
     state: &AppState,
     period: &Period,
+    other: Option<&Period>,
     zone: &jiff::tz::TimeZone,
-    lang: Lang,
-) -> Result<(Vec<Figure>, Vec<Figure>, Vec<Volume>), ApiError> {
-    let store = &state.store;
-    let options = SupportOptions::at(Timestamp::now());
-    let kpis = state
-        .reports
-        .support(store, period, options)
-        .await
-        .map_err(internal)?;
-    let lang = match lang {
-        Lang::Fr => levier_report::Lang::Fr,
-        Lang::En => levier_report::Lang::En,
+    t: &Catalog,
+    inputs: &ValueInputs,
+) -> Result<(Vec<Section>, Vec<Volume>), ApiError> {
+    let lang = report_lang(t.lang());
+    let now = period_figures(state, period, lang, inputs).await?;
+    let before = match other {
+        Some(p) => Some(period_figures(state, p, lang, inputs).await?),
+        None => None,
     };
     let slices = chart::slices(period, zone).map_err(internal)?;
     let volume = state
         .reports
-        .volume(store, &slices)
+        .volume(&state.store, &slices)
+        .await
+        .map_err(internal)?;
+    let sections = now
+        .parts
+        .into_iter()
+        .zip(SECTIONS)
+        .enumerate()
+        .map(|(i, (part, (title, testid, chart_title)))| {
+            let other = before.as_ref().map(|b| &b.parts[i].figures[..]);
+            let chart = chart_title
+                .filter(|_| !part.breakdown.is_empty())
+                .map(|title| chart::breakdown_svg(&t.t(title), &part.breakdown));
+            Section {
+                title: t.t(title),
+                testid,
+                rows: compare(part.figures, other),
+                chart,
+            }
+        })
+        .collect();
+    Ok((sections, volume))
+}
+
+/// A period's figures in the page's language, in the order of [`SECTIONS`].
+async fn period_figures(
+    state: &AppState,
+    period: &Period,
+    lang: levier_report::Lang,
+    inputs: &ValueInputs,
+) -> Result<Figures, ApiError> {
+    let store = &state.store;
+    let options = SupportOptions::at(Timestamp::now());
+    let support = state
+        .reports
+        .support(store, period, options)
         .await
         .map_err(internal)?;
     let adoption = state
@@ -122,11 +232,78 @@ async fn figures_and_volume(
         .adoption(store, period)
         .await
         .map_err(internal)?;
-    Ok((
-        support_figures(&kpis, lang),
-        adoption_figures(&adoption, lang),
-        volume,
-    ))
+    let mail = levier_report::mail::load(store, period)
+        .await
+        .map_err(internal)?;
+    let leads = levier_report::leads::load(store, period)
+        .await
+        .map_err(internal)?;
+    let value = value_kpis(&support, &adoption, period, inputs);
+    let reasons = support
+        .handoff_reasons
+        .iter()
+        .map(|(reason, n)| (reason_label(lang, reason), *n))
+        .collect();
+    let part = |figures, breakdown| Part { figures, breakdown };
+    Ok(Figures {
+        parts: vec![
+            part(support_figures(&support, lang), reasons),
+            part(adoption_figures(&adoption, lang), Vec::new()),
+            part(
+                mail_figures(&mail, lang),
+                levier_report::mail::by_category(&mail),
+            ),
+            part(
+                lead_figures(&leads, lang),
+                levier_report::leads::by_source(&leads),
+            ),
+            part(value_figures(&value, lang), Vec::new()),
+        ],
+    })
+}
+
+/// A handoff reason in the page's language.
+fn reason_label(lang: levier_report::Lang, reason: &str) -> String {
+    let t = crate::i18n::catalog(match lang {
+        levier_report::Lang::Fr => Lang::Fr,
+        levier_report::Lang::En => Lang::En,
+    });
+    t.t(&format!("reason.{reason}"))
+}
+
+/// The value estimates' form.
+#[derive(Deserialize)]
+pub struct ValueForm {
+    minutes_per_self_served_conversation: f64,
+    minutes_per_answered_question: f64,
+    hourly_cost_eur: f64,
+    monthly_running_cost_eur: f64,
+    employees: u32,
+    #[serde(default)]
+    period: String,
+}
+
+/// `POST /reports/value`: keeps the company's value estimates, back to the page.
+pub async fn set_value(State(state): State<AppState>, Form(form): Form<ValueForm>) -> Response {
+    let inputs = ValueInputs {
+        minutes_per_self_served_conversation: form.minutes_per_self_served_conversation,
+        minutes_per_answered_question: form.minutes_per_answered_question,
+        hourly_cost_eur: form.hourly_cost_eur,
+        monthly_running_cost_eur: form.monthly_running_cost_eur,
+        employees: form.employees,
+    };
+    let period = form.period.trim().to_string();
+    let back = |error: &str| {
+        let pairs = [("period", period.as_str()), ("error", error)];
+        let kept: Vec<_> = pairs.iter().filter(|(_, v)| !v.is_empty()).collect();
+        let query = serde_urlencoded::to_string(kept).unwrap_or_default();
+        Redirect::to(&format!("/reports?{query}#value")).into_response()
+    };
+    match levier_report::load::set_value_inputs(&state.store, inputs).await {
+        Ok(()) => back(""),
+        Err(levier_report::ReportError::Input(_)) => back("value-inputs"),
+        Err(e) => internal(e).into_response(),
+    }
 }
 
 fn internal(e: levier_report::ReportError) -> ApiError {
@@ -139,4 +316,261 @@ fn this_month(zone: &jiff::tz::TimeZone) -> String {
         .to_zoned(zone.clone())
         .strftime("%Y-%m")
         .to_string()
+}
+
+/// `?figure=self_service_assumed&period=2026-11`.
+#[derive(Deserialize, Default)]
+pub struct DrillQuery {
+    #[serde(default)]
+    figure: String,
+    #[serde(default)]
+    period: String,
+}
+
+/// A line of the drill-down, as shown.
+struct DrillLine {
+    at: String,
+    conversation: String,
+    ticket: Option<i64>,
+    counted: bool,
+    detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "reports_drill.html")]
+struct DrillPage {
+    shell: super::Shell,
+    figure: String,
+    label: String,
+    period: String,
+    lines: Vec<DrillLine>,
+    counted: usize,
+}
+
+/// `GET /reports/drill`: the conversations and tickets behind a figure of the period.
+pub async fn drill(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
+    Query(query): Query<DrillQuery>,
+) -> Response {
+    let Page { shell, cookies } = page(&state, &headers, Some(&caller), "/reports").await;
+    let (zone, period, items) = match drill_items(&state, &query).await {
+        Ok(found) => found,
+        Err(e) => return e.into_response(),
+    };
+    let lang = report_lang(shell.t.lang());
+    let empty = levier_report::support_kpis(&[], &period, SupportOptions::at(Timestamp::now()));
+    let label = support_figures(&empty, lang)
+        .into_iter()
+        .find(|f| f.id == query.figure)
+        .map_or(query.figure.clone(), |f| f.label.to_string());
+    let lines: Vec<DrillLine> = items
+        .iter()
+        .map(|i| DrillLine {
+            at: local_time(i.at, &zone),
+            conversation: i.conversation.map_or("—".into(), |c| c.0.to_string()),
+            ticket: i.ticket.map(|t| t.0),
+            counted: i.counted,
+            detail: detail_text(&i.detail, &shell),
+        })
+        .collect();
+    let template = DrillPage {
+        figure: query.figure.clone(),
+        label,
+        period: period.label,
+        counted: lines.iter().filter(|l| l.counted).count(),
+        lines,
+        shell,
+    };
+    super::render_with(&template, axum::http::StatusCode::OK, cookies)
+}
+
+/// `GET /reports/drill.csv`: the same lines as CSV, one per conversation or ticket.
+pub async fn drill_csv(State(state): State<AppState>, Query(query): Query<DrillQuery>) -> Response {
+    let (zone, period, items) = match drill_items(&state, &query).await {
+        Ok(found) => found,
+        Err(e) => return e.into_response(),
+    };
+    let mut csv = String::from("at,conversation_id,ticket_id,counted,detail\n");
+    for i in &items {
+        let detail = match &i.detail {
+            levier_report::drill::Detail::None => String::new(),
+            levier_report::drill::Detail::Duration { ms } => ms.to_string(),
+            levier_report::drill::Detail::Rating { stars } => stars.to_string(),
+            levier_report::drill::Detail::Reason { reason } => reason.clone(),
+        };
+        csv.push_str(&format!(
+            "{},{},{},{},{}\n",
+            local_time(i.at, &zone),
+            i.conversation.map_or(String::new(), |c| c.0.to_string()),
+            i.ticket.map_or(String::new(), |t| t.0.to_string()),
+            i.counted,
+            detail
+        ));
+    }
+    let name = format!("levier-{}-{}.csv", query.figure, period.label);
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        csv,
+    )
+        .into_response()
+}
+
+/// The period asked (the current month by default) and the items behind the figure; an
+/// unknown figure or a bad period is the caller's error.
+async fn drill_items(
+    state: &AppState,
+    query: &DrillQuery,
+) -> Result<(jiff::tz::TimeZone, Period, Vec<levier_report::drill::Item>), ApiError> {
+    let zone = levier_report::time_zone(ZONE).map_err(internal)?;
+    let spec = match query.period.trim() {
+        "" => this_month(&zone),
+        given => given.to_string(),
+    };
+    let period = Period::parse(&spec, &zone)
+        .map_err(|e| ApiError::invalid_field("period", e.to_string()))?;
+    let options = SupportOptions::at(Timestamp::now());
+    let items = levier_report::load::drill(&state.store, &period, options, &query.figure)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| {
+            ApiError::invalid_field("figure", format!("no drill-down for '{}'", query.figure))
+        })?;
+    Ok((zone, period, items))
+}
+
+fn detail_text(detail: &levier_report::drill::Detail, shell: &super::Shell) -> String {
+    use levier_report::drill::Detail;
+    match detail {
+        Detail::None => String::new(),
+        Detail::Duration { ms } => {
+            levier_report::Value::Durations { spread: None }.display_number(*ms as f64)
+        }
+        Detail::Rating { stars } => format!("{stars}/5"),
+        Detail::Reason { reason } => shell.t.t(&format!("reason.{reason}")),
+    }
+}
+
+/// `2026-11-03 14:05` on the company's clocks.
+fn local_time(at: Timestamp, zone: &jiff::tz::TimeZone) -> String {
+    jiff::Timestamp::from_millisecond(at.0).map_or(String::new(), |t| {
+        t.to_zoned(zone.clone())
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string()
+    })
+}
+
+/// The report crate's language for a page's.
+pub(crate) fn report_lang(lang: Lang) -> levier_report::Lang {
+    match lang {
+        Lang::Fr => levier_report::Lang::Fr,
+        Lang::En => levier_report::Lang::En,
+    }
+}
+
+/// `?period=2026-11&format=pdf&pilot=1`.
+#[derive(Deserialize)]
+pub struct ExportQuery {
+    #[serde(default)]
+    period: String,
+    format: String,
+    #[serde(default)]
+    pilot: Option<i64>,
+}
+
+/// `GET /reports/export`: the period's report as a file to download — PDF (printed by
+/// headless Chromium on the server), HTML, Markdown, CSV or JSON — the same file
+/// `levier report` writes.
+pub async fn export(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
+    Query(query): Query<ExportQuery>,
+) -> Response {
+    let lang = report_lang(super::language(&state, &headers, Some(&caller)).await);
+    match export_file(&state, lang, &query).await {
+        Ok((content_type, name, bytes)) => (
+            [
+                (axum::http::header::CONTENT_TYPE, content_type.to_string()),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The file's type, name and bytes.
+async fn export_file(
+    state: &AppState,
+    lang: levier_report::Lang,
+    query: &ExportQuery,
+) -> Result<(&'static str, String, Vec<u8>), ApiError> {
+    let zone = levier_report::time_zone(ZONE).map_err(internal)?;
+    let spec = match query.period.trim() {
+        "" => this_month(&zone),
+        given => given.to_string(),
+    };
+    let period = Period::parse(&spec, &zone)
+        .map_err(|e| ApiError::invalid_field("period", e.to_string()))?;
+    let export = Export::build(
+        &state.store,
+        period,
+        ZONE,
+        query.pilot,
+        lang,
+        Timestamp::now(),
+    )
+    .await
+    .map_err(|e| match e {
+        levier_report::ReportError::Input(message) => ApiError::invalid_field("pilot", message),
+        other => internal(other),
+    })?;
+    let name = format!("levier-{spec}.{}", query.format);
+    let file = match query.format.as_str() {
+        "pdf" => ("application/pdf", print(export.html()).await?),
+        "html" => ("text/html; charset=utf-8", export.html().into_bytes()),
+        "md" => (
+            "text/markdown; charset=utf-8",
+            export.markdown().into_bytes(),
+        ),
+        "csv" => ("text/csv; charset=utf-8", export.csv().into_bytes()),
+        "json" => ("application/json", export.json().to_string().into_bytes()),
+        other => {
+            return Err(ApiError::invalid_field(
+                "format",
+                format!("'{other}' is not one of pdf, html, md, csv, json"),
+            ));
+        }
+    };
+    Ok((file.0, name, file.1))
+}
+
+/// The HTML report printed to PDF by Chromium, off the async threads.
+async fn print(html: String) -> Result<Vec<u8>, ApiError> {
+    let chromium = levier_report::pdf::find_chromium().ok_or_else(|| {
+        ApiError::unavailable("a PDF needs Chromium on the server (or LEVIER_CHROMIUM)")
+    })?;
+    tokio::task::spawn_blocking(move || {
+        let dir = tempfile::tempdir().map_err(|e| ApiError::internal(&e))?;
+        let out = dir.path().join("report.pdf");
+        levier_report::pdf::print(&html, &out, &chromium).map_err(internal)?;
+        std::fs::read(&out).map_err(|e| ApiError::internal(&e))
+    })
+    .await
+    .map_err(|e| ApiError::internal(&e))?
 }

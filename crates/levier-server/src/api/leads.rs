@@ -1,0 +1,260 @@
+//! `/api/v1/leads`: the qualified lead list (best score first, with filters), one lead with the
+//! reasons of its score and what support knows of it, a CSV import with its per-row report,
+//! first contact and outcome, and duplicates with their merge. The operations are shared with
+//! the Leads page (like [`import_csv`]), so the two cannot drift apart; the work itself is
+//! `levier_leads::qualify`'s, shared with the CLI.
+
+use super::json::ApiJson;
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use levier_core::Timestamp;
+use levier_core::ids::LeadId;
+use levier_leads::qualify::{
+    self, IntakeError, IntakeOptions, IntakeReport, RankError, StoredSuggestion, Training,
+};
+use levier_store::leads::{LeadEnrichment, LeadFilter, LeadMerge, LeadOutcome, LeadRecord};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// Which leads to list.
+#[derive(Deserialize, IntoParams, Default)]
+pub struct LeadParams {
+    /// Only this tier (`A`–`D`).
+    pub tier: Option<String>,
+    /// Only this status (`open`, `won`, `lost`).
+    pub status: Option<String>,
+    /// Only this source.
+    pub source: Option<String>,
+    /// Only this région.
+    pub region: Option<String>,
+    /// At most this many (the best first); all when absent.
+    pub limit: Option<i64>,
+}
+
+impl LeadParams {
+    /// The store's filter; empty values mean "any".
+    pub fn filter(&self) -> LeadFilter {
+        let some = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        LeadFilter {
+            tier: some(&self.tier),
+            status: some(&self.status),
+            source: some(&self.source),
+            region: some(&self.region),
+            limit: self.limit.unwrap_or(0).max(0),
+            ..LeadFilter::default()
+        }
+    }
+}
+
+/// One lead with the reasons of its score and its support history.
+#[derive(Serialize)]
+pub struct LeadDetail {
+    /// The lead.
+    pub lead: LeadRecord,
+    /// Its score's factors in words, strongest first.
+    pub explanation: Vec<String>,
+    /// Conversations and tickets from the same person or company.
+    pub support: LeadEnrichment,
+    /// Leads merged into it.
+    pub merges: Vec<LeadMerge>,
+}
+
+/// The outcome to record.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeBody {
+    /// `won`, `lost` or `open` (reopens).
+    #[schema(value_type = String)]
+    pub outcome: LeadOutcome,
+}
+
+/// The lead to merge into the one addressed.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeBody {
+    /// The duplicate, which is merged into the lead of the path and leaves the list.
+    pub merge: i64,
+}
+
+/// The leads, best score first.
+#[utoipa::path(get, path = "/api/v1/leads", tag = "leads", params(LeadParams),
+    responses((status = 200, description = "leads, best score first")))]
+pub async fn list(
+    State(state): State<AppState>,
+    Query(p): Query<LeadParams>,
+) -> ApiResult<Json<Vec<LeadRecord>>> {
+    Ok(Json(state.store.leads(&p.filter()).await?))
+}
+
+/// One lead with the explanation of its score.
+#[utoipa::path(get, path = "/api/v1/leads/{id}", tag = "leads", params(("id" = i64, Path, description = "lead id")),
+    responses((status = 200, description = "the lead, its explanation and support history"), (status = 404, description = "no such lead")))]
+pub async fn get(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<LeadDetail>> {
+    Ok(Json(detail(&state, LeadId(id)).await?))
+}
+
+/// A lead with everything the page and the API show of it.
+pub async fn detail(state: &AppState, id: LeadId) -> ApiResult<LeadDetail> {
+    let lead = state
+        .store
+        .lead(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("lead {}", id.0)))?;
+    let explanation = lead
+        .score
+        .as_ref()
+        .and_then(|s| s.factors.as_array())
+        .map(|f| f.iter().map(qualify::factor_text).collect())
+        .unwrap_or_default();
+    Ok(LeadDetail {
+        support: qualify::enrichment(&state.store, &lead).await?,
+        merges: state.store.lead_merges(id).await?,
+        explanation,
+        lead,
+    })
+}
+
+/// Imports leads from a CSV file sent as the body (`text/csv`; `;` `,` or tab; any common
+/// encoding; French or English headers). Bad rows and values are reported with their line,
+/// column and reason; the others are imported and every lead is scored again.
+#[utoipa::path(post, path = "/api/v1/leads/import", tag = "leads",
+    request_body(content_type = "text/csv", description = "the lead file"),
+    responses((status = 200, description = "`{summary, created, already_stored, issues: [{line, column, severity, reason}]}`"),
+        (status = 400, description = "the file cannot be read as CSV"),
+        (status = 413, description = "larger than server.body_limit_bytes")))]
+pub async fn import(State(state): State<AppState>, body: Body) -> ApiResult<Json<IntakeReport>> {
+    let bytes = axum::body::to_bytes(body, state.settings.body_limit)
+        .await
+        .map_err(|_| ApiError::payload_too_large())?;
+    Ok(Json(import_csv(&state, bytes.to_vec()).await?))
+}
+
+/// Imports a lead file and rescores: the API above and the page's upload form.
+pub async fn import_csv(state: &AppState, bytes: Vec<u8>) -> ApiResult<IntakeReport> {
+    let report = qualify::import_leads(
+        &state.store,
+        std::io::Cursor::new(bytes),
+        IntakeOptions::default(),
+    )
+    .await
+    .map_err(|e| match e {
+        IntakeError::File(e) => ApiError::bad_request(format!("the file cannot be read: {e}")),
+        IntakeError::Store(e) => e.into(),
+    })?;
+    if !report.created.is_empty() {
+        qualify::score(&state.store).await.map_err(rank_error)?;
+    }
+    Ok(report)
+}
+
+/// Retrains the model on the won/lost history (or falls back to rules) and rescores.
+#[utoipa::path(post, path = "/api/v1/leads/train", tag = "leads",
+    responses((status = 200, description = "the model trained, or the rules used and how many outcomes are missing")))]
+pub async fn train(State(state): State<AppState>) -> ApiResult<Json<Training>> {
+    let (training, _) = qualify::train(&state.store, &[])
+        .await
+        .map_err(rank_error)?;
+    Ok(Json(training))
+}
+
+/// A training or scoring failure as an API error.
+pub fn rank_error(e: RankError) -> ApiError {
+    match e {
+        RankError::Store(e) => e.into(),
+        e => ApiError::internal(&e),
+    }
+}
+
+/// Records the first contact with a lead (later calls change nothing).
+#[utoipa::path(post, path = "/api/v1/leads/{id}/contacted", tag = "leads", params(("id" = i64, Path, description = "lead id")),
+    responses((status = 204, description = "recorded"), (status = 404, description = "no such lead")))]
+pub async fn contacted(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    mark_contacted(&state, &caller, LeadId(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Records a first contact by `caller`.
+pub async fn mark_contacted(state: &AppState, caller: &Caller, id: LeadId) -> ApiResult<()> {
+    state
+        .store
+        .mark_lead_contacted(id, Some(caller.user.id), Timestamp::now())
+        .await?;
+    Ok(())
+}
+
+/// Records that a lead was won or lost (or reopens it).
+#[utoipa::path(post, path = "/api/v1/leads/{id}/outcome", tag = "leads", params(("id" = i64, Path, description = "lead id")),
+    request_body = OutcomeBody,
+    responses((status = 204, description = "recorded"), (status = 400, description = "unknown outcome"), (status = 404, description = "no such lead")))]
+pub async fn outcome(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<OutcomeBody>,
+) -> ApiResult<StatusCode> {
+    set_outcome(&state, &caller, LeadId(id), b.outcome).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Records an outcome decided by `caller`.
+pub async fn set_outcome(
+    state: &AppState,
+    caller: &Caller,
+    id: LeadId,
+    outcome: LeadOutcome,
+) -> ApiResult<()> {
+    state
+        .store
+        .set_lead_outcome(id, outcome, Some(caller.user.id), Timestamp::now())
+        .await?;
+    Ok(())
+}
+
+/// Pairs of leads that look like one person, with the fields that differ.
+#[utoipa::path(get, path = "/api/v1/leads/duplicates", tag = "leads",
+    responses((status = 200, description = "merge suggestions: keep, merge, reasons, differences")))]
+pub async fn duplicates(State(state): State<AppState>) -> ApiResult<Json<Vec<StoredSuggestion>>> {
+    Ok(Json(qualify::suggestions(&state.store).await?))
+}
+
+/// Merges another lead into this one; both records are kept in the merge history.
+#[utoipa::path(post, path = "/api/v1/leads/{id}/merge", tag = "leads", params(("id" = i64, Path, description = "the lead kept")),
+    request_body = MergeBody,
+    responses((status = 204, description = "merged"), (status = 400, description = "already merged, or the same lead"), (status = 404, description = "no such lead")))]
+pub async fn merge(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<MergeBody>,
+) -> ApiResult<StatusCode> {
+    merge_leads(&state, &caller, LeadId(id), LeadId(b.merge)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Merges `other` into `keep` on behalf of `caller`.
+pub async fn merge_leads(
+    state: &AppState,
+    caller: &Caller,
+    keep: LeadId,
+    other: LeadId,
+) -> ApiResult<()> {
+    qualify::merge_stored(&state.store, keep, other, Some(caller.user.id)).await?;
+    Ok(())
+}
