@@ -157,6 +157,10 @@ pub enum Command {
     /// Manage the FAQ the support assistant answers from: import a CSV file, list entries.
     #[command(subcommand)]
     Faq(FaqCommand),
+    /// Qualify leads: import a CSV export, train the scoring model on won/lost history, score
+    /// and rank, export back to CSV.
+    #[command(subcommand)]
+    Leads(LeadsCommand),
     /// Write a period's KPIs computed from the event log, each with its definition: support
     /// volume, the assistant's share, response and resolution times, errors, satisfaction.
     Report {
@@ -167,12 +171,16 @@ pub enum Command {
         /// The company's time zone (IANA name).
         #[arg(long, value_name = "ZONE", default_value = "Europe/Paris")]
         time_zone: String,
-        /// md (Markdown), html (one page with its chart), csv or json.
+        /// md (Markdown), html (one page with its chart), pdf (that page printed), csv or json.
         #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
         format: ReportFormat,
         /// Language of names and definitions.
         #[arg(long, value_enum, default_value_t = ReportLang::Fr)]
         lang: ReportLang,
+        /// A pilot's report: the figures of its scope over the period, then the pilot so far
+        /// against its baseline and targets.
+        #[arg(long, value_name = "ID")]
+        pilot: Option<i64>,
         /// Write to FILE instead of standard output.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
@@ -186,6 +194,9 @@ pub enum ReportFormat {
     Md,
     /// One self-contained HTML page with the chart, to read or print.
     Html,
+    /// A PDF printed from the HTML page by headless Chromium (`LEVIER_CHROMIUM`, or
+    /// `chromium` on the PATH); needs --out.
+    Pdf,
     /// One row per figure with its counts, for spreadsheets.
     Csv,
     /// The figures as JSON, for programs.
@@ -355,6 +366,54 @@ pub enum UserCommand {
     },
 }
 
+/// `levier leads …`
+#[derive(Debug, Subcommand)]
+pub enum LeadsCommand {
+    /// Import a lead file (CSV, `;` `,` or tab, any common encoding, gzip accepted; French or
+    /// English headers). Each row is normalised and stored; a bad row or value is reported with
+    /// its line, column and reason and the other rows go in. Leads already stored (same
+    /// reference) are not imported twice.
+    Import {
+        /// The file.
+        file: PathBuf,
+        /// A saved column mapping to apply (headers it does not name are inferred).
+        #[arg(long, value_name = "NAME")]
+        mapping: Option<String>,
+        /// Save the mapping this import used under NAME, to reuse next time.
+        #[arg(long, value_name = "NAME")]
+        save_mapping: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Train the scoring model on the stored won/lost leads and rescore every lead; with too
+    /// little history, say how many outcomes are missing and rank by ideal-customer rules.
+    Train {
+        /// Columns to leave out of the model (filled after the outcome, or not to be used),
+        /// comma-separated; a trailing `*` matches a prefix.
+        #[arg(long, value_name = "COL,…", value_delimiter = ',')]
+        drop: Vec<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Score every lead with the latest model and list them, best first, with their tier and
+    /// top reasons.
+    Score {
+        /// Show at most this many leads.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Print JSON (every lead).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the ranked lead list to a CSV file (`;`, UTF-8).
+    Export {
+        /// The file to write.
+        file: PathBuf,
+    },
+}
+
 /// `levier triage …`
 #[derive(Debug, Subcommand)]
 pub enum TriageCommand {
@@ -371,6 +430,42 @@ pub enum TriageCommand {
         #[arg(long, default_value_t = 5)]
         folds: usize,
         /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import mails into the store: an .eml file, a folder of them, an mbox mailbox or a
+    /// Maildir. Each is classified, stored once (by Message-ID: importing again adds nothing)
+    /// and routed by the routing rules into a ticket of the inbox, or set aside as spam; a mail
+    /// that cannot be read is reported with its file and place, and the rest goes through.
+    Import {
+        /// The file or folder.
+        path: PathBuf,
+        /// A model written by `levier triage train` (default: the store's, trained from the
+        /// demo company's labelled mails and people's corrections when there is none).
+        #[arg(long, value_name = "FILE")]
+        model: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Watch an IMAP folder: every new message is imported like `levier triage import` does
+    /// (classified, stored once, routed); the last message done is remembered in the store, so
+    /// a restart neither reads a message twice nor misses one.
+    Watch {
+        /// The folder: imaps://USER@HOST[:PORT]/FOLDER (or imap:// for a server on this
+        /// network). The password comes from --password-file or LEVIER_IMAP_PASSWORD.
+        #[arg(long, env = "LEVIER_IMAP_URL", value_name = "URL")]
+        imap: String,
+        /// A file holding the password (first line).
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+        /// Seconds between two polls.
+        #[arg(long, default_value_t = 60)]
+        interval: u64,
+        /// Poll once and exit.
+        #[arg(long)]
+        once: bool,
+        /// Print each poll's report as JSON.
         #[arg(long)]
         json: bool,
     },

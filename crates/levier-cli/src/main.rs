@@ -9,6 +9,7 @@ mod commands;
 mod demo;
 mod exit;
 mod lock;
+mod schedule;
 mod search_index;
 mod settings;
 

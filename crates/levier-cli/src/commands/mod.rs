@@ -8,8 +8,9 @@ mod demo;
 mod faq;
 pub(crate) mod ingest;
 mod init;
+mod leads;
 mod models;
-mod report;
+pub mod report;
 mod run_task;
 mod search;
 pub(crate) mod serve;
@@ -33,7 +34,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
     // Triage reads and writes only the files it is given.
     if let Command::Triage(cmd) = cli.command {
-        return triage::run(cmd);
+        return triage::run(cmd, &cli.global).await;
     }
     let settings = settings::load(&cli.global)?;
     init_logging(settings.config.log_format);
@@ -109,13 +110,25 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(cmd) => user::run(&settings.config, cmd).await,
         Command::Models(cmd) => models::run(&settings.config, cmd),
         Command::Faq(cmd) => faq::run(&settings.config, cmd).await,
+        Command::Leads(cmd) => leads::run(&settings.config, cmd).await,
         Command::Report {
             period,
             time_zone,
             format,
             lang,
+            pilot,
             out,
-        } => report::run(&settings.config, &period, &time_zone, format, lang, out).await,
+        } => {
+            let request = report::Request {
+                period,
+                time_zone,
+                format,
+                lang,
+                pilot,
+                out,
+            };
+            report::run(&settings.config, request).await
+        }
     }
 }
 

@@ -6,92 +6,62 @@ use crate::cli::{ReportFormat, ReportLang};
 use crate::exit::{INPUT, coded};
 use levier_core::Config;
 use levier_core::time::Timestamp;
-use levier_report::chart::{self, ChartText};
-use levier_report::{
-    Figure, Lang, Period, SupportOptions, Volume, adoption_figures, load, render, support_figures,
-    time_zone,
-};
+use levier_report::export::Export;
+use levier_report::{Lang, Period, ReportError, pdf, time_zone};
 use levier_store::Store;
 use std::path::PathBuf;
 
-/// What a report holds.
-struct Contents {
-    support: Vec<Figure>,
-    adoption: Vec<Figure>,
-    volume: Vec<Volume>,
+/// What `levier report` was asked for.
+pub struct Request {
+    /// The period as given.
+    pub period: String,
+    /// The company's time zone.
+    pub time_zone: String,
+    /// The output format.
+    pub format: ReportFormat,
+    /// The language.
+    pub lang: ReportLang,
+    /// A pilot whose report this is.
+    pub pilot: Option<i64>,
+    /// The file to write, standard output when `None`.
+    pub out: Option<PathBuf>,
 }
 
-/// A report's words in its language.
-struct Words {
-    title: &'static str,
-    support: &'static str,
-    adoption: &'static str,
-    chart: ChartText<'static>,
-}
-
-const FR: Words = Words {
-    title: "Indicateurs",
-    support: "Support client",
-    adoption: "Adoption de la recherche interne",
-    chart: ChartText {
-        title: "Conversations et tickets par jour (par semaine au-delà de deux mois)",
-        conversations: "conversations",
-        tickets: "tickets",
-    },
-};
-
-const EN: Words = Words {
-    title: "Figures",
-    support: "Customer support",
-    adoption: "Adoption of internal search",
-    chart: ChartText {
-        title: "Conversations and tickets per day (per week beyond two months)",
-        conversations: "conversations",
-        tickets: "tickets",
-    },
-};
-
-pub async fn run(
-    config: &Config,
-    period: &str,
-    zone_name: &str,
-    format: ReportFormat,
-    lang: ReportLang,
-    out: Option<PathBuf>,
-) -> anyhow::Result<()> {
+pub async fn run(config: &Config, request: Request) -> anyhow::Result<()> {
     // The arguments are checked before the store is opened, so a typo fails fast.
-    let zone = time_zone(zone_name).map_err(|e| coded(INPUT, e.to_string()))?;
-    let period = Period::parse(period, &zone).map_err(|e| coded(INPUT, e.to_string()))?;
-    let (lang, words) = match lang {
-        ReportLang::Fr => (Lang::Fr, &FR),
-        ReportLang::En => (Lang::En, &EN),
-    };
-    let slices = chart::slices(&period, &zone)?;
+    let zone = time_zone(&request.time_zone).map_err(|e| coded(INPUT, e.to_string()))?;
+    Period::parse(&request.period, &zone).map_err(|e| coded(INPUT, e.to_string()))?;
     let store = Store::open(config).await?;
-    let contents = contents(&store, &period, &slices, lang).await;
+    let written = produce(&store, &request).await;
     store.close().await;
-    let c = contents?;
-    let sections: [(&str, &[Figure]); 2] =
-        [(words.support, &c.support), (words.adoption, &c.adoption)];
-    let text = match format {
-        ReportFormat::Md => render::markdown(words.title, &period, zone_name, &sections, lang),
-        ReportFormat::Html => {
-            let svg = chart::volume_svg(&c.volume, words.chart);
-            render::html(words.title, &period, zone_name, &svg, &sections, lang)
-        }
-        ReportFormat::Csv => render::csv(&period, &[c.support, c.adoption].concat()),
-        ReportFormat::Json => {
-            serde_json::to_string_pretty(&serde_json::json!({
-                "period": period,
-                "time_zone": zone_name,
-                "figures": c.support,
-                "adoption": c.adoption,
-                "volume": c.volume,
-            }))? + "\n"
-        }
+    written
+}
+
+/// Computes the report `request` asks for from `store` and writes it (to its file, or to
+/// standard output); the scheduled reports' task writes theirs through it too.
+pub async fn produce(store: &Store, request: &Request) -> anyhow::Result<()> {
+    let zone = time_zone(&request.time_zone).map_err(|e| coded(INPUT, e.to_string()))?;
+    let period = Period::parse(&request.period, &zone).map_err(|e| coded(INPUT, e.to_string()))?;
+    let lang = match request.lang {
+        ReportLang::Fr => Lang::Fr,
+        ReportLang::En => Lang::En,
     };
-    match out {
-        Some(path) => std::fs::write(&path, text)
+    let now = Timestamp::now();
+    let export = Export::build(store, period, &request.time_zone, request.pilot, lang, now)
+        .await
+        .map_err(|e| match e {
+            ReportError::Input(message) => coded(INPUT, message),
+            other => other.into(),
+        })?;
+    let text = match request.format {
+        ReportFormat::Md => export.markdown(),
+        ReportFormat::Html => export.html(),
+        ReportFormat::Pdf => return print_pdf(&export.html(), request.out.as_deref()),
+        ReportFormat::Csv => export.csv(),
+        ReportFormat::Json => serde_json::to_string_pretty(&export.json())? + "\n",
+    };
+    match &request.out {
+        Some(path) => std::fs::write(path, text)
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display())),
         None => {
             print!("{text}");
@@ -100,18 +70,15 @@ pub async fn run(
     }
 }
 
-/// The period's support and adoption figures and its volume per slice.
-async fn contents(
-    store: &Store,
-    period: &Period,
-    slices: &[Period],
-    lang: Lang,
-) -> anyhow::Result<Contents> {
-    let support = load::support(store, period, SupportOptions::at(Timestamp::now())).await?;
-    let adoption = load::adoption(store, period).await?;
-    Ok(Contents {
-        support: support_figures(&support, lang),
-        adoption: adoption_figures(&adoption, lang),
-        volume: load::volume(store, slices).await?,
-    })
+/// Prints the HTML report to the PDF file `out` through headless Chromium.
+fn print_pdf(html: &str, out: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let out = out.ok_or_else(|| coded(INPUT, "a PDF report needs --out FILE.pdf"))?;
+    let chromium = pdf::find_chromium().ok_or_else(|| {
+        anyhow::anyhow!(
+            "a PDF report needs Chromium: install it (Debian: apt install chromium) or set \
+             LEVIER_CHROMIUM to its path"
+        )
+    })?;
+    pdf::print(html, out, &chromium)?;
+    Ok(())
 }

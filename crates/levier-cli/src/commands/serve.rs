@@ -77,6 +77,13 @@ pub async fn serve_with_workers(
         state.clone(),
         stop_rx.clone(),
     ));
+    let schedules = (runs_tasks && !config.reports.schedule.is_empty()).then(|| {
+        tokio::spawn(crate::schedule::follow(
+            store.clone(),
+            config.reports.schedule.clone(),
+            stop_rx.clone(),
+        ))
+    });
     let worker = runs_tasks.then(|| tokio::spawn(task_runner(config, &store, models).run(stop_rx)));
     let shutdown = async move {
         wait_for_signal().await;
@@ -91,6 +98,9 @@ pub async fn serve_with_workers(
     semantic.await?;
     assistant.await?;
     recovery.await?;
+    if let Some(schedules) = schedules {
+        schedules.await?;
+    }
     store.close().await;
     Ok(())
 }
@@ -100,6 +110,7 @@ pub async fn serve_with_workers(
 pub fn task_runner(config: &Config, store: &Store, models: Arc<Models>) -> Runner {
     let runner = Runner::new(store.clone(), worker_id(), config.tasks.clone());
     let runner = levier_ingest::task::register(crate::demo::register(runner));
+    let runner = crate::schedule::register(runner, config.reports.schedule.clone());
     levier_index::semantic::task::register_task(runner, models)
 }
 

@@ -1,15 +1,46 @@
-//! `levier triage`: train a triage model on labelled mails, classify one mail with it.
+//! `levier triage`: train a triage model on labelled mails, classify one mail with it, import
+//! mails into the store (classified, stored once, routed into the inbox).
 
-use crate::cli::TriageCommand;
+use crate::cli::{GlobalArgs, TriageCommand};
 use crate::exit::{FAILURE, INPUT, coded};
+use levier_store::Store;
 use levier_triage::{
-    CrossValidation, Mail, MailLimits, Triage, TriageConfig, TriageError, TriageModel,
-    cross_validate, parse_mail, read_labelled_folder,
+    CrossValidation, ImapAccount, ImportReport, Importer, Mail, MailLimits, Triage, TriageConfig,
+    TriageError, TriageModel, cross_validate, model_or_train, parse_mail, poll_once,
+    read_labelled_folder,
 };
 use std::path::Path;
 
-pub fn run(cmd: TriageCommand) -> anyhow::Result<()> {
+/// Runs a triage command; only `import` reads the configuration and opens the store (like
+/// `levier faq import`, it takes no data-directory lock: it works while the server runs).
+pub async fn run(cmd: TriageCommand, global: &GlobalArgs) -> anyhow::Result<()> {
     match cmd {
+        TriageCommand::Import { path, model, json } => {
+            let (store, training) = open_store(global).await?;
+            let result = import(&store, &path, model.as_deref(), &training, json).await;
+            store.close().await;
+            result
+        }
+        TriageCommand::Watch {
+            imap,
+            password_file,
+            interval,
+            once,
+            json,
+        } => {
+            let account =
+                ImapAccount::parse(&imap, password(password_file.as_deref())?).map_err(input)?;
+            let (store, training) = open_store(global).await?;
+            let watching = Watch {
+                account,
+                interval: std::time::Duration::from_secs(interval.max(1)),
+                once,
+                json,
+            };
+            let result = watching.run(&store, &training).await;
+            store.close().await;
+            result
+        }
         TriageCommand::Train {
             dir,
             model,
@@ -73,7 +104,129 @@ fn print_cross_validation(r: &CrossValidation) {
     }
 }
 
-fn classify(file: &Path, model_path: &Path, json: bool) -> anyhow::Result<()> {
+/// The configured store, and where the default model's training files go.
+async fn open_store(global: &GlobalArgs) -> anyhow::Result<(Store, std::path::PathBuf)> {
+    let settings = crate::settings::load(global)?;
+    super::init_logging(settings.config.log_format);
+    let store = Store::open(&settings.config).await?;
+    Ok((store, settings.config.data_dir.join("triage-training")))
+}
+
+/// The store's model, trained from the demo company's labelled mails (and corrections) when
+/// there is none.
+async fn default_model(store: &Store, training: &Path) -> anyhow::Result<TriageModel> {
+    model_or_train(store, || crate::demo::mails::labelled(training))
+        .await
+        .map_err(input)
+}
+
+/// The IMAP password: the file's first line, else `LEVIER_IMAP_PASSWORD`.
+fn password(file: Option<&Path>) -> anyhow::Result<String> {
+    match file {
+        Some(file) => std::fs::read_to_string(file)
+            .map(|s| s.lines().next().unwrap_or_default().to_owned())
+            .map_err(|e| coded(INPUT, format!("cannot read {}: {e}", file.display()))),
+        None => std::env::var("LEVIER_IMAP_PASSWORD").map_err(|_| {
+            coded(
+                INPUT,
+                "no IMAP password: give --password-file FILE or set LEVIER_IMAP_PASSWORD",
+            )
+        }),
+    }
+}
+
+/// `levier triage watch`: polls until stopped (Ctrl-C, SIGTERM) or once.
+struct Watch {
+    account: ImapAccount,
+    interval: std::time::Duration,
+    once: bool,
+    json: bool,
+}
+
+impl Watch {
+    async fn run(&self, store: &Store, training: &Path) -> anyhow::Result<()> {
+        let model = default_model(store, training).await?;
+        loop {
+            // Rules are read again at each poll: an admin's change applies to the next mails.
+            let importer = Importer::new(store, &model).await.map_err(input)?;
+            match poll_once(store, &importer, &self.account).await {
+                Ok(report) => self.show(&report)?,
+                Err(e) if self.once => return Err(coded(FAILURE, e.to_string())),
+                Err(e) => tracing::warn!(error = %e, "mailbox poll failed; trying again later"),
+            }
+            if self.once {
+                return Ok(());
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(self.interval) => {}
+                _ = tokio::signal::ctrl_c() => return Ok(()),
+            }
+        }
+    }
+
+    fn show(&self, report: &ImportReport) -> anyhow::Result<()> {
+        if self.json {
+            println!("{}", serde_json::to_string(report)?);
+        } else if report.read > 0 {
+            print_import(Path::new(&self.account.label()), report);
+        }
+        Ok(())
+    }
+}
+
+/// Imports `path`; fails (exit code INPUT) only when mails were found and none could be
+/// imported, so a mailbox with a few broken messages still counts as imported.
+async fn import(
+    store: &Store,
+    path: &Path,
+    model_path: Option<&Path>,
+    training: &Path,
+    json: bool,
+) -> anyhow::Result<()> {
+    let model = match model_path {
+        Some(file) => read_model(file)?,
+        None => default_model(store, training).await?,
+    };
+    let report = Importer::new(store, &model)
+        .await
+        .map_err(input)?
+        .import_path(path)
+        .await;
+    if json {
+        super::print_json(&report)?;
+    } else {
+        print_import(path, &report);
+    }
+    let imported = report.stored + report.already_stored;
+    if imported == 0 && !report.errors.is_empty() {
+        return Err(coded(
+            INPUT,
+            format!("nothing could be imported from {}", path.display()),
+        ));
+    }
+    Ok(())
+}
+
+fn print_import(path: &Path, r: &ImportReport) {
+    println!(
+        "{}: {} mails read, {} new ({} already imported), {} routed to the inbox, {} spam, \
+         {} sent by a machine, {} to review, {} errors",
+        path.display(),
+        r.read,
+        r.stored,
+        r.already_stored,
+        r.routed,
+        r.spam,
+        r.automatic,
+        r.to_review,
+        r.errors.len()
+    );
+    for e in &r.errors {
+        println!("  {}: {}", e.source, e.reason);
+    }
+}
+
+fn read_model(model_path: &Path) -> anyhow::Result<TriageModel> {
     let model_bytes = std::fs::read(model_path).map_err(|e| {
         coded(
             INPUT,
@@ -83,12 +236,16 @@ fn classify(file: &Path, model_path: &Path, json: bool) -> anyhow::Result<()> {
             ),
         )
     })?;
-    let model: TriageModel = serde_json::from_slice(&model_bytes).map_err(|e| {
+    serde_json::from_slice(&model_bytes).map_err(|e| {
         coded(
             INPUT,
             format!("{} is not a triage model: {e}", model_path.display()),
         )
-    })?;
+    })
+}
+
+fn classify(file: &Path, model_path: &Path, json: bool) -> anyhow::Result<()> {
+    let model = read_model(model_path)?;
     let bytes = std::fs::read(file)
         .map_err(|e| coded(INPUT, format!("cannot read {}: {e}", file.display())))?;
     let name = file.display().to_string();

@@ -28,6 +28,9 @@ pub struct LoadSummary {
     pub leads: usize,
     /// Use cases.
     pub use_cases: usize,
+    /// Past support conversations played (the history the reports show).
+    #[serde(default)]
+    pub past_conversations: usize,
     /// Rows that could not be loaded, each with file, line and reason.
     pub rejected: Vec<String>,
 }
@@ -36,8 +39,15 @@ impl LoadSummary {
     /// One paragraph for people.
     pub fn describe(&self) -> String {
         let mut s = format!(
-            "demo company loaded: {} groups, {} accounts, {} documents, {} FAQ entries, {} leads, {} use cases",
-            self.groups, self.users, self.documents, self.faq_entries, self.leads, self.use_cases
+            "demo company loaded: {} groups, {} accounts, {} documents, {} FAQ entries, {} leads, \
+             {} use cases, {} past conversations",
+            self.groups,
+            self.users,
+            self.documents,
+            self.faq_entries,
+            self.leads,
+            self.use_cases,
+            self.past_conversations
         );
         for r in &self.rejected {
             s.push_str(&format!("\n  rejected: {r}"));
@@ -60,9 +70,9 @@ pub(super) async fn load(ctx: &TaskContext, data_dir: &Path) -> Result<LoadSumma
     let store = &ctx.store;
     let company = super::company().map_err(permanent)?;
     let mut summary = LoadSummary::default();
-    ctx.progress(0, 7, "groupes et comptes").await?;
+    ctx.progress(0, 8, "groupes et comptes").await?;
     load_people(store, &company, &mut summary).await?;
-    ctx.progress(1, 7, "documents").await?;
+    ctx.progress(1, 8, "documents").await?;
     load_documents(
         store,
         &company,
@@ -70,15 +80,20 @@ pub(super) async fn load(ctx: &TaskContext, data_dir: &Path) -> Result<LoadSumma
         &mut summary,
     )
     .await?;
-    ctx.progress(2, 7, "FAQ").await?;
+    ctx.progress(2, 8, "FAQ").await?;
     load_faq(store, &mut summary).await?;
-    ctx.progress(3, 7, "prospects").await?;
+    ctx.progress(3, 8, "prospects").await?;
     leads::load(store, &mut summary).await?;
-    ctx.progress(4, 7, "cas d'usage").await?;
+    ctx.progress(4, 8, "cas d'usage").await?;
     load_use_cases(store, &mut summary).await?;
-    ctx.progress(5, 7, "site web").await?;
+    ctx.progress(5, 8, "site web").await?;
     super::site::create(store, &company).await?;
-    ctx.progress(6, 7, "finalisation").await?;
+    ctx.progress(6, 8, "historique").await?;
+    super::history::load(store, levier_core::Timestamp::now(), &mut summary).await?;
+    ctx.progress(7, 8, "finalisation").await?;
+    // E-mail triage: the demo mailbox, classified and routed into the inbox.
+    let mail_dir = data_dir.join("demo-company").join("emails");
+    super::mails::load(store, &mail_dir, &mut summary).await?;
     store
         .set_meta("company.name", &company.company.name)
         .await
@@ -99,7 +114,7 @@ pub(super) async fn load(ctx: &TaskContext, data_dir: &Path) -> Result<LoadSumma
         .set_meta(super::LOADED_KEY, "1")
         .await
         .map_err(retry)?;
-    ctx.progress(7, 7, "terminé").await?;
+    ctx.progress(8, 8, "terminé").await?;
     Ok(summary)
 }
 

@@ -1,9 +1,12 @@
 //! The demo company (Ergolis, a fictional French SME), embedded in the binary so that
 //! `levier demo` works from any directory, and the `demo.load` task that loads it.
 
+mod history;
 mod leads;
 mod load;
+pub mod mails;
 pub mod site;
+mod test_set;
 
 pub use load::LoadSummary;
 use load::retry as load_retry;
