@@ -8,9 +8,14 @@ export const NAV = {
     home: 'Accueil',
     search: 'Recherche',
     inbox: 'Demandes clients',
+    emails: 'E-mails',
+    leads: 'Prospects',
     faq: 'FAQ',
     reports: 'Rapports',
     useCases: "Cas d'usage",
+    pilots: 'Pilotes',
+    feedback: 'Retours',
+    playground: 'Bac à sable',
     upload: 'Ajouter des documents',
     settings: 'Réglages',
     users: 'Utilisateurs',
@@ -24,9 +29,14 @@ export const NAV = {
     home: 'Home',
     search: 'Search',
     inbox: 'Customer requests',
+    emails: 'Emails',
+    leads: 'Leads',
     faq: 'FAQ',
     reports: 'Reports',
     useCases: 'Use cases',
+    pilots: 'Pilots',
+    feedback: 'Feedback',
+    playground: 'Playground',
     upload: 'Add documents',
     settings: 'Settings',
     users: 'Users',
@@ -39,15 +49,18 @@ export const NAV = {
 };
 
 /** The main navigation a role sees: read-only viewers cannot add documents; the customer
- * requests are for the people who answer them (agents) and administrators; the FAQ, the
- * reports and the use cases for agents, AI champions and administrators. */
+ * requests, the e-mails and the leads are for the people who answer them (agents) and administrators; the FAQ, the
+ * reports, the use cases and the pilots for agents, AI champions and administrators; the
+ * teams' feedback and the assistant's playground and test sets for AI champions and
+ * administrators. */
 export function mainNavFor(role, lang = 'fr') {
   const n = NAV[lang];
   if (role === 'viewer') return [n.home, n.search, n.settings];
-  const inbox = ['admin', 'agent'].includes(role) ? [n.inbox] : [];
+  const inbox = ['admin', 'agent'].includes(role) ? [n.inbox, n.emails, n.leads] : [];
   const keepers = ['admin', 'agent', 'champion'].includes(role);
-  const faq = keepers ? [n.faq, n.reports, n.useCases] : [];
-  return [n.home, n.search, ...inbox, ...faq, n.upload, n.settings];
+  const faq = keepers ? [n.faq, n.reports, n.useCases, n.pilots] : [];
+  const playground = ['admin', 'champion'].includes(role) ? [n.feedback, n.playground] : [];
+  return [n.home, n.search, ...inbox, ...faq, ...playground, n.upload, n.settings];
 }
 
 /** The role names as the pages show them in French (locales/fr.ftl: role.*). */
@@ -57,19 +70,6 @@ export const ROLE_LABELS = {
   champion: 'Référent IA',
   member: 'Collaborateur',
   viewer: 'Lecteur',
-};
-
-/**
- * Sections of the product that are not built yet: no page may offer a link or a button to them
- * (French and English names, and the paths they will likely have).
- */
-export const UNBUILT_SECTIONS = {
-  labels: [
-    'E-mails', 'Emails', 'E-mail',
-    'Prospects', 'Leads',
-    'Pilotes', 'Pilots',
-  ],
-  paths: ['/emails', '/mail', '/leads', '/pilots'],
 };
 
 async function readLinks(list) {
@@ -106,22 +106,6 @@ export async function followSettingsNav(page, label) {
     page.waitForEvent('load'),
     page.locator('nav.subnav').getByRole('link', { name: label, exact: true }).click(),
   ]);
-}
-
-/**
- * Every link and button of the page whose label or target names a section not built yet:
- * [{ label, href }] (empty when there is none).
- */
-export async function unbuiltSectionLinks(page) {
-  const controls = await page.locator('a, button, [role="link"], [role="menuitem"]').evaluateAll((els) =>
-    els.map((e) => ({ label: e.textContent.trim(), href: e.getAttribute('href') })),
-  );
-  const labels = new Set(UNBUILT_SECTIONS.labels.map((l) => l.toLowerCase()));
-  return controls.filter(
-    ({ label, href }) =>
-      labels.has(label.toLowerCase()) ||
-      (href && UNBUILT_SECTIONS.paths.some((p) => href === p || href.startsWith(`${p}/`) || href.startsWith(`${p}?`))),
-  );
 }
 
 /** The signed-in user as the header shows them ("name · role"), or null when signed out. */
