@@ -13,6 +13,7 @@ use crate::retrieval::Latency;
 use levier_core::event::{Event, EventKind};
 use levier_core::ids::{ConversationId, MessageId, TicketId, UserId};
 use levier_core::time::Timestamp;
+use levier_report::scope::Scope;
 use levier_report::{EventCache, Granularity, Period, SupportOptions, load, time_zone};
 use levier_store::Store;
 use rand::rngs::StdRng;
@@ -70,13 +71,22 @@ pub async fn run(options: &ReportOptions) -> Result<ReportBench, BenchError> {
     let settings = SupportOptions::at(now);
     let read_ms = timed(RUNS, || load::support(&store, &year, settings)).await?;
     let cache = EventCache::new();
+    let everything = Scope::default();
     let first = Instant::now();
-    let year_conversations = cache.support(&store, &year, settings).await?.conversations;
+    let year_conversations = cache
+        .support(&store, &year, settings, &everything)
+        .await?
+        .conversations;
     let cache_fill_ms = first.elapsed().as_secs_f64() * 1000.0;
-    let year_ms = timed(RUNS, || cache.support(&store, &year, settings)).await?;
+    let year_ms = timed(RUNS, || cache.support(&store, &year, settings, &everything)).await?;
     let mut month_ms = Vec::new();
     for month in year.slices(Granularity::Month, &zone)? {
-        month_ms.extend(timed(RUNS, || cache.support(&store, &month, settings)).await?);
+        month_ms.extend(
+            timed(RUNS, || {
+                cache.support(&store, &month, settings, &everything)
+            })
+            .await?,
+        );
     }
     store.close().await;
     Ok(ReportBench {

@@ -8,6 +8,7 @@
 
 use crate::adoption::{AdoptionKpis, adoption_kpis};
 use crate::load::{dated, lookback_start};
+use crate::scope::Scope;
 use crate::support::{Dated, SupportKpis, SupportOptions, Volume, support_kpis, volume};
 use crate::{Period, ReportError};
 use levier_core::time::Timestamp;
@@ -35,16 +36,20 @@ impl EventCache {
         EventCache::default()
     }
 
-    /// The support figures of `period`, after reading the events appended since last time.
+    /// The support figures of `period` for the conversations `scope` counts, after reading
+    /// the events appended since last time.
     pub async fn support(
         &self,
         store: &Store,
         period: &Period,
         options: SupportOptions,
+        scope: &Scope,
     ) -> Result<SupportKpis, ReportError> {
         let until = period.end.plus(options.quiet_window);
         self.with_events(store, lookback_start(period), until, |events| {
-            support_kpis(events, period, options)
+            in_scope(events, scope, |events| {
+                support_kpis(events, period, options)
+            })
         })
         .await
     }
@@ -67,13 +72,16 @@ impl EventCache {
         &self,
         store: &Store,
         slices: &[Period],
+        scope: &Scope,
     ) -> Result<Vec<Volume>, ReportError> {
         let (Some(first), Some(last)) = (slices.first(), slices.last()) else {
             return Ok(Vec::new());
         };
         let from = lookback_start(first);
-        self.with_events(store, from, last.end, |events| volume(events, slices))
-            .await
+        self.with_events(store, from, last.end, |events| {
+            in_scope(events, scope, |events| volume(events, slices))
+        })
+        .await
     }
 
     /// Calls `f` with the held events from `from` (included) to `until` (excluded), after
@@ -98,6 +106,15 @@ impl EventCache {
         let first = events.partition_point(|e| e.at < from);
         let last = events.partition_point(|e| e.at < until);
         Ok(f(&events[first..last]))
+    }
+}
+
+/// `f` of the events `scope` keeps (copied only when it keeps less than everything).
+fn in_scope<T>(events: &[Dated], scope: &Scope, f: impl FnOnce(&[Dated]) -> T) -> T {
+    if scope.is_everything() {
+        f(events)
+    } else {
+        f(&scope.filter(events.to_vec()))
     }
 }
 

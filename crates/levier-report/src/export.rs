@@ -7,6 +7,7 @@ use crate::chart::{self, ChartText};
 use crate::figures::{Figure, Lang, adoption_figures, support_figures};
 use crate::load::{self, PilotReport};
 use crate::render::{self, Table};
+use crate::scope::Scope;
 use crate::support::{SupportOptions, Volume};
 use crate::{Period, ReportError};
 use jiff::tz::TimeZone;
@@ -84,9 +85,14 @@ impl Export {
             Some(id) => Some(pilot_report(store, id, now, &zone, lang).await?),
             None => None,
         };
-        let sites = pilot.as_ref().map_or(&[][..], |(p, _)| &p.scope.sites[..]);
+        let scope = Scope {
+            sites: pilot
+                .as_ref()
+                .map_or(Vec::new(), |(p, _)| p.scope.sites.clone()),
+            ..Scope::default()
+        };
         let options = SupportOptions::at(now);
-        let support = load::support_on_sites(store, &period, options, sites).await?;
+        let support = load::support_in(store, &period, options, &scope).await?;
         let adoption = load::adoption(store, &period).await?;
         let mail = crate::mail::load(store, &period).await?;
         let leads = crate::leads::load(store, &period).await?;
@@ -96,7 +102,7 @@ impl Export {
             adoption: adoption_figures(&adoption, lang),
             mail: crate::mail::mail_figures(&mail, lang),
             leads: crate::leads::lead_figures(&leads, lang),
-            volume: load::volume_on_sites(store, &slices, sites).await?,
+            volume: load::volume_in(store, &slices, &scope).await?,
             zone_name: zone_name.to_string(),
             period,
             lang,

@@ -18,6 +18,7 @@ pub mod pdf;
 pub mod period;
 pub mod pilot;
 pub mod render;
+pub mod scope;
 pub mod stats;
 pub mod support;
 pub mod use_cases;

@@ -2,12 +2,12 @@
 
 use crate::adoption::{AdoptionKpis, adoption_kpis};
 use crate::figures::{Lang, support_figures};
-use crate::pilot::{ProgressRow, on_sites, progress};
+use crate::pilot::{ProgressRow, progress};
+use crate::scope::Scope;
 use crate::support::{Dated, SupportKpis, SupportOptions, Volume, support_kpis};
 use crate::value::ValueInputs;
 use crate::{Period, ReportError};
 use jiff::tz::TimeZone;
-use levier_core::ids::SiteId;
 use levier_core::time::Timestamp;
 use levier_store::Store;
 use levier_store::events::EventQuery;
@@ -41,18 +41,18 @@ pub async fn support(
     period: &Period,
     options: SupportOptions,
 ) -> Result<SupportKpis, ReportError> {
-    support_on_sites(store, period, options, &[]).await
+    support_in(store, period, options, &Scope::default()).await
 }
 
-/// The support figures of `period` for the conversations started on `sites` (all when
-/// empty): a pilot's scope.
-pub async fn support_on_sites(
+/// The support figures of `period` for the conversations `scope` counts (a pilot's websites,
+/// a channel).
+pub async fn support_in(
     store: &Store,
     period: &Period,
     options: SupportOptions,
-    sites: &[SiteId],
+    scope: &Scope,
 ) -> Result<SupportKpis, ReportError> {
-    let events = on_sites(support_events(store, period, options).await?, sites);
+    let events = scope.filter(support_events(store, period, options).await?);
     Ok(support_kpis(&events, period, options))
 }
 
@@ -72,18 +72,20 @@ async fn support_events(
     Ok(dated(store, &query).await?.1)
 }
 
-/// The conversations and tickets behind a support figure of `period` (see [`crate::drill`]);
+/// The conversations and tickets `scope` counts behind a support figure of `period` (see
+/// [`crate::drill`]);
 /// `None` for a figure without a drill-down.
 pub async fn drill(
     store: &Store,
     period: &Period,
     options: SupportOptions,
+    scope: &Scope,
     figure: &str,
 ) -> Result<Option<Vec<crate::drill::Item>>, ReportError> {
     if !crate::drill::DRILLABLE.contains(&figure) {
         return Ok(None);
     }
-    let events = support_events(store, period, options).await?;
+    let events = scope.filter(support_events(store, period, options).await?);
     Ok(crate::drill::behind(&events, period, options, figure))
 }
 
@@ -114,7 +116,11 @@ pub async fn pilot(
         _ => None,
     };
     let figures = |events: Vec<Dated>, period: &Period| {
-        let events = on_sites(events, &pilot.scope.sites);
+        let scope = Scope {
+            sites: pilot.scope.sites.clone(),
+            ..Scope::default()
+        };
+        let events = scope.filter(events);
         support_figures(&support_kpis(&events, period, options), lang)
     };
     let now_figures = figures(support_events(store, &current, options).await?, &current);
@@ -144,14 +150,14 @@ pub async fn adoption(store: &Store, period: &Period) -> Result<AdoptionKpis, Re
 
 /// Conversations started and tickets opened in each of `slices`, read from the store's log.
 pub async fn volume(store: &Store, slices: &[Period]) -> Result<Vec<Volume>, ReportError> {
-    volume_on_sites(store, slices, &[]).await
+    volume_in(store, slices, &Scope::default()).await
 }
 
-/// [`volume`] of the conversations started on `sites` (all when empty).
-pub async fn volume_on_sites(
+/// [`volume`] of the conversations `scope` counts.
+pub async fn volume_in(
     store: &Store,
     slices: &[Period],
-    sites: &[SiteId],
+    scope: &Scope,
 ) -> Result<Vec<Volume>, ReportError> {
     let (Some(first), Some(last)) = (slices.first(), slices.last()) else {
         return Ok(Vec::new());
@@ -163,7 +169,7 @@ pub async fn volume_on_sites(
         ..EventQuery::default()
     };
     let (_, events) = dated(store, &query).await?;
-    Ok(crate::support::volume(&on_sites(events, sites), slices))
+    Ok(crate::support::volume(&scope.filter(events), slices))
 }
 
 /// The meta key the company's value estimates are kept under.

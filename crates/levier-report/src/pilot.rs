@@ -3,11 +3,7 @@
 //! decide from.
 
 use crate::figures::{Figure, Lang};
-use crate::support::Dated;
-use levier_core::event::EventKind;
-use levier_core::ids::{ConversationId, MessageId, SiteId, TicketId};
 use levier_store::pilots::{Comparison, Pilot, Target};
-use std::collections::HashSet;
 
 /// One line of a pilot's progress.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -150,68 +146,6 @@ fn target_text(target: &Target, figure: &Figure, lang: Lang) -> String {
     }
 }
 
-/// The support events of conversations started on `sites` (all of them when `sites` is empty),
-/// with the events of their tickets and answers; events of no conversation pass through.
-pub fn on_sites(events: Vec<Dated>, sites: &[SiteId]) -> Vec<Dated> {
-    if sites.is_empty() {
-        return events;
-    }
-    let mut conversations: HashSet<ConversationId> = HashSet::new();
-    let mut tickets: HashSet<TicketId> = HashSet::new();
-    let mut answers: HashSet<MessageId> = HashSet::new();
-    for e in &events {
-        match &e.kind {
-            EventKind::MessageReceived {
-                conversation_id,
-                site_id: Some(site),
-            } if sites.contains(site) => {
-                conversations.insert(*conversation_id);
-            }
-            EventKind::HandedOff {
-                conversation_id,
-                ticket_id,
-                ..
-            } if conversations.contains(conversation_id) => {
-                tickets.insert(*ticket_id);
-            }
-            EventKind::BotAnswered {
-                conversation_id,
-                message_id,
-                ..
-            } if conversations.contains(conversation_id) => {
-                answers.insert(*message_id);
-            }
-            _ => {}
-        }
-    }
-    events
-        .into_iter()
-        .filter(|e| match &e.kind {
-            EventKind::MessageReceived {
-                conversation_id, ..
-            }
-            | EventKind::BotAnswered {
-                conversation_id, ..
-            }
-            | EventKind::BotClarified {
-                conversation_id, ..
-            }
-            | EventKind::HandedOff {
-                conversation_id, ..
-            }
-            | EventKind::BotAnswerHelpful {
-                conversation_id, ..
-            } => conversations.contains(conversation_id),
-            EventKind::AgentFirstResponse { ticket_id, .. }
-            | EventKind::TicketResolved { ticket_id, .. }
-            | EventKind::TicketReopened { ticket_id, .. }
-            | EventKind::CsatGiven { ticket_id, .. } => tickets.contains(ticket_id),
-            EventKind::BotAnswerMarkedWrong { message_id, .. } => answers.contains(message_id),
-            _ => true,
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,99 +280,5 @@ mod tests {
             met(&target, Some(20.0), Some(18.0), Some(-0.1)),
             Some(false)
         );
-    }
-
-    #[test]
-    fn a_site_scope_keeps_its_conversations_their_tickets_and_answers() {
-        let at = |ms| Timestamp(ms);
-        let conversation = |n| ConversationId(n);
-        let events = vec![
-            (
-                1,
-                EventKind::MessageReceived {
-                    conversation_id: conversation(1),
-                    site_id: Some(SiteId(7)),
-                },
-            ),
-            (
-                2,
-                EventKind::MessageReceived {
-                    conversation_id: conversation(2),
-                    site_id: Some(SiteId(8)),
-                },
-            ),
-            (
-                3,
-                EventKind::BotAnswered {
-                    conversation_id: conversation(1),
-                    message_id: MessageId(11),
-                    confidence: 0.9,
-                    source: None,
-                },
-            ),
-            (
-                4,
-                EventKind::BotAnswered {
-                    conversation_id: conversation(2),
-                    message_id: MessageId(12),
-                    confidence: 0.9,
-                    source: None,
-                },
-            ),
-            (
-                5,
-                EventKind::HandedOff {
-                    conversation_id: conversation(1),
-                    ticket_id: TicketId(21),
-                    reason: "unsure".into(),
-                },
-            ),
-            (
-                6,
-                EventKind::HandedOff {
-                    conversation_id: conversation(2),
-                    ticket_id: TicketId(22),
-                    reason: "unsure".into(),
-                },
-            ),
-            (
-                7,
-                EventKind::CsatGiven {
-                    ticket_id: TicketId(21),
-                    rating: 5,
-                },
-            ),
-            (
-                8,
-                EventKind::CsatGiven {
-                    ticket_id: TicketId(22),
-                    rating: 1,
-                },
-            ),
-            (
-                9,
-                EventKind::BotAnswerMarkedWrong {
-                    message_id: MessageId(12),
-                    user_id: levier_core::ids::UserId(1),
-                },
-            ),
-            (
-                10,
-                EventKind::QuestionAsked {
-                    user_id: levier_core::ids::UserId(1),
-                    answered: true,
-                },
-            ),
-        ];
-        let events: Vec<Dated> = events
-            .into_iter()
-            .map(|(ms, kind)| Dated { at: at(ms), kind })
-            .collect();
-        let kept: Vec<i64> = on_sites(events.clone(), &[SiteId(7)])
-            .iter()
-            .map(|e| e.at.0)
-            .collect();
-        assert_eq!(kept, vec![1, 3, 5, 7, 10]);
-        assert_eq!(on_sites(events, &[]).len(), 10, "no sites: no restriction");
     }
 }

@@ -301,13 +301,13 @@ async fn the_cache_reads_only_what_was_appended_and_keeps_instants_in_order() {
     };
     append(late).await;
     let partial = cache
-        .support(&store, &october_period(), options)
+        .support(&store, &october_period(), options, &Default::default())
         .await
         .expect("kpis");
     assert_eq!(partial.conversations, 1, "only C5 so far");
     append(events).await;
     let kpis = cache
-        .support(&store, &october_period(), options)
+        .support(&store, &october_period(), options, &Default::default())
         .await
         .expect("kpis");
     assert_eq!(kpis, expected_on_1_november());
@@ -321,7 +321,7 @@ async fn the_cache_reads_only_what_was_appended_and_keeps_instants_in_order() {
     }])
     .await;
     let kpis = cache
-        .support(&store, &october_period(), options)
+        .support(&store, &october_period(), options, &Default::default())
         .await
         .expect("kpis");
     assert_eq!(kpis.error, Share { part: 2, whole: 4 });

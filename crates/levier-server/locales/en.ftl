@@ -649,3 +649,7 @@ reports.section.mail = Mails
 reports.mail.categories = Mails received by category
 reports.section.leads = Leads
 reports.leads.sources = Leads won by source (won/decided)
+reports.channel = Channel
+reports.channel.all = All
+reports.channel.widget = Website (chat)
+reports.channel.email = Email

@@ -649,3 +649,7 @@ reports.section.mail = E-mails
 reports.mail.categories = E-mails reçus par catégorie
 reports.section.leads = Prospects
 reports.leads.sources = Prospects gagnés par origine (gagnés/décidés)
+reports.channel = Canal
+reports.channel.all = Tous
+reports.channel.widget = Site web (chat)
+reports.channel.email = E-mail

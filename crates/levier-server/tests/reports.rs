@@ -79,7 +79,7 @@ async fn the_page_shows_the_periods_figures_and_chart() {
     let body = &reply.body;
     assert!(
         body.contains(
-            r#"<tr data-figure="conversations"><td><a href="/reports/drill?figure=conversations&amp;period=2026-10">Conversations</a></td><td class="value">2</td>"#
+            r#"<tr data-figure="conversations"><td><a href="/reports/drill?figure=conversations&amp;period=2026-10&amp;channel=all">Conversations</a></td><td class="value">2</td>"#
         ),
         "{body}"
     );
@@ -194,6 +194,58 @@ async fn the_use_case_inventory_is_ranked_and_drawn_in_its_matrix() {
     let member = Who::Session(app.login(Role::Member).await);
     let reply = app.send(Req::get("/use-cases").auth(&member)).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn figures_are_read_per_channel() {
+    let app = TestApp::new().await;
+    october(&app).await;
+    // A third conversation, from a website's chat.
+    app.store
+        .append_event(&Event {
+            at: at("2026-10-08T10:00:00Z"),
+            actor: None,
+            kind: EventKind::MessageReceived {
+                conversation_id: ConversationId(9),
+                site_id: Some(levier_core::ids::SiteId(1)),
+            },
+        })
+        .await
+        .expect("event");
+    let conversations = |body: &str| {
+        let row = body
+            .split(r#"<tr data-figure="conversations">"#)
+            .nth(1)
+            .expect("the conversations row");
+        let value = row
+            .split(r#"<td class="value">"#)
+            .nth(1)
+            .expect("its value");
+        value.split('<').next().expect("a number").to_string()
+    };
+    let all = page(&app, Role::Agent, "?period=2026-10").await;
+    assert_eq!(conversations(&all.body), "3");
+    let widget = page(&app, Role::Agent, "?period=2026-10&channel=widget").await;
+    assert_eq!(conversations(&widget.body), "1", "{}", widget.body);
+    assert!(widget.body.contains(r#"<option value="widget" selected>"#));
+    let email = page(&app, Role::Agent, "?period=2026-10&channel=email").await;
+    assert_eq!(conversations(&email.body), "2");
+    let who = Who::Session(app.login(Role::Agent).await);
+    let drill = app
+        .send(
+            Req::get("/reports/drill?figure=conversations&period=2026-10&channel=widget")
+                .auth(&who),
+        )
+        .await;
+    assert!(
+        drill.body.contains("1 lignes · 1 comptées"),
+        "{}",
+        drill.body
+    );
+    let bad = app
+        .send(Req::get("/reports/drill?figure=conversations&period=2026-10&channel=fax").auth(&who))
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -21,6 +21,7 @@ use levier_report::export::Export;
 use levier_report::leads::lead_figures;
 use levier_report::mail::mail_figures;
 use levier_report::pilot::{Compared, compare};
+use levier_report::scope::{Channel, Scope};
 use levier_report::value::{ValueInputs, value_figures, value_kpis};
 use levier_report::{
     Figure, Period, SupportOptions, Volume, adoption_figures, chart, support_figures,
@@ -37,6 +38,8 @@ pub struct ReportQuery {
     period: String,
     #[serde(default)]
     compare: String,
+    #[serde(default)]
+    channel: String,
     #[serde(default)]
     error: String,
 }
@@ -56,6 +59,8 @@ struct ReportsPage {
     shell: super::Shell,
     period: String,
     compare: String,
+    /// The channel shown (`all`, `widget`, `email`).
+    channel: &'static str,
     error: Option<String>,
     sections: Vec<Section>,
     /// The volume chart (`levier_report::chart`: numbers and escaped texts only).
@@ -121,10 +126,20 @@ pub async fn reports(
     // Only a known code: a link cannot put its own words on the page.
     let mut error = (query.error == "value-inputs").then(|| shell.t.t("reports.value.invalid"));
     let (mut sections, mut volume) = (Vec::new(), Vec::new());
+    let channel = Channel::parse(&query.channel).unwrap_or_default();
+    let scope = Scope {
+        channel,
+        ..Scope::default()
+    };
     match periods(&spec, &compare, &zone) {
         Ok((period, other)) => {
-            let found = page_figures(&state, &period, other.as_ref(), &zone, shell.t, &inputs);
-            match found.await {
+            let asked = Asked {
+                period: &period,
+                other: other.as_ref(),
+                scope: &scope,
+                inputs: &inputs,
+            };
+            match page_figures(&state, &asked, &zone, shell.t).await {
                 Ok(found) => (sections, volume) = found,
                 Err(e) => return e.into_response(),
             }
@@ -143,6 +158,7 @@ pub async fn reports(
     let template = ReportsPage {
         period: spec,
         compare,
+        channel: channel.as_str(),
         error,
         chart_svg,
         conversations_colour: chart::CONVERSATIONS_COLOUR,
@@ -171,25 +187,32 @@ fn periods(
     Ok((period, other))
 }
 
+/// What the page shows: a period, another to compare it with, the conversations counted and
+/// the value estimates.
+struct Asked<'a> {
+    period: &'a Period,
+    other: Option<&'a Period>,
+    scope: &'a Scope,
+    inputs: &'a ValueInputs,
+}
+
 /// The page's sections, each figure beside the compared period's, and the period's volume.
 async fn page_figures(
     state: &AppState,
-    period: &Period,
-    other: Option<&Period>,
+    asked: &Asked<'_>,
     zone: &jiff::tz::TimeZone,
     t: &Catalog,
-    inputs: &ValueInputs,
 ) -> Result<(Vec<Section>, Vec<Volume>), ApiError> {
     let lang = report_lang(t.lang());
-    let now = period_figures(state, period, lang, inputs).await?;
-    let before = match other {
-        Some(p) => Some(period_figures(state, p, lang, inputs).await?),
+    let now = period_figures(state, asked.period, asked, lang).await?;
+    let before = match asked.other {
+        Some(p) => Some(period_figures(state, p, asked, lang).await?),
         None => None,
     };
-    let slices = chart::slices(period, zone).map_err(internal)?;
+    let slices = chart::slices(asked.period, zone).map_err(internal)?;
     let volume = state
         .reports
-        .volume(&state.store, &slices)
+        .volume(&state.store, &slices, asked.scope)
         .await
         .map_err(internal)?;
     let sections = now
@@ -217,14 +240,14 @@ async fn page_figures(
 async fn period_figures(
     state: &AppState,
     period: &Period,
+    asked: &Asked<'_>,
     lang: levier_report::Lang,
-    inputs: &ValueInputs,
 ) -> Result<Figures, ApiError> {
     let store = &state.store;
     let options = SupportOptions::at(Timestamp::now());
     let support = state
         .reports
-        .support(store, period, options)
+        .support(store, period, options, asked.scope)
         .await
         .map_err(internal)?;
     let adoption = state
@@ -238,7 +261,7 @@ async fn period_figures(
     let leads = levier_report::leads::load(store, period)
         .await
         .map_err(internal)?;
-    let value = value_kpis(&support, &adoption, period, inputs);
+    let value = value_kpis(&support, &adoption, period, asked.inputs);
     let reasons = support
         .handoff_reasons
         .iter()
@@ -325,6 +348,8 @@ pub struct DrillQuery {
     figure: String,
     #[serde(default)]
     period: String,
+    #[serde(default)]
+    channel: String,
 }
 
 /// A line of the drill-down, as shown.
@@ -343,6 +368,7 @@ struct DrillPage {
     figure: String,
     label: String,
     period: String,
+    channel: &'static str,
     lines: Vec<DrillLine>,
     counted: usize,
 }
@@ -379,6 +405,7 @@ pub async fn drill(
         figure: query.figure.clone(),
         label,
         period: period.label,
+        channel: Channel::parse(&query.channel).unwrap_or_default().as_str(),
         counted: lines.iter().filter(|l| l.counted).count(),
         lines,
         shell,
@@ -440,7 +467,12 @@ async fn drill_items(
     let period = Period::parse(&spec, &zone)
         .map_err(|e| ApiError::invalid_field("period", e.to_string()))?;
     let options = SupportOptions::at(Timestamp::now());
-    let items = levier_report::load::drill(&state.store, &period, options, &query.figure)
+    let scope = Scope {
+        channel: Channel::parse(&query.channel)
+            .ok_or_else(|| ApiError::invalid_field("channel", "all, widget or email"))?,
+        ..Scope::default()
+    };
+    let items = levier_report::load::drill(&state.store, &period, options, &scope, &query.figure)
         .await
         .map_err(internal)?
         .ok_or_else(|| {
