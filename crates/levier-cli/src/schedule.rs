@@ -97,6 +97,12 @@ async fn write(
     report::produce(&ctx.store, &request)
         .await
         .map_err(|e| TaskFailure::Retry(format!("{e:#}")))?;
+    if !schedule.email.is_empty() {
+        let (to, lang) = (&schedule.email, &schedule.lang);
+        levier_triage::outbox::enqueue_report(&ctx.store, to, &name, &period, lang, &file)
+            .await
+            .map_err(|e| TaskFailure::Retry(format!("queueing the mail: {e}")))?;
+    }
     Ok(serde_json::json!({"file": file}))
 }
 

@@ -42,6 +42,136 @@ pub struct Config {
     pub assistant: toml::Table,
     /// Reports written on a schedule (`[[reports.schedule]]`).
     pub reports: ReportsConfig,
+    /// Outgoing mail (`[smtp]`): agents' replies to mails and acknowledgements.
+    pub smtp: SmtpConfig,
+}
+
+/// The SMTP server levier sends mail through. An empty `host` sends nothing: replies to mails
+/// are then only stored. Holds where the password is, never the password, so the section can
+/// be shown and logged as it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SmtpConfig {
+    /// The server's name (`smtp.example.fr`); empty: no mail is sent.
+    pub host: String,
+    /// Its port: 587 for STARTTLS, 465 for TLS, 25 between servers.
+    pub port: u16,
+    /// How the connection is protected.
+    pub security: SmtpSecurity,
+    /// The login; empty for a server that needs none (a relay on the same machine).
+    pub username: String,
+    /// The environment variable holding the password (e.g. `SMTP_PASSWORD`).
+    pub password_env: String,
+    /// Or the file holding it (surrounding whitespace ignored).
+    pub password_file: PathBuf,
+    /// The sender of every mail levier writes (`Support Ergolis <support@ergolis.fr>`).
+    pub from: String,
+    /// Whether each mail routed to the inbox is answered at once with an acknowledgement
+    /// saying when a person will reply.
+    pub acknowledge: bool,
+}
+
+/// How the connection to the SMTP server is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    /// Plain text: only for a relay on this machine or a test sink.
+    None,
+    /// Plain connection upgraded to TLS by STARTTLS (required, never skipped).
+    Starttls,
+    /// TLS from the first byte (SMTPS, port 465).
+    Tls,
+}
+
+impl Default for SmtpConfig {
+    fn default() -> Self {
+        SmtpConfig {
+            host: String::new(),
+            port: 587,
+            security: SmtpSecurity::Starttls,
+            username: String::new(),
+            password_env: String::new(),
+            password_file: PathBuf::new(),
+            from: String::new(),
+            acknowledge: false,
+        }
+    }
+}
+
+impl SmtpConfig {
+    /// Whether mail is sent at all.
+    pub fn enabled(&self) -> bool {
+        !self.host.trim().is_empty()
+    }
+
+    /// Checks the section: a usable sender, a port, one place for the password when there is
+    /// a login, and no password sent in clear to another machine.
+    fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |key: &str, message: String| ConfigError::Invalid {
+            key: format!("smtp.{key}"),
+            message,
+        };
+        if !self.enabled() {
+            return match self.acknowledge {
+                true => Err(invalid("acknowledge", "needs smtp.host to send".into())),
+                false => Ok(()),
+            };
+        }
+        if self.port == 0 {
+            return Err(invalid("port", "must be 1 to 65535 (587, 465, 25)".into()));
+        }
+        if !looks_like_address(&self.from) {
+            return Err(invalid(
+                "from",
+                format!(
+                    "'{}' is not an address (e.g. \"Support <support@example.fr>\")",
+                    self.from
+                ),
+            ));
+        }
+        let places = [
+            !self.password_env.trim().is_empty(),
+            !self.password_file.as_os_str().is_empty(),
+        ];
+        match (self.username.trim().is_empty(), places) {
+            (false, [false, false]) => Err(invalid(
+                "username",
+                "needs password_env or password_file".into(),
+            )),
+            (_, [true, true]) => Err(invalid(
+                "password_env",
+                "give password_env or password_file, not both".into(),
+            )),
+            (false, _) if self.security == SmtpSecurity::None && !is_loopback(&self.host) => {
+                Err(invalid(
+                    "security",
+                    "\"none\" would send the password in clear: use starttls or tls".into(),
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// `user@domain`, bare or as `Name <user@domain>`.
+fn looks_like_address(raw: &str) -> bool {
+    let raw = raw.trim();
+    let address = match (raw.rfind('<'), raw.ends_with('>')) {
+        (Some(open), true) => &raw[open + 1..raw.len() - 1],
+        _ => raw,
+    };
+    address
+        .split_once('@')
+        .is_some_and(|(user, domain)| !user.is_empty() && !domain.is_empty())
+        && !address.contains(char::is_whitespace)
+}
+
+/// `localhost` or a loopback IP address.
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Reports levier writes by itself.
@@ -81,6 +211,9 @@ pub struct ReportSchedule {
     /// A pilot whose report this is.
     #[serde(default)]
     pub pilot: Option<i64>,
+    /// Addresses the written report is also mailed to, attached (needs `[smtp]`).
+    #[serde(default)]
+    pub email: Vec<String>,
 }
 
 fn default_report_format() -> String {
@@ -203,6 +336,7 @@ impl Default for Config {
             support: SupportConfig::default(),
             assistant: toml::Table::new(),
             reports: ReportsConfig::default(),
+            smtp: SmtpConfig::default(),
         }
     }
 }
@@ -319,6 +453,7 @@ impl Config {
             });
         }
         self.validate_schedules()?;
+        self.smtp.validate()?;
         if self.store.max_connections == 0 {
             return Err(ConfigError::Invalid {
                 key: "store.max_connections".into(),
@@ -363,6 +498,18 @@ impl Config {
             }
             if s.folder.as_os_str().is_empty() {
                 return Err(invalid(format!("'{}' needs a folder", s.name)));
+            }
+            if let Some(bad) = s.email.iter().find(|a| !looks_like_address(a)) {
+                return Err(invalid(format!(
+                    "'{}': email '{bad}' is not an address",
+                    s.name
+                )));
+            }
+            if !s.email.is_empty() && !self.smtp.enabled() {
+                return Err(invalid(format!(
+                    "'{}': email needs [smtp] with a host",
+                    s.name
+                )));
             }
         }
         Ok(())
@@ -500,6 +647,92 @@ mod tests {
         assert!(
             Config::from_toml(&schedule("").replace("monthly", "daily"), path).is_err(),
             "a schedule is weekly or monthly"
+        );
+        let mailed = schedule("email = [\"direction@ergolis.fr\"]\n");
+        let err = Config::from_toml(&mailed, path)
+            .unwrap()
+            .validate()
+            .unwrap_err();
+        assert!(err.to_string().contains("needs [smtp]"), "{err}");
+        let with_smtp = format!("{mailed}[smtp]\nhost = \"smtp.example.fr\"\nfrom = \"a@b.fr\"\n");
+        let config = Config::from_toml(&with_smtp, path).unwrap();
+        config.validate().unwrap();
+        assert_eq!(
+            config.reports.schedule[0].email,
+            vec!["direction@ergolis.fr"]
+        );
+        let err = Config::from_toml(
+            &with_smtp.replace("direction@ergolis.fr", "direction"),
+            path,
+        )
+        .unwrap()
+        .validate()
+        .unwrap_err();
+        assert!(err.to_string().contains("not an address"), "{err}");
+    }
+
+    #[test]
+    fn smtp_is_read_and_checked() {
+        let path = Path::new("/etc/levier.toml");
+        let section = |extra: &str| {
+            format!(
+                "[smtp]\nhost = \"smtp.example.fr\"\nfrom = \"Support <support@example.fr>\"\n{extra}"
+            )
+        };
+        let c = Config::from_toml(&section("security = \"tls\"\nport = 465"), path).unwrap();
+        c.validate().unwrap();
+        assert!(c.smtp.enabled());
+        assert_eq!((c.smtp.security, c.smtp.port), (SmtpSecurity::Tls, 465));
+        assert!(!Config::default().smtp.enabled(), "no host, no mail");
+        for (extra, key, said) in [
+            (
+                "username = \"u\"",
+                "smtp.username",
+                "password_env or password_file",
+            ),
+            (
+                "username = \"u\"\npassword_env = \"P\"\npassword_file = \"/p\"",
+                "smtp.password_env",
+                "not both",
+            ),
+            (
+                "username = \"u\"\npassword_env = \"P\"\nsecurity = \"none\"",
+                "smtp.security",
+                "in clear",
+            ),
+            ("port = 0", "smtp.port", "1 to 65535"),
+        ] {
+            let err = Config::from_toml(&section(extra), path)
+                .unwrap()
+                .validate()
+                .expect_err(extra)
+                .to_string();
+            assert!(err.contains(key) && err.contains(said), "{extra}: {err}");
+        }
+        let local = section("username = \"u\"\npassword_env = \"P\"\nsecurity = \"none\"")
+            .replace("smtp.example.fr", "127.0.0.1");
+        Config::from_toml(&local, path).unwrap().validate().unwrap();
+        let err = Config::from_toml(
+            &section("").replace("Support <support@example.fr>", "support"),
+            path,
+        )
+        .unwrap()
+        .validate()
+        .unwrap_err();
+        assert!(err.to_string().contains("smtp.from"), "{err}");
+        let err = Config::from_toml("[smtp]\nacknowledge = true\n", path)
+            .unwrap()
+            .validate()
+            .unwrap_err();
+        assert!(err.to_string().contains("smtp.acknowledge"), "{err}");
+        assert!(
+            Config::from_toml(&section("security = \"ssl\""), path).is_err(),
+            "none, starttls or tls"
+        );
+        let shown = c.to_masked_toml();
+        assert!(
+            shown.contains("[smtp]") && !shown.contains("password ="),
+            "{shown}"
         );
     }
 

@@ -653,3 +653,5 @@ reports.channel = Channel
 reports.channel.all = All
 reports.channel.widget = Website (chat)
 reports.channel.email = Email
+ticket.done.mailed = Reply saved and queued to be sent by e-mail (a failed send appears as a note below).
+ticket.done.not_mailed = Reply saved but not sent: no SMTP server is configured ([smtp]). The customer will not receive it.

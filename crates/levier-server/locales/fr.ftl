@@ -653,3 +653,5 @@ reports.channel = Canal
 reports.channel.all = Tous
 reports.channel.widget = Site web (chat)
 reports.channel.email = E-mail
+ticket.done.mailed = Réponse enregistrée et mise en envoi par e-mail (les échecs d'envoi apparaissent en note ci-dessous).
+ticket.done.not_mailed = Réponse enregistrée mais non envoyée : aucun serveur SMTP n'est configuré ([smtp]). Le client ne la recevra pas.

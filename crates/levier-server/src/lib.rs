@@ -82,6 +82,9 @@ pub struct AppState {
     pub desk: Arc<desk::Desk>,
     /// The support events held for the Reports page, read from the log as it grows.
     pub reports: Arc<levier_report::EventCache>,
+    /// Whether agents' replies to mails are sent over SMTP (`[smtp]` is configured): each
+    /// is then queued as a `mail.send` task, which the workers run.
+    pub smtp: bool,
 }
 
 impl AppState {
@@ -100,7 +103,14 @@ impl AppState {
                 None,
             )),
             reports: Arc::new(levier_report::EventCache::new()),
+            smtp: false,
         }
+    }
+
+    /// The same state sending agents' replies to mails over SMTP (`true`) or not.
+    pub fn with_smtp(mut self, on: bool) -> AppState {
+        self.smtp = on;
+        self
     }
 
     /// The same state with these conversation settings, business hours and assistant

@@ -152,3 +152,127 @@ async fn the_emails_page_escapes_mail_content_and_corrects_in_one_form() {
     let r = app.send(Req::get("/emails").auth(&viewer)).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+#[path = "../../levier-triage/tests/common/smtp_sink.rs"]
+mod smtp_sink;
+
+/// A worker running `mail.send` tasks through the sink, as `levier serve`'s would.
+fn mail_worker(app: &TestApp, sink: &smtp_sink::SmtpSink) -> levier_store::tasks::Runner {
+    let config = levier_core::config::SmtpConfig {
+        host: "127.0.0.1".into(),
+        port: sink.port(),
+        security: levier_core::config::SmtpSecurity::None,
+        from: "Support Ergolis <support@ergolis.fr>".into(),
+        ..Default::default()
+    };
+    let mailer = levier_triage::Mailer::new(&config).expect("mailer");
+    let runner = levier_store::tasks::Runner::new(
+        app.store.clone(),
+        "test-worker",
+        levier_core::config::TaskConfig::default(),
+    );
+    levier_triage::outbox::register(runner, mailer)
+}
+
+/// The ticket a routed mail opened.
+async fn ticket_of(app: &TestApp, mail: i64) -> i64 {
+    let mail = app.store.mail(mail).await.expect("read").expect("mail");
+    mail.ticket_id.expect("routed").0
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_from_the_ticket_page_reaches_the_smtp_sink_threaded() {
+    let sink = smtp_sink::SmtpSink::start().await;
+    let mut app = TestApp::new().await;
+    app.state = app.state.clone().with_smtp(true);
+    let agent = Who::Session(app.login(Role::Agent).await);
+    let mail = routed_mail(&app, "orig-42@exemple.fr", "Colis en retard", "livraison").await;
+    let ticket = ticket_of(&app, mail).await;
+
+    let text = "Bonjour, votre colis part demain.";
+    let r = app
+        .send(
+            Req::post(&format!("/inbox/{ticket}/reply"))
+                .sent_by(&agent)
+                .form(&[("text", text)]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        r.location(),
+        Some(format!("/inbox/{ticket}?done=mailed").as_str())
+    );
+    let worker = mail_worker(&app, &sink);
+    assert!(worker.run_one().await.expect("run"), "a mail.send task");
+
+    let got = &sink.wait_for(1).await[0];
+    assert_eq!(got.to, vec!["client@exemple.fr"]);
+    assert_eq!(
+        got.header("In-Reply-To").as_deref(),
+        Some("<orig-42@exemple.fr>")
+    );
+    assert_eq!(
+        got.header("References").as_deref(),
+        Some("<orig-42@exemple.fr>")
+    );
+    assert_eq!(
+        got.header("Subject").as_deref(),
+        Some("Re: Colis en retard")
+    );
+    assert!(got.data.contains(text), "{}", got.data);
+
+    // A recipient refused for good: no retry, and the ticket page says so.
+    sink.reject_next(1);
+    let r = app
+        .send(
+            Req::post(&format!("/inbox/{ticket}/reply"))
+                .sent_by(&agent)
+                .form(&[("text", "Encore un mot.")]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(worker.run_one().await.expect("run"));
+    assert!(!worker.run_one().await.expect("run"), "not retried");
+    assert_eq!(sink.received().len(), 1);
+    let r = app
+        .send(Req::get(&format!("/inbox/{ticket}")).auth(&agent))
+        .await;
+    assert!(r.body.contains("reply not sent by e-mail"), "{}", r.body);
+    assert!(r.body.contains("no such mailbox"), "{}", r.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_smtp_a_reply_to_a_mail_is_stored_and_said_unsent() {
+    let app = TestApp::new().await;
+    let agent = Who::Session(app.login(Role::Agent).await);
+    let mail = routed_mail(&app, "orig-7@exemple.fr", "Facture", "facturation").await;
+    let ticket = ticket_of(&app, mail).await;
+    let r = app
+        .send(
+            Req::post(&format!("/inbox/{ticket}/reply"))
+                .sent_by(&agent)
+                .form(&[("text", "Bonjour, la voici.")]),
+        )
+        .await;
+    assert_eq!(
+        r.location(),
+        Some(format!("/inbox/{ticket}?done=not_mailed").as_str())
+    );
+    let r = app
+        .send(Req::get(r.location().expect("back")).auth(&agent))
+        .await;
+    assert!(r.body.contains("Bonjour, la voici."), "stored");
+    assert!(
+        r.body.contains("non envoyée") || r.body.contains("not sent"),
+        "{}",
+        r.body
+    );
+    assert!(
+        app.store
+            .unfinished_task(levier_triage::outbox::SEND_TASK)
+            .await
+            .expect("tasks")
+            .is_none(),
+        "nothing queued"
+    );
+}

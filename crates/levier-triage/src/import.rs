@@ -49,6 +49,9 @@ pub struct Importer<'a> {
     model: &'a TriageModel,
     rules: Vec<MailRule>,
     limits: MailLimits,
+    /// The working hours promised in acknowledgements, when mails just received are
+    /// acknowledged (`[smtp] acknowledge`).
+    acknowledge: Option<u32>,
 }
 
 impl<'a> Importer<'a> {
@@ -59,7 +62,15 @@ impl<'a> Importer<'a> {
             model,
             rules: store.mail_rules().await?,
             limits: MailLimits::default(),
+            acknowledge: None,
         })
+    }
+
+    /// The same importer acknowledging each mail just received (never an archive's) once it
+    /// is routed: a `mail.send` task promising an answer within `hours` working hours.
+    pub fn acknowledging(mut self, hours: u32) -> Self {
+        self.acknowledge = Some(hours);
+        self
     }
 
     /// Imports every mail under `path` (`.eml`, folder, mbox, Maildir). Files are archives:
@@ -125,7 +136,7 @@ impl<'a> Importer<'a> {
             Dating::Sent => recorder(self.store, &mail),
             Dating::Now => self.store.clone(),
         };
-        self.import_parsed(&store, raw, &mail, report).await
+        self.import_parsed(&store, raw, &mail, report, dating).await
     }
 
     async fn import_parsed(
@@ -134,6 +145,7 @@ impl<'a> Importer<'a> {
         raw: &RawMail,
         mail: &Mail,
         report: &mut ImportReport,
+        dating: Dating,
     ) -> Result<(), TriageError> {
         let triage = self.model.classify(mail);
         let new = new_mail(mail, &triage, &raw.source, &raw.bytes);
@@ -152,6 +164,9 @@ impl<'a> Importer<'a> {
             MailStatus::New => {
                 route(store, &self.rules, &stored.mail).await?;
                 report.routed += 1;
+                if let (Some(hours), Dating::Now) = (self.acknowledge, dating) {
+                    crate::outbox::enqueue_acknowledgement(store, stored.mail.id, hours).await?;
+                }
             }
         }
         Ok(())

@@ -21,7 +21,8 @@
 //!
 //! - [`poll_once`]: new messages of an IMAP folder imported the same way, UIDs remembered.
 //!
-//! Sending replies and acknowledgements over SMTP is not here yet.
+//! - [`Mailer`]: replies and acknowledgements sent over SMTP (`[smtp]`), threaded under the
+//!   customer's mail; [`outbox`]: the `mail.send` task that sends agents' replies.
 
 mod attachment;
 mod automatic;
@@ -37,8 +38,10 @@ mod learning;
 mod mail;
 mod mailbox;
 mod model;
+pub mod outbox;
 mod reply;
 mod sentiment;
+mod smtp;
 mod sources;
 mod spam;
 mod thread;
@@ -58,6 +61,10 @@ pub use mail::{Mail, MailLimits, Mailbox, parse_mail};
 pub use mailbox::{MailboxEntry, read_mailbox};
 pub use model::{DEFAULT_CATEGORIES, TrainingMail, Triage, TriageConfig, TriageModel};
 pub use sentiment::{Sentiment, sentiment};
+pub use smtp::{
+    AutoSubmitted, Mailer, Outgoing, OutgoingFile, SmtpError, build_message, new_message_id,
+    reply_subject,
+};
 pub use sources::{RawMail, SourceError, read_mail_sources};
 pub use spam::{SpamConfig, SpamFilter, SpamVerdict};
 pub use thread::normalised_subject;

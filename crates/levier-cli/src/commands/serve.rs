@@ -43,6 +43,11 @@ pub async fn serve_with_workers(
     settings: AssistantSettings,
     on_ready: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<()> {
+    if config.smtp.enabled() {
+        // Refuse to start with an unusable [smtp] (password not found…) rather than queue
+        // mails that no worker can send.
+        levier_triage::Mailer::new(&config.smtp)?;
+    }
     let (stop_tx, stop_rx) = watch::channel(false);
     let index = crate::search_index::open(config)?;
     let follower = tokio::spawn(index.clone().follow(
@@ -65,7 +70,8 @@ pub async fn serve_with_workers(
     let desk = Desk::new(&config.support, hours, None);
     let state = AppState::new(store.clone(), company, &config.server)
         .with_index(search)
-        .with_desk(desk);
+        .with_desk(desk)
+        .with_smtp(config.smtp.enabled());
     let assistant = tokio::spawn(crate::assistant::follow(
         state.desk.clone(),
         store.clone(),
@@ -111,7 +117,23 @@ pub fn task_runner(config: &Config, store: &Store, models: Arc<Models>) -> Runne
     let runner = Runner::new(store.clone(), worker_id(), config.tasks.clone());
     let runner = levier_ingest::task::register(crate::demo::register(runner));
     let runner = crate::schedule::register(runner, config.reports.schedule.clone());
+    let runner = register_mail(runner, config);
     levier_index::semantic::task::register_task(runner, models)
+}
+
+/// The `mail.send` handler when `[smtp]` is configured. A mailer that cannot be built leaves
+/// the mails queued (no handler claims them) until the configuration is fixed.
+fn register_mail(runner: Runner, config: &Config) -> Runner {
+    if !config.smtp.enabled() {
+        return runner;
+    }
+    match levier_triage::Mailer::new(&config.smtp) {
+        Ok(mailer) => levier_triage::outbox::register(runner, mailer),
+        Err(e) => {
+            tracing::error!("mails stay queued, not sent: {e}");
+            runner
+        }
+    }
 }
 
 /// Identifies this process among the workers sharing a store.

@@ -16,7 +16,7 @@ use std::path::Path;
 pub async fn run(cmd: TriageCommand, global: &GlobalArgs) -> anyhow::Result<()> {
     match cmd {
         TriageCommand::Import { path, model, json } => {
-            let (store, training) = open_store(global).await?;
+            let (store, training, _) = open_store(global).await?;
             let result = import(&store, &path, model.as_deref(), &training, json).await;
             store.close().await;
             result
@@ -30,9 +30,11 @@ pub async fn run(cmd: TriageCommand, global: &GlobalArgs) -> anyhow::Result<()> 
         } => {
             let account =
                 ImapAccount::parse(&imap, password(password_file.as_deref())?).map_err(input)?;
-            let (store, training) = open_store(global).await?;
+            let (store, training, config) = open_store(global).await?;
             let watching = Watch {
                 account,
+                acknowledge: (config.smtp.enabled() && config.smtp.acknowledge)
+                    .then_some(config.support.first_response_working_hours),
                 interval: std::time::Duration::from_secs(interval.max(1)),
                 once,
                 json,
@@ -104,12 +106,15 @@ fn print_cross_validation(r: &CrossValidation) {
     }
 }
 
-/// The configured store, and where the default model's training files go.
-async fn open_store(global: &GlobalArgs) -> anyhow::Result<(Store, std::path::PathBuf)> {
+/// The configured store, where the default model's training files go, and the configuration.
+async fn open_store(
+    global: &GlobalArgs,
+) -> anyhow::Result<(Store, std::path::PathBuf, levier_core::Config)> {
     let settings = crate::settings::load(global)?;
     super::init_logging(settings.config.log_format);
     let store = Store::open(&settings.config).await?;
-    Ok((store, settings.config.data_dir.join("triage-training")))
+    let training = settings.config.data_dir.join("triage-training");
+    Ok((store, training, settings.config))
 }
 
 /// The store's model, trained from the demo company's labelled mails (and corrections) when
@@ -138,6 +143,8 @@ fn password(file: Option<&Path>) -> anyhow::Result<String> {
 /// `levier triage watch`: polls until stopped (Ctrl-C, SIGTERM) or once.
 struct Watch {
     account: ImapAccount,
+    /// The working hours promised when acknowledging new mails (`[smtp] acknowledge`).
+    acknowledge: Option<u32>,
     interval: std::time::Duration,
     once: bool,
     json: bool,
@@ -148,7 +155,10 @@ impl Watch {
         let model = default_model(store, training).await?;
         loop {
             // Rules are read again at each poll: an admin's change applies to the next mails.
-            let importer = Importer::new(store, &model).await.map_err(input)?;
+            let mut importer = Importer::new(store, &model).await.map_err(input)?;
+            if let Some(hours) = self.acknowledge {
+                importer = importer.acknowledging(hours);
+            }
             match poll_once(store, &importer, &self.account).await {
                 Ok(report) => self.show(&report)?,
                 Err(e) if self.once => return Err(coded(FAILURE, e.to_string())),

@@ -74,7 +74,7 @@ resolution_working_hours = {resolution_working_hours}
 
 # Reports written into a folder after each period: weekly (on Monday, the ISO week that ended)
 # or monthly (on the 1st, the month that ended), as pdf, html, md, csv or json, in fr or en,
-# optionally for one pilot. Uncomment to use; repeat the block for more.
+# optionally for one pilot, optionally mailed. Uncomment to use; repeat the block for more.
 # [[reports.schedule]]
 # name = "direction-mensuel"
 # every = "monthly"
@@ -82,6 +82,22 @@ resolution_working_hours = {resolution_working_hours}
 # lang = "fr"
 # folder = "/srv/levier/rapports"
 # pilot = 1
+# # Also mailed, attached, to these addresses (needs [smtp]).
+# email = ["direction@example.fr"]
+
+# Outgoing mail: agents' replies to mails (threaded under the customer's mail) and, with
+# acknowledge = true, an acknowledgement of each routed mail giving the expected response time.
+# Without a host nothing is sent: replies are only stored. security is "starttls" (port 587),
+# "tls" (465) or "none" (a relay on this machine). The password is read from the environment
+# variable password_env names, or from password_file; never written here. Uncomment to use.
+# [smtp]
+# host = "smtp.example.fr"
+# port = 587
+# security = "starttls"
+# username = "support@example.fr"
+# password_env = "SMTP_PASSWORD"
+# from = "Support <support@example.fr>"
+# acknowledge = false
 
 # The support assistant's decisions, business hours and sensitive topics. Uncomment to change.
 # [assistant.policy]
@@ -133,5 +149,22 @@ mod tests {
             ..Config::default()
         };
         assert_eq!(parsed, expected);
+    }
+
+    #[test]
+    fn the_smtp_example_is_valid() {
+        let template = commented_template();
+        let start = template
+            .find("# [smtp]")
+            .expect("the template shows [smtp]");
+        let block: Vec<&str> = template[start..]
+            .lines()
+            .take_while(|l| !l.trim().is_empty())
+            .map(|l| l.strip_prefix("# ").unwrap_or(l))
+            .collect();
+        let config = Config::from_toml(&block.join("\n"), Path::new("/x/levier.toml"))
+            .expect("the example parses");
+        config.validate().expect("the example is valid");
+        assert!(config.smtp.enabled());
     }
 }

@@ -29,7 +29,8 @@ pub async fn ticket_and_conversation(
     Ok((ticket, conversation))
 }
 
-/// Writes to the customer (`internal` false: they see it at once) or an internal note.
+/// Writes to the customer (`internal` false: they see it at once, or receive it by mail) or
+/// an internal note.
 pub async fn write(
     state: &AppState,
     caller: &Caller,
@@ -38,6 +39,43 @@ pub async fn write(
     client_key: Option<String>,
     internal: bool,
 ) -> ApiResult<Appended> {
+    let (appended, conversation) = append(state, caller, id, text, client_key, internal).await?;
+    if !internal {
+        deliver(state, &conversation, &appended).await?;
+    }
+    Ok(appended)
+}
+
+/// What became of a reply for the customer to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// A chat: the customer reads it in the widget.
+    Chat,
+    /// A mail's ticket: queued to be sent over SMTP (the `mail.send` task).
+    Mailed,
+    /// A mail's ticket without `[smtp]`: stored only, the customer does not receive it.
+    NotMailed,
+}
+
+/// Replies to the customer, and says how it reaches them.
+pub async fn reply(
+    state: &AppState,
+    caller: &Caller,
+    id: TicketId,
+    text: &str,
+) -> ApiResult<Delivery> {
+    let (appended, conversation) = append(state, caller, id, text, None, false).await?;
+    deliver(state, &conversation, &appended).await
+}
+
+async fn append(
+    state: &AppState,
+    caller: &Caller,
+    id: TicketId,
+    text: &str,
+    client_key: Option<String>,
+    internal: bool,
+) -> ApiResult<(Appended, Conversation)> {
     let text = message_text("text", text, AGENT_TEXT_MAX)?;
     let (_, conversation) = ticket_and_conversation(state, id).await?;
     let new = NewMessage {
@@ -53,7 +91,27 @@ pub async fn write(
     if !internal {
         turn::announce_status(state, conversation.id).await?;
     }
-    Ok(appended)
+    Ok((appended, conversation))
+}
+
+/// A reply in a mail's conversation goes out by mail, once (a repeated request that stored
+/// nothing queues nothing); the reply is stored before, so a mail server that is down loses
+/// nothing.
+async fn deliver(
+    state: &AppState,
+    conversation: &Conversation,
+    appended: &Appended,
+) -> ApiResult<Delivery> {
+    if conversation.channel != "email" {
+        return Ok(Delivery::Chat);
+    }
+    if !state.smtp {
+        return Ok(Delivery::NotMailed);
+    }
+    if appended.created {
+        levier_triage::outbox::enqueue_reply(&state.store, appended.message.id).await?;
+    }
+    Ok(Delivery::Mailed)
 }
 
 /// Resolves or reopens a ticket, and tells the open streams.

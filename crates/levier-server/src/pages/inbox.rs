@@ -498,7 +498,7 @@ pub async fn reply(
     Path(id): Path<i64>,
     Form(form): Form<ReplyForm>,
 ) -> Response {
-    let written = agent::write(&state, &caller, TicketId(id), &form.text, None, false).await;
+    let written = agent::reply(&state, &caller, TicketId(id), &form.text).await;
     if written.is_ok()
         && let Some(opened) = form.opened_at
     {
@@ -515,7 +515,12 @@ pub async fn reply(
             tracing::warn!(ticket = id, "handling time not recorded: {e}");
         }
     }
-    back(id, written.map(|_| "replied"))
+    let done = written.map(|delivery| match delivery {
+        agent::Delivery::Chat => "replied",
+        agent::Delivery::Mailed => "mailed",
+        agent::Delivery::NotMailed => "not_mailed",
+    });
+    back(id, done)
 }
 
 /// `POST /inbox/{id}/note`.
