@@ -78,17 +78,7 @@ pub async fn load(
     store: &levier_store::Store,
     period: &Period,
 ) -> Result<LeadKpis, crate::ReportError> {
-    let query = levier_store::events::EventQuery {
-        until: Some(period.end),
-        kinds: LEAD_KINDS.iter().map(|k| k.to_string()).collect(),
-        ..Default::default()
-    };
-    let events: Vec<Dated> = store
-        .events(&query)
-        .await?
-        .into_iter()
-        .filter_map(|e| e.kind().map(|kind| Dated { at: e.at, kind }))
-        .collect();
+    let events = crate::load::dated_kinds(store, &LEAD_KINDS, Some(period.end)).await?;
     Ok(lead_kpis(&events, period))
 }
 
@@ -204,6 +194,8 @@ pub fn by_source(k: &LeadKpis) -> Vec<(String, usize)> {
 mod tests {
     use super::*;
 
+    use levier_core::time::Timestamp;
+
     #[test]
     fn lead_figures_read_the_tiers_and_sources() {
         let mut k = LeadKpis {
@@ -231,8 +223,6 @@ mod tests {
             vec![("salon (1/2)".to_string(), 1), ("- (0/1)".to_string(), 0)]
         );
     }
-
-    use levier_core::time::Timestamp;
 
     const DAY: i64 = 86_400_000;
 

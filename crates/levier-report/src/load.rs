@@ -192,6 +192,26 @@ pub async fn set_value_inputs(store: &Store, inputs: ValueInputs) -> Result<(), 
     Ok(())
 }
 
+/// The events of `kinds` up to `until` (all of them when `None`), dated, in the log's order;
+/// kinds this binary does not know are skipped. The mail and lead figures read through it.
+pub(crate) async fn dated_kinds(
+    store: &Store,
+    kinds: &[&str],
+    until: Option<Timestamp>,
+) -> Result<Vec<Dated>, ReportError> {
+    let query = EventQuery {
+        until,
+        kinds: kinds.iter().map(|k| k.to_string()).collect(),
+        ..EventQuery::default()
+    };
+    Ok(store
+        .events(&query)
+        .await?
+        .into_iter()
+        .filter_map(|e| e.kind().map(|kind| Dated { at: e.at, kind }))
+        .collect())
+}
+
 /// The first instant a period's figures read: its start moved back by [`LOOKBACK`].
 pub(crate) fn lookback_start(period: &Period) -> Timestamp {
     let back = i64::try_from(LOOKBACK.as_millis()).unwrap_or(i64::MAX);

@@ -114,16 +114,7 @@ pub async fn load(
     store: &levier_store::Store,
     period: &Period,
 ) -> Result<MailKpis, crate::ReportError> {
-    let query = levier_store::events::EventQuery {
-        kinds: MAIL_KINDS.iter().map(|k| k.to_string()).collect(),
-        ..Default::default()
-    };
-    let events: Vec<Dated> = store
-        .events(&query)
-        .await?
-        .into_iter()
-        .filter_map(|e| e.kind().map(|kind| Dated { at: e.at, kind }))
-        .collect();
+    let events = crate::load::dated_kinds(store, &MAIL_KINDS, None).await?;
     Ok(mail_kpis(&events, period))
 }
 
@@ -197,6 +188,8 @@ pub fn by_category(k: &MailKpis) -> Vec<(String, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use levier_core::Timestamp;
+    use levier_core::ids::TicketId;
 
     #[test]
     fn mail_figures_and_categories_read_as_counted() {
@@ -229,8 +222,6 @@ mod tests {
             vec![("facturation".to_string(), 5), ("commande".to_string(), 3)]
         );
     }
-    use levier_core::Timestamp;
-    use levier_core::ids::TicketId;
 
     const HOUR: i64 = 3_600_000;
 

@@ -85,21 +85,37 @@ struct Figures {
     parts: Vec<Part>,
 }
 
-/// Each section's title, test id and breakdown chart title (catalogue keys).
-const SECTIONS: [(&str, &str, Option<&str>); 5] = [
-    ("reports.support", "report-figures", Some("reports.reasons")),
-    ("reports.adoption", "adoption-figures", None),
+/// Each section's title, test id, breakdown chart title (catalogue keys) and the catalogue
+/// prefix of its breakdown's labels (`None`: the labels are the company's own words).
+type SectionText = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
+/// The sections, in the page's order.
+const SECTIONS: [SectionText; 5] = [
+    (
+        "reports.support",
+        "report-figures",
+        Some("reports.reasons"),
+        Some("reason."),
+    ),
+    ("reports.adoption", "adoption-figures", None, None),
     (
         "reports.section.mail",
         "mail-figures",
         Some("reports.mail.categories"),
+        None,
     ),
     (
         "reports.section.leads",
         "lead-figures",
         Some("reports.leads.sources"),
+        None,
     ),
-    ("reports.section.value", "value-figures", None),
+    ("reports.section.value", "value-figures", None, None),
 ];
 
 /// `GET /reports`.
@@ -220,11 +236,13 @@ async fn page_figures(
         .into_iter()
         .zip(SECTIONS)
         .enumerate()
-        .map(|(i, (part, (title, testid, chart_title)))| {
+        .map(|(i, (part, (title, testid, chart_title, prefix)))| {
             let other = before.as_ref().map(|b| &b.parts[i].figures[..]);
             let chart = chart_title
                 .filter(|_| !part.breakdown.is_empty())
-                .map(|title| chart::breakdown_svg(&t.t(title), &part.breakdown));
+                .map(|title| {
+                    chart::breakdown_svg(&t.t(title), &labelled(t, prefix, part.breakdown))
+                });
             Section {
                 title: t.t(title),
                 testid,
@@ -234,6 +252,22 @@ async fn page_figures(
         })
         .collect();
     Ok((sections, volume))
+}
+
+/// A breakdown's labels as the page shows them: looked up under `prefix` in the page's
+/// language (handoff reasons), or as they are.
+fn labelled(
+    t: &Catalog,
+    prefix: Option<&str>,
+    parts: Vec<(String, usize)>,
+) -> Vec<(String, usize)> {
+    let Some(prefix) = prefix else {
+        return parts;
+    };
+    parts
+        .into_iter()
+        .map(|(label, n)| (t.t(&format!("{prefix}{label}")), n))
+        .collect()
 }
 
 /// A period's figures in the page's language, in the order of [`SECTIONS`].
@@ -262,15 +296,13 @@ async fn period_figures(
         .await
         .map_err(internal)?;
     let value = value_kpis(&support, &adoption, period, asked.inputs);
-    let reasons = support
-        .handoff_reasons
-        .iter()
-        .map(|(reason, n)| (reason_label(lang, reason), *n))
-        .collect();
     let part = |figures, breakdown| Part { figures, breakdown };
     Ok(Figures {
         parts: vec![
-            part(support_figures(&support, lang), reasons),
+            part(
+                support_figures(&support, lang),
+                support.handoff_reasons.clone(),
+            ),
             part(adoption_figures(&adoption, lang), Vec::new()),
             part(
                 mail_figures(&mail, lang),
@@ -283,15 +315,6 @@ async fn period_figures(
             part(value_figures(&value, lang), Vec::new()),
         ],
     })
-}
-
-/// A handoff reason in the page's language.
-fn reason_label(lang: levier_report::Lang, reason: &str) -> String {
-    let t = crate::i18n::catalog(match lang {
-        levier_report::Lang::Fr => Lang::Fr,
-        levier_report::Lang::En => Lang::En,
-    });
-    t.t(&format!("reason.{reason}"))
 }
 
 /// The value estimates' form.
