@@ -1,8 +1,9 @@
 // Trying the assistant before going live: an AI champion asks the demo company's assistant a
 // customer's question in the playground and sees its decision, confidence, reason and
-// candidates (nothing recorded); writes a test set for a pilot in preparation, runs it and
-// reads its precision and coverage with each case's outcome; and cannot start the pilot while
-// the set fails, the page saying which threshold failed and by how much.
+// candidates (nothing recorded), and tries e-mail triage on a pasted mail; writes a test set
+// for a pilot in preparation, runs it and reads its precision and coverage with each case's
+// outcome; and cannot start the pilot while the set fails, the page saying which threshold
+// failed and by how much.
 //
 // Needs the model's weights (LEVIER_TEST_MODEL_DIR), like support.test.mjs: the assistant is
 // trained on the FAQ in the background once the model is loaded.
@@ -86,6 +87,20 @@ test('a champion tries the assistant, runs a test set, and a failing set holds i
   await page.fill('#trial-question', '<img src=x onerror=alert(1)> livraison ?');
   await submit(page, '[data-testid="playground"]');
   assert.equal(await page.locator('main img').count(), 0);
+
+  // E-mail triage tried the same way: the demo's stored model sorts an invoice mail, says
+  // where it goes and drafts nothing it may not (the demo's pilot covers the website's chat).
+  await page.fill('#mail-from', 'Claire Martin <claire@client.fr>');
+  await page.fill('#mail-subject', 'Facture en double');
+  await page.fill('#mail-body', "Bonjour, la facture FA-2026-118 reçue ce mois-ci compte deux fois la même ligne. Pouvez-vous nous envoyer un avoir ? Merci.");
+  await submit(page, '[data-testid="playground-mail"]');
+  await screenshot(t, page, 'playground-mail');
+  const mailOutcome = page.locator('[data-testid="mail-trial-outcome"]');
+  assert.equal(await mailOutcome.getAttribute('data-verdict'), 'routed');
+  assert.equal(await page.locator('[data-testid="mail-trial-category"]').innerText(), 'facturation');
+  assert.match(await page.locator('[data-testid="mail-trial-confidence"]').innerText(), /^\d{1,3}\.\d %$/);
+  assert.ok(await page.locator('[data-testid="mail-trial-candidates"] tbody tr').count() >= 2, 'the categories weighed');
+  assert.match(await page.locator('[data-testid="mail-trial-route"]').innerText(), /^(queue|team|agent):/);
 
   // A pilot in preparation, and a test set that gates it: the unsure wording is expected to be
   // answered, so coverage is 1 / 2 against 100 % required.

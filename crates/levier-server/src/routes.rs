@@ -344,6 +344,12 @@ pub fn table() -> Vec<Route> {
         ),
         r(
             "POST",
+            "/playground/mail",
+            PILOT_DECIDERS,
+            post(pages::playground::try_mail),
+        ),
+        r(
+            "POST",
             "/test-sets/pilots",
             PILOT_DECIDERS,
             post(pages::test_sets::draft_pilot),

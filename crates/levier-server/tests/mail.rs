@@ -276,3 +276,181 @@ async fn without_smtp_a_reply_to_a_mail_is_stored_and_said_unsent() {
         "nothing queued"
     );
 }
+
+/// The demo company's triage model, stored as the company's.
+async fn store_demo_model(app: &TestApp) {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo/emails");
+    let set = levier_triage::read_labelled_folder(&folder, &levier_triage::MailLimits::default())
+        .expect("labels");
+    let examples: Vec<_> = set.into_iter().map(|m| m.example).collect();
+    let model = levier_triage::TriageModel::train(&examples, &Default::default()).expect("train");
+    levier_triage::save_model(&app.store, &model)
+        .await
+        .expect("save");
+}
+
+/// A live pilot that lets triage handle invoices only.
+async fn invoice_pilot(app: &TestApp) {
+    use levier_store::pilots::{Baseline, NewPilot, Scope};
+    let use_case_id = app
+        .store
+        .upsert_use_case(&levier_store::knowledge::NewUseCase {
+            name: "Tri des e-mails".into(),
+            process: "support".into(),
+            pain: "boîte partagée".into(),
+            frequency_per_month: 400,
+            minutes_per_occurrence: 3,
+            people_involved: 2,
+            data_available: "archives".into(),
+            risk: "basse".into(),
+            impact: 4,
+            feasibility: 4,
+        })
+        .await
+        .expect("use case");
+    let pilot = app
+        .store
+        .upsert_pilot(&NewPilot {
+            use_case_id,
+            name: "Factures par e-mail".into(),
+            scope: Scope {
+                channels: vec!["email".into()],
+                mail_categories: vec!["facturation".into()],
+                ..Scope::default()
+            },
+            baseline: Baseline::default(),
+            targets: Vec::new(),
+            starts_at: levier_core::Timestamp(0),
+            ends_at: levier_core::Timestamp(i64::MAX / 2),
+            champions: Vec::new(),
+        })
+        .await
+        .expect("pilot");
+    app.store.start_pilot(pilot).await.expect("start");
+}
+
+/// The playground's mail form: triage's decision with the categories weighed, the route and
+/// whether the live pilots automate the mail; the pasted mail escaped; nothing recorded;
+/// champions and admins only; a clear message while no model is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_playground_tries_triage_within_the_pilots_scope_and_records_nothing() {
+    let app = TestApp::new().await;
+    let champion = Who::Session(app.login(Role::Champion).await);
+    let try_mail = |subject: &str, body: &str| {
+        Req::post("/playground/mail").sent_by(&champion).form(&[
+            ("from", "Claire <claire@client.fr>"),
+            ("subject", subject),
+            ("body", body),
+        ])
+    };
+    let delivery = "Bonjour, ma commande passée la semaine dernière n'est toujours pas arrivée. \
+                    Pouvez-vous me dire où en est la livraison ? Merci d'avance.";
+    let untrained = app.send(try_mail("Commande en retard", delivery)).await;
+    assert_eq!(untrained.status, StatusCode::BAD_REQUEST);
+    assert!(
+        untrained.body.contains("Aucun modèle de tri"),
+        "{}",
+        untrained.body
+    );
+
+    store_demo_model(&app).await;
+    invoice_pilot(&app).await;
+    let before = app
+        .store
+        .events(&Default::default())
+        .await
+        .expect("events")
+        .len();
+
+    let r = app
+        .send(try_mail("<b>Commande</b> en retard", delivery))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains(r#"data-verdict="routed""#), "{}", r.body);
+    assert!(
+        r.body.contains("&#60;b&#62;Commande&#60;/b&#62;"),
+        "escaped"
+    );
+    assert!(!r.body.contains("<b>Commande</b>"));
+    assert!(r.body.contains(r#"data-testid="mail-trial-candidates""#));
+    assert!(r.body.contains("queue:"), "the default route: {}", r.body);
+    assert!(
+        r.body.contains(r#"data-testid="mail-trial-automated">✗"#),
+        "a delivery mail is outside the invoice pilot\n{}",
+        r.body
+    );
+
+    let invoice = "Bonjour, la facture FA-2026-118 reçue ce mois-ci compte deux fois la même \
+                   ligne. Pouvez-vous nous envoyer un avoir et une facture corrigée ? Merci.";
+    let r = app.send(try_mail("Facture en double", invoice)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body
+            .contains(r#"data-testid="mail-trial-category">facturation<"#),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains(r#"data-testid="mail-trial-automated">✓"#),
+        "{}",
+        r.body
+    );
+
+    let after = app
+        .store
+        .events(&Default::default())
+        .await
+        .expect("events")
+        .len();
+    assert_eq!(before, after, "trying triage records nothing");
+    let agent = Who::Session(app.login(Role::Agent).await);
+    let refused = app
+        .send(
+            Req::post("/playground/mail")
+                .sent_by(&agent)
+                .form(&[("body", delivery)]),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
+
+/// A mail outside the live pilots' categories gets no drafted reply, and says why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mail_outside_the_live_pilots_gets_no_drafted_reply() {
+    let app = TestApp::new().await;
+    invoice_pilot(&app).await;
+    let agent = Who::Session(app.login(Role::Agent).await);
+    let mut id = routed_mail(&app, "late@client.fr", "Commande en retard", "livraison").await;
+    // A mail triage was sure about (the helper stores it to review).
+    let sure = NewMail {
+        message_key: "sure@client.fr".into(),
+        thread_key: "sure@client.fr".into(),
+        from_address: "client@exemple.fr".into(),
+        subject: "Livraison".into(),
+        body: "Où est mon colis ?".into(),
+        new_text: "Où est mon colis ?".into(),
+        attachments: serde_json::json!([]),
+        category: "livraison".into(),
+        confidence: 0.9,
+        sentiment: "neutre".into(),
+        to_review: false,
+        ..NewMail::default()
+    };
+    id = id.max(app.store.store_mail(&sure).await.expect("store").mail.id);
+    app.store
+        .route_mail(id, &Route::default_queue(), serde_json::json!([]))
+        .await
+        .expect("route");
+    let r = app
+        .send(Req::get(&format!("/api/v1/mails/{id}/suggestion")).auth(&agent))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let body: serde_json::Value = serde_json::from_str(&r.body).expect("json");
+    assert!(body["draft"].is_null(), "{body}");
+    assert!(
+        body["unavailable"]
+            .as_str()
+            .is_some_and(|why| why.contains("facturation")),
+        "{body}"
+    );
+}

@@ -169,6 +169,52 @@ impl Pilot {
     }
 }
 
+/// The mail categories whose mails triage handles on its own (acknowledgement, drafted reply)
+/// while pilots are live. Mail outside it is still classified and routed, but goes to people
+/// as it did before the pilot, so the pilot is measured on its scope only.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum MailScope {
+    /// No live pilot limits e-mail: triage handles every category.
+    #[default]
+    Everything,
+    /// Only these categories (the union of the live pilots' mail categories).
+    Categories(Vec<String>),
+}
+
+impl MailScope {
+    /// The scope of `pilots`: those live, covering e-mail (no channel named, or `email`),
+    /// with mail categories. A live e-mail pilot without categories covers everything.
+    pub fn of(pilots: &[Pilot]) -> MailScope {
+        let mut categories: Vec<String> = Vec::new();
+        for p in pilots.iter().filter(|p| p.status == PilotStatus::Live) {
+            let covers_mail =
+                p.scope.channels.is_empty() || p.scope.channels.iter().any(|c| c == "email");
+            if !covers_mail {
+                continue;
+            }
+            if p.scope.mail_categories.is_empty() {
+                return MailScope::Everything;
+            }
+            categories.extend(p.scope.mail_categories.iter().cloned());
+        }
+        if categories.is_empty() {
+            return MailScope::Everything;
+        }
+        categories.sort();
+        categories.dedup();
+        MailScope::Categories(categories)
+    }
+
+    /// Whether triage handles a mail of `category` (`None`: still to review, which no
+    /// limited scope covers).
+    pub fn covers(&self, category: Option<&str>) -> bool {
+        match self {
+            MailScope::Everything => true,
+            MailScope::Categories(list) => category.is_some_and(|c| list.iter().any(|l| l == c)),
+        }
+    }
+}
+
 const COLUMNS: &str = "id, use_case_id, name, status, scope, baseline, targets, starts_at, ends_at, \
      champions, decision, note, decided_at, decided_by_user_id";
 
@@ -221,6 +267,11 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(pilot).collect()
+    }
+
+    /// The mail categories triage handles on its own now (see [`MailScope`]).
+    pub async fn mail_scope(&self) -> StoreResult<MailScope> {
+        Ok(MailScope::of(&self.pilots().await?))
     }
 
     /// A pilot by id.
@@ -355,4 +406,70 @@ fn pilot(row: &AnyRow) -> StoreResult<Pilot> {
             .try_get::<Option<i64>, _>("decided_by_user_id")?
             .map(UserId),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pilot(status: PilotStatus, channels: &[&str], mail: &[&str]) -> Pilot {
+        let strings = |list: &[&str]| list.iter().map(|s| s.to_string()).collect();
+        Pilot {
+            id: PilotId(1),
+            use_case_id: UseCaseId(1),
+            name: "p".into(),
+            status,
+            scope: Scope {
+                channels: strings(channels),
+                mail_categories: strings(mail),
+                ..Scope::default()
+            },
+            baseline: Baseline::default(),
+            targets: Vec::new(),
+            starts_at: Timestamp(0),
+            ends_at: Timestamp(1),
+            champions: Vec::new(),
+            decision: None,
+            note: String::new(),
+            decided_at: None,
+            decided_by: None,
+        }
+    }
+
+    #[test]
+    fn live_mail_pilots_limit_triage_to_their_categories() {
+        let pilots = [
+            pilot(PilotStatus::Live, &["email"], &["commande", "livraison"]),
+            pilot(PilotStatus::Live, &[], &["facturation"]),
+            // Not live, or not about e-mail: no effect.
+            pilot(PilotStatus::Draft, &["email"], &["candidature"]),
+            pilot(PilotStatus::Closed, &["email"], &["technique"]),
+            pilot(PilotStatus::Live, &["widget"], &["autre"]),
+        ];
+        let scope = MailScope::of(&pilots);
+        assert_eq!(
+            scope,
+            MailScope::Categories(vec![
+                "commande".into(),
+                "facturation".into(),
+                "livraison".into()
+            ])
+        );
+        assert!(scope.covers(Some("livraison")));
+        assert!(!scope.covers(Some("technique")));
+        assert!(!scope.covers(None), "a mail to review is never automated");
+    }
+
+    #[test]
+    fn without_a_live_mail_pilot_or_with_one_of_no_categories_triage_handles_everything() {
+        assert_eq!(MailScope::of(&[]), MailScope::Everything);
+        let widget_only = [pilot(PilotStatus::Live, &["widget"], &["commande"])];
+        assert_eq!(MailScope::of(&widget_only), MailScope::Everything);
+        let whole = [
+            pilot(PilotStatus::Live, &["email"], &["commande"]),
+            pilot(PilotStatus::Live, &["email"], &[]),
+        ];
+        assert_eq!(MailScope::of(&whole), MailScope::Everything);
+        assert!(MailScope::Everything.covers(None));
+    }
 }

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use levier_core::Timestamp;
 use levier_store::mail::{MailRule, MailStatus, NewMail, RouteFacts, StoredMail, route_for};
+use levier_store::pilots::MailScope;
 use levier_store::{ManualClock, Store};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -56,6 +57,8 @@ pub struct Importer<'a> {
 
 impl<'a> Importer<'a> {
     /// An importer routing by the rules stored now.
+    /// The categories live pilots let triage acknowledge on its own.
+    scope: MailScope,
     pub async fn new(store: &'a Store, model: &'a TriageModel) -> Result<Self, TriageError> {
         Ok(Importer {
             store,
@@ -67,7 +70,9 @@ impl<'a> Importer<'a> {
     }
 
     /// The same importer acknowledging each mail just received (never an archive's) once it
-    /// is routed: a `mail.send` task promising an answer within `hours` working hours.
+            scope: store.mail_scope().await?,
+    /// is routed: a `mail.send` task promising an answer within `hours` working hours. While
+    /// pilots limit e-mail to some categories, only the mails of those are acknowledged.
     pub fn acknowledging(mut self, hours: u32) -> Self {
         self.acknowledge = Some(hours);
         self
@@ -164,7 +169,10 @@ impl<'a> Importer<'a> {
             MailStatus::New => {
                 route(store, &self.rules, &stored.mail).await?;
                 report.routed += 1;
-                if let (Some(hours), Dating::Now) = (self.acknowledge, dating) {
+                let in_scope = self
+                    .scope
+                    .covers(route_facts(&stored.mail).category.as_deref());
+                if let (Some(hours), Dating::Now, true) = (self.acknowledge, dating, in_scope) {
                     crate::outbox::enqueue_acknowledgement(store, stored.mail.id, hours).await?;
                 }
             }

@@ -71,6 +71,21 @@ impl LabelModel {
         }
     }
 
+    /// The labels weighed for a text, most probable first, with the linear model's
+    /// probability (not calibrated): what a person trying the model sees beside the choice.
+    pub fn ranked(&self, text: &str) -> Vec<(String, f32)> {
+        let text = if text.trim().is_empty() { "-" } else { text };
+        self.classifier
+            .predict_embedded(text, &NO_EMBEDDING)
+            .map(|p| {
+                p.ranked
+                    .into_iter()
+                    .map(|r| (r.label, r.probability))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// The labels it knows, sorted.
     pub fn labels(&self) -> &[String] {
         self.classifier.labels()

@@ -129,6 +129,11 @@ impl TriageModel {
         }
     }
 
+    /// The categories weighed for a mail, most probable first (see [`LabelModel::ranked`]).
+    pub fn category_candidates(&self, mail: &Mail) -> Vec<(String, f32)> {
+        self.category.ranked(&mail.classification_text())
+    }
+
     /// The categories it was trained on.
     pub fn categories(&self) -> &[String] {
         self.category.labels()

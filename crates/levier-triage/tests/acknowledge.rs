@@ -107,3 +107,90 @@ async fn new_mails_are_acknowledged_in_their_language_and_machines_never() {
     assert_eq!(report.routed, 1, "{report:?}");
     assert!(!runner.run_one().await.unwrap(), "nothing to send");
 }
+
+/// A live pilot limited to some mail categories: triage still routes every mail, but
+/// acknowledges only those of the pilot's categories.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_pilot_limits_acknowledgements_to_its_mail_categories() {
+    use levier_store::knowledge::NewUseCase;
+    use levier_store::pilots::{Baseline, NewPilot, Scope};
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path()).await;
+    let use_case_id = store
+        .upsert_use_case(&NewUseCase {
+            name: "Tri des e-mails".into(),
+            process: "support".into(),
+            pain: "boîte partagée".into(),
+            frequency_per_month: 400,
+            minutes_per_occurrence: 3,
+            people_involved: 2,
+            data_available: "archives".into(),
+            risk: "basse".into(),
+            impact: 4,
+            feasibility: 4,
+        })
+        .await
+        .unwrap();
+    let pilot = store
+        .upsert_pilot(&NewPilot {
+            use_case_id,
+            name: "Factures par e-mail".into(),
+            scope: Scope {
+                channels: vec!["email".into()],
+                mail_categories: vec!["facturation".into()],
+                ..Scope::default()
+            },
+            baseline: Baseline::default(),
+            targets: Vec::new(),
+            starts_at: levier_core::Timestamp(0),
+            ends_at: levier_core::Timestamp(i64::MAX / 2),
+            champions: Vec::new(),
+        })
+        .await
+        .unwrap();
+    store.start_pilot(pilot).await.unwrap();
+
+    let model = demo_model();
+    let importer = Importer::new(&store, &model)
+        .await
+        .unwrap()
+        .acknowledging(4);
+    let mut report = ImportReport::default();
+    let delivery = "Bonjour, ma commande passée la semaine dernière n'est toujours pas arrivée. \
+                    Pouvez-vous me dire où en est la livraison ? Merci d'avance.";
+    importer
+        .try_import(
+            &raw("late@client.fr", "Commande en retard", delivery, ""),
+            &mut report,
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.routed, 1, "{report:?}");
+    assert!(
+        store.unfinished_task("mail.send").await.unwrap().is_none(),
+        "a delivery mail is outside the pilot: no acknowledgement"
+    );
+
+    let invoice = "Bonjour, la facture FA-2026-118 reçue ce mois-ci compte deux fois la même \
+                   ligne. Pouvez-vous nous envoyer un avoir et une facture corrigée ? Merci.";
+    importer
+        .try_import(
+            &raw("invoice@client.fr", "Facture en double", invoice, ""),
+            &mut report,
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.routed, 2, "{report:?}");
+    let mail = store
+        .events(&EventQuery {
+            kinds: vec!["mail_classified".into()],
+            ..EventQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(mail.len(), 2);
+    assert!(
+        store.unfinished_task("mail.send").await.unwrap().is_some(),
+        "an invoice mail is in the pilot: acknowledged"
+    );
+}

@@ -15,6 +15,7 @@ use levier_assist::decide::{FaqCandidate, PassageCandidate};
 use levier_assist::hours::Lang;
 use levier_assist::respond::Turn;
 use levier_store::mail::{MailQuery, MailRule, MailRuleSpec, StoredMail};
+use levier_store::pilots::MailScope;
 use levier_store::support::PilotScope;
 use levier_triage::TriageError;
 use serde::{Deserialize, Serialize};
@@ -141,13 +142,36 @@ pub async fn suggestion(
 }
 
 /// Drafts a reply to `mail` from the FAQ (the assistant's matcher) or a public document's
-/// passage, with the sources, and gives its ticket the FAQ candidates when it has none.
+/// passage, with the sources, and gives its ticket the FAQ candidates when it has none. A mail
+/// outside the live pilots' mail categories gets none.
 pub(crate) async fn suggest(state: &AppState, mail: &StoredMail) -> ApiResult<Suggestion> {
     let text = format!("{}\n{}", mail.mail.subject, mail.mail.new_text);
     let lang = match mail.mail.language.as_deref() {
         Some("en") => Lang::En,
         _ => Lang::Fr,
     };
+    let scope = state.store.mail_scope().await?;
+    let category = levier_triage::route_facts(mail).category;
+    if !scope.covers(category.as_deref()) {
+        let mut s = draft(lang, Vec::new(), 0.0, None);
+        s.unavailable = Some(outside_pilots(&scope));
+        return Ok(s);
+    }
+    let suggestion = draft_reply(state, text, lang).await?;
+    if let Some(ticket) = mail.ticket_id {
+        let candidates = serde_json::to_value(&suggestion.faq).unwrap_or_default();
+        state.store.suggest_for_ticket(ticket, &candidates).await?;
+    }
+    Ok(suggestion)
+}
+
+/// Drafts a reply to a mail's `text` from the FAQ (the assistant's matcher) or a public
+/// document's passage, with the sources (also what the playground shows).
+pub(crate) async fn draft_reply(
+    state: &AppState,
+    text: String,
+    lang: Lang,
+) -> ApiResult<Suggestion> {
     let passage = crate::desk::knowledge_base::public_passage(state, &text).await;
     let Some(assistant) = state.desk.assistant() else {
         let mut s = draft(lang, Vec::new(), 0.0, passage);
@@ -172,16 +196,22 @@ pub(crate) async fn suggest(state: &AppState, mail: &StoredMail) -> ApiResult<Su
     .map_err(|e| ApiError::internal(&e))?
     .map_err(|e| ApiError::internal(&e))?;
     let decision = decided.decision;
-    if let Some(ticket) = mail.ticket_id {
-        let candidates = serde_json::to_value(&decision.candidates).unwrap_or_default();
-        state.store.suggest_for_ticket(ticket, &candidates).await?;
-    }
     Ok(draft(
         lang,
         decision.candidates,
         decision.confidence,
         passage,
     ))
+}
+
+/// Why a mail outside the live pilots' mail categories gets no draft: people answer it as
+/// before the pilot, so the pilot is measured on its own scope.
+fn outside_pilots(scope: &MailScope) -> String {
+    let categories = match scope {
+        MailScope::Categories(list) => list.join(", "),
+        MailScope::Everything => String::new(),
+    };
+    format!("outside the live pilots' mail categories ({categories}): no reply is drafted")
 }
 
 /// The draft: a greeting, the FAQ answer when the matcher is sure enough, else the passage,

@@ -14,6 +14,7 @@ pub mod inbox;
 pub mod leads;
 pub mod pilots;
 pub mod playground;
+pub mod playground_mail;
 pub mod reports;
 pub mod search;
 pub mod settings;

@@ -5,8 +5,11 @@
 //! widget's own decision ([`crate::desk::trial`]) and nothing is recorded: no conversation, no
 //! event, no KPI moves.
 //!
+//! The page's second form tries e-mail triage the same way ([`super::playground_mail`]).
+//!
 //! The question is the caller's text: it is only ever inserted by the template's escaping.
 
+use super::playground_mail::{self, MailForm, MailOutcome};
 use super::{Page, page};
 use crate::AppState;
 use crate::auth::Caller;
@@ -69,6 +72,9 @@ struct PlaygroundPage {
     outcome: Option<Outcome>,
     trained: bool,
     error: Option<String>,
+    mail: MailForm,
+    mail_outcome: Option<MailOutcome>,
+    mail_error: Option<String>,
 }
 
 /// The playground's form.
@@ -88,7 +94,27 @@ pub async fn show(
     headers: HeaderMap,
     Extension(caller): Extension<Caller>,
 ) -> Response {
-    render(&state, &headers, &caller, AskForm::default(), Ok(None)).await
+    render(&state, &headers, &caller, Asked::Nothing).await
+}
+
+/// `POST /playground/mail`: triage's decision on the mail, shown and forgotten.
+pub async fn try_mail(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
+    Form(form): Form<MailForm>,
+) -> Response {
+    render(&state, &headers, &caller, Asked::Mail(form)).await
+}
+
+/// What the page was asked.
+enum Asked {
+    /// Nothing yet.
+    Nothing,
+    /// A customer's question for the assistant, and its decision.
+    Question(AskForm, Result<(BotTurn, PilotScope), ApiError>),
+    /// A mail for triage (decided with the page's language at hand).
+    Mail(MailForm),
 }
 
 /// `POST /playground`: the question's decision, shown and forgotten.
@@ -98,8 +124,8 @@ pub async fn ask(
     Extension(caller): Extension<Caller>,
     Form(form): Form<AskForm>,
 ) -> Response {
-    let asked = decide(&state, &form).await.map(Some);
-    render(&state, &headers, &caller, form, asked).await
+    let decided = decide(&state, &form).await;
+    render(&state, &headers, &caller, Asked::Question(form, decided)).await
 }
 
 /// The turn for the form's question; a blank or oversized question, or an unknown site or
@@ -118,26 +144,32 @@ async fn decide(state: &AppState, form: &AskForm) -> Result<(BotTurn, PilotScope
     Ok((turn, scope))
 }
 
-async fn render(
-    state: &AppState,
-    headers: &HeaderMap,
-    caller: &Caller,
-    form: AskForm,
-    asked: Result<Option<(BotTurn, PilotScope)>, ApiError>,
-) -> Response {
+async fn render(state: &AppState, headers: &HeaderMap, caller: &Caller, asked: Asked) -> Response {
     let choices = match choices(state).await {
         Ok(c) => c,
         Err(e) => return e.into_response(),
     };
     let Page { shell, cookies } = page(state, headers, Some(caller), PATH).await;
-    let (outcome, error) = match asked {
-        Ok(found) => (
-            found.map(|(turn, scope)| outcome(shell.t, &turn, &scope)),
-            None,
-        ),
-        Err(e) => (None, Some(e.detail)),
-    };
-    let status = super::status_for(error.is_some());
+    let (mut form, mut outcome, mut error) = (AskForm::default(), None, None);
+    let (mut mail, mut mail_outcome, mut mail_error) = (MailForm::default(), None, None);
+    match asked {
+        Asked::Nothing => {}
+        Asked::Question(asked, decided) => {
+            form = asked;
+            match decided {
+                Ok((turn, scope)) => outcome = Some(self::outcome(shell.t, &turn, &scope)),
+                Err(e) => error = Some(e.detail),
+            }
+        }
+        Asked::Mail(asked) => {
+            match playground_mail::decide(state, &asked, shell.t).await {
+                Ok(found) => mail_outcome = Some(found),
+                Err(e) => mail_error = Some(e.detail),
+            }
+            mail = asked;
+        }
+    }
+    let status = super::status_for(error.is_some() || mail_error.is_some());
     let template = PlaygroundPage {
         choices,
         target: form.target,
@@ -146,6 +178,9 @@ async fn render(
         outcome,
         trained: state.desk.assistant().is_some(),
         error,
+        mail,
+        mail_outcome,
+        mail_error,
         shell,
     };
     super::render_with(&template, status, cookies)
