@@ -124,6 +124,20 @@ test('a champion checks a figure behind the scenes and reads the pilot against i
   await Promise.all([page.waitForEvent('load'), page.click('[data-testid="value-inputs"] button')]);
   const doubled = euros(await gross());
   assert.ok(Math.abs(doubled - 2 * atDefault) <= 1, `twice the hourly cost, twice the value: ${atDefault} → ${doubled}`);
+  const byUseCase = page.locator('svg[aria-label="Minutes gagnées par cas d\'usage"]');
+  assert.equal(await byUseCase.count(), 1, 'the time saved, use case by use case');
+  assert.match(await byUseCase.textContent(), /Tri des e-mails/);
+  // One team's figures: the customer service's tickets only, fewer than everyone's.
+  const conversationsNow = async () => Number(await page.locator('[data-testid="report-figures"] tr[data-figure="conversations"] td.value').first().innerText());
+  const everyone = await conversationsNow();
+  await page.selectOption('#report-team', 'Service client');
+  await Promise.all([page.waitForEvent('load'), page.click('[data-testid="report-period"] button')]);
+  await screenshot(t, page, 'team');
+  const team = await conversationsNow();
+  assert.ok(team > 0 && team < everyone, `the customer service's conversations (${team}) are some of all (${everyone})`);
+  assert.match(await page.locator('tr[data-figure="conversations"] a').first().getAttribute('href'), /team=Service(\+|%20)client/, 'the drill-down keeps the team');
+  await page.selectOption('#report-team', '');
+  await Promise.all([page.waitForEvent('load'), page.click('[data-testid="report-period"] button')]);
   await page.fill('#v-people', '0');
   await page.locator('#v-people').evaluate((el) => el.removeAttribute('min'));
   await Promise.all([page.waitForEvent('load'), page.click('[data-testid="value-inputs"] button')]);

@@ -54,14 +54,15 @@ impl EventCache {
         .await
     }
 
-    /// The adoption figures of `period`.
+    /// The adoption figures of `period` for the employees `scope` counts.
     pub async fn adoption(
         &self,
         store: &Store,
         period: &Period,
+        scope: &Scope,
     ) -> Result<AdoptionKpis, ReportError> {
         self.with_events(store, period.start, period.end, |events| {
-            adoption_kpis(events, period)
+            in_scope(events, scope, |events| adoption_kpis(events, period))
         })
         .await
     }

@@ -3,7 +3,7 @@
 use crate::adoption::{AdoptionKpis, adoption_kpis};
 use crate::figures::{Lang, support_figures};
 use crate::pilot::{ProgressRow, progress};
-use crate::scope::Scope;
+use crate::scope::{Picked, Scope};
 use crate::support::{Dated, SupportKpis, SupportOptions, Volume, support_kpis};
 use crate::value::ValueInputs;
 use crate::{Period, ReportError};
@@ -11,7 +11,10 @@ use jiff::tz::TimeZone;
 use levier_core::time::Timestamp;
 use levier_store::Store;
 use levier_store::events::EventQuery;
+use levier_store::faq::FaqFilter;
 use levier_store::pilots::Pilot;
+use levier_store::support::report_filters::TicketPick;
+use std::collections::HashSet;
 use std::time::Duration;
 
 /// How far before a period the log is read to tell a new conversation from one that resumes:
@@ -146,6 +149,50 @@ pub async fn adoption(store: &Store, period: &Period) -> Result<AdoptionKpis, Re
     };
     let (_, events) = dated(store, &query).await?;
     Ok(adoption_kpis(&events, period))
+}
+
+/// What a team and/or category filter keeps, from the store: the conversations whose ticket
+/// is of the category or handled by the team, the FAQ entries of the category (whose answers
+/// put a conversation in it), the team's employees. `None` when neither is given.
+pub async fn pick(store: &Store, pick: &TicketPick) -> Result<Option<Picked>, ReportError> {
+    if pick.category.is_none() && pick.team.is_none() {
+        return Ok(None);
+    }
+    let conversations = store
+        .ticket_conversations(pick)
+        .await?
+        .into_iter()
+        .collect();
+    // The assistant's answers belong to no team: with a team, only tickets count.
+    let sources = match (&pick.category, &pick.team) {
+        (Some(category), None) => store
+            .faq_entries(&FaqFilter {
+                category: Some(category.clone()),
+                ..FaqFilter::default()
+            })
+            .await?
+            .iter()
+            .map(|e| format!("faq:{}", e.id.0))
+            .collect(),
+        _ => HashSet::new(),
+    };
+    let employees = match &pick.team {
+        Some(team) => Some(
+            store
+                .users()
+                .await?
+                .into_iter()
+                .filter(|u| u.team.as_deref() == Some(team.as_str()))
+                .map(|u| u.id)
+                .collect(),
+        ),
+        None => None,
+    };
+    Ok(Some(Picked {
+        conversations,
+        sources,
+        employees,
+    }))
 }
 
 /// Conversations started and tickets opened in each of `slices`, read from the store's log.

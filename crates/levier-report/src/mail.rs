@@ -14,6 +14,7 @@ use crate::period::Period;
 use crate::stats::{Share, Spread};
 use crate::support::Dated;
 use levier_core::EventKind;
+use levier_store::support::report_filters::TicketPick;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -98,6 +99,59 @@ fn final_categories(events: &[Dated]) -> HashMap<i64, String> {
     out
 }
 
+/// The mail a triage event is about.
+fn mail_of(kind: &EventKind) -> Option<i64> {
+    match kind {
+        EventKind::MailReceived { mail_id }
+        | EventKind::MailClassified { mail_id, .. }
+        | EventKind::MailRouted { mail_id, .. }
+        | EventKind::MailAcknowledged { mail_id }
+        | EventKind::MailFirstReply { mail_id, .. }
+        | EventKind::MailResolved { mail_id, .. }
+        | EventKind::MailReclassified { mail_id, .. }
+        | EventKind::MailSpamCaught { mail_id, .. }
+        | EventKind::MailSpamMissed { mail_id } => Some(*mail_id),
+        _ => None,
+    }
+}
+
+/// The events of the mails `pick` keeps: of its category in the end, routed to its team.
+pub fn picked(events: Vec<Dated>, pick: &TicketPick) -> Vec<Dated> {
+    if pick.category.is_none() && pick.team.is_none() {
+        return events;
+    }
+    let categories = final_categories(&events);
+    let team_target = pick.team.as_ref().map(|t| format!("team:{}", t.trim()));
+    let routed_to: HashMap<i64, &str> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::MailRouted {
+                mail_id, target, ..
+            } => Some((*mail_id, target.as_str())),
+            _ => None,
+        })
+        .collect();
+    let keeps = |mail: i64| {
+        let category_ok = pick
+            .category
+            .as_ref()
+            .is_none_or(|c| categories.get(&mail) == Some(c));
+        let team_ok = team_target
+            .as_ref()
+            .is_none_or(|t| routed_to.get(&mail) == Some(&t.as_str()));
+        category_ok && team_ok
+    };
+    let kept: HashSet<i64> = events
+        .iter()
+        .filter_map(|e| mail_of(&e.kind))
+        .filter(|m| keeps(*m))
+        .collect();
+    events
+        .into_iter()
+        .filter(|e| mail_of(&e.kind).is_none_or(|m| kept.contains(&m)))
+        .collect()
+}
+
 /// The stored names of the events the mail figures read.
 pub const MAIL_KINDS: [&str; 6] = [
     "mail_received",
@@ -114,8 +168,17 @@ pub async fn load(
     store: &levier_store::Store,
     period: &Period,
 ) -> Result<MailKpis, crate::ReportError> {
+    load_picked(store, period, &TicketPick::default()).await
+}
+
+/// [`load`] of the mails `pick` keeps (one team's, one category's).
+pub async fn load_picked(
+    store: &levier_store::Store,
+    period: &Period,
+    pick: &TicketPick,
+) -> Result<MailKpis, crate::ReportError> {
     let events = crate::load::dated_kinds(store, &MAIL_KINDS, None).await?;
-    Ok(mail_kpis(&events, period))
+    Ok(mail_kpis(&picked(events, pick), period))
 }
 
 const RECEIVED: crate::figures::Text = (
@@ -342,5 +405,69 @@ mod tests {
             ),
             (2, 3)
         );
+    }
+
+    #[test]
+    fn a_team_or_category_keeps_its_mails_by_their_final_category_and_route() {
+        let dated = |ms, kind| Dated {
+            at: Timestamp(ms),
+            kind,
+        };
+        let classified = |mail_id, category: &str| EventKind::MailClassified {
+            mail_id,
+            category: category.into(),
+            confidence: 0.9,
+            to_review: false,
+        };
+        let routed = |mail_id, target: &str| EventKind::MailRouted {
+            mail_id,
+            ticket_id: TicketId(mail_id),
+            target: target.into(),
+        };
+        let events = vec![
+            dated(1, EventKind::MailReceived { mail_id: 1 }),
+            dated(2, classified(1, "facturation")),
+            dated(3, routed(1, "team:compta")),
+            dated(4, EventKind::MailReceived { mail_id: 2 }),
+            dated(5, classified(2, "commande")),
+            dated(6, routed(2, "queue:général")),
+            // Mail 2 was an invoice after all.
+            dated(
+                7,
+                EventKind::MailReclassified {
+                    mail_id: 2,
+                    from: "commande".into(),
+                    to: "facturation".into(),
+                },
+            ),
+        ];
+        let kept = |pick: TicketPick| -> Vec<i64> {
+            picked(events.clone(), &pick)
+                .iter()
+                .map(|e| e.at.0)
+                .collect()
+        };
+        assert_eq!(
+            kept(TicketPick {
+                category: Some("facturation".into()),
+                team: None
+            }),
+            vec![1, 2, 3, 4, 5, 6, 7]
+        );
+        assert_eq!(
+            kept(TicketPick {
+                category: Some("commande".into()),
+                team: None
+            }),
+            Vec::<i64>::new()
+        );
+        assert_eq!(
+            kept(TicketPick {
+                category: None,
+                team: Some("compta".into())
+            }),
+            vec![1, 2, 3]
+        );
+        assert_eq!(kept(TicketPick::default()).len(), 7);
     }
 }

@@ -1,11 +1,13 @@
 //! Which conversations a figure counts: all of them, those started on some websites (a
-//! pilot's scope), or those of one channel (the website's chat, or e-mail). A conversation
-//! is placed by its first customer message (`message_received` says its website; a
-//! conversation without one came by e-mail); its handoffs, tickets and answers follow it.
+//! pilot's scope), those of one channel (the website's chat, or e-mail), or those of one team
+//! or category. A conversation is placed by its first customer message (`message_received`
+//! says its website; a conversation without one came by e-mail); its handoffs, tickets and
+//! answers follow it. Teams and categories are not in the support events: the store says
+//! which conversations belong to one ([`Picked`], resolved by [`crate::load::pick`]).
 
 use crate::support::Dated;
 use levier_core::event::EventKind;
-use levier_core::ids::{ConversationId, MessageId, SiteId, TicketId};
+use levier_core::ids::{ConversationId, MessageId, SiteId, TicketId, UserId};
 use std::collections::HashSet;
 
 /// Where conversations come from.
@@ -49,12 +51,51 @@ pub struct Scope {
     pub sites: Vec<SiteId>,
     /// The channel.
     pub channel: Channel,
+    /// Conversations of one team or category; `None`: no such limit.
+    pub picked: Option<Picked>,
+}
+
+/// The conversations and employees a team or category filter keeps.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Picked {
+    /// Conversations whose ticket is of the category or handled by the team.
+    pub conversations: HashSet<ConversationId>,
+    /// Answer sources (`faq:12`) that put a conversation the assistant answered in the
+    /// category (empty for a team: the assistant's answers belong to no team).
+    pub sources: HashSet<String>,
+    /// Employees of the team, for the adoption figures; `None`: everyone (a category filter).
+    pub employees: Option<HashSet<UserId>>,
+}
+
+impl Picked {
+    /// The conversations kept: those named, and those the assistant answered from a source
+    /// of the category.
+    fn conversations(&self, events: &[Dated]) -> HashSet<ConversationId> {
+        let mut kept = self.conversations.clone();
+        for e in events {
+            if let EventKind::BotAnswered {
+                conversation_id,
+                source: Some(source),
+                ..
+            } = &e.kind
+                && self.sources.contains(source)
+            {
+                kept.insert(*conversation_id);
+            }
+        }
+        kept
+    }
+
+    /// Whether an employee's question or rating is counted.
+    pub fn keeps_employee(&self, user: UserId) -> bool {
+        self.employees.as_ref().is_none_or(|e| e.contains(&user))
+    }
 }
 
 impl Scope {
     /// Whether it counts every conversation.
     pub fn is_everything(&self) -> bool {
-        self.sites.is_empty() && self.channel == Channel::All
+        self.sites.is_empty() && self.channel == Channel::All && self.picked.is_none()
     }
 
     /// Whether a conversation started on `site` (none: by e-mail) is counted.
@@ -74,7 +115,11 @@ impl Scope {
             return events;
         }
         let kept = Kept::of(self, &events);
-        events.into_iter().filter(|e| kept.holds(&e.kind)).collect()
+        let picked = self.picked.as_ref();
+        events
+            .into_iter()
+            .filter(|e| kept.holds(&e.kind, picked))
+            .collect()
     }
 }
 
@@ -92,12 +137,17 @@ impl Kept {
     fn of(scope: &Scope, events: &[Dated]) -> Kept {
         let mut kept = Kept::default();
         let mut placed: HashSet<ConversationId> = HashSet::new();
+        let picked = scope.picked.as_ref().map(|p| p.conversations(events));
+        let is_picked = |c: &ConversationId| picked.as_ref().is_none_or(|p| p.contains(c));
         for e in events {
             match &e.kind {
                 EventKind::MessageReceived {
                     conversation_id,
                     site_id,
-                } if placed.insert(*conversation_id) && scope.keeps(*site_id) => {
+                } if placed.insert(*conversation_id)
+                    && scope.keeps(*site_id)
+                    && is_picked(conversation_id) =>
+                {
                     kept.conversations.insert(*conversation_id);
                 }
                 EventKind::HandedOff {
@@ -120,7 +170,7 @@ impl Kept {
         kept
     }
 
-    fn holds(&self, kind: &EventKind) -> bool {
+    fn holds(&self, kind: &EventKind, picked: Option<&Picked>) -> bool {
         match kind {
             EventKind::MessageReceived {
                 conversation_id, ..
@@ -143,6 +193,9 @@ impl Kept {
             | EventKind::TicketReopened { ticket_id, .. }
             | EventKind::CsatGiven { ticket_id, .. } => self.tickets.contains(ticket_id),
             EventKind::BotAnswerMarkedWrong { message_id, .. } => self.answers.contains(message_id),
+            EventKind::QuestionAsked { user_id, .. } | EventKind::AnswerRated { user_id, .. } => {
+                picked.is_none_or(|p| p.keeps_employee(*user_id))
+            }
             _ => true,
         }
     }
@@ -260,5 +313,78 @@ mod tests {
         };
         let kept: Vec<i64> = email.filter(events).iter().map(|e| e.at.0).collect();
         assert_eq!(kept, vec![10], "both conversations came from a website");
+    }
+
+    #[test]
+    fn a_category_keeps_its_tickets_and_the_answers_from_its_faq_and_a_team_its_employees() {
+        let dated = |ms, kind| Dated {
+            at: Timestamp(ms),
+            kind,
+        };
+        let received = |c| EventKind::MessageReceived {
+            conversation_id: ConversationId(c),
+            site_id: Some(SiteId(1)),
+        };
+        let answered = |c, source: &str| EventKind::BotAnswered {
+            conversation_id: ConversationId(c),
+            message_id: MessageId(c * 10),
+            confidence: 0.9,
+            source: Some(source.into()),
+        };
+        let events = vec![
+            dated(1, received(1)),
+            dated(2, received(2)),
+            dated(3, received(3)),
+            dated(4, answered(1, "faq:7")),
+            dated(5, answered(2, "faq:8")),
+            dated(
+                6,
+                EventKind::HandedOff {
+                    conversation_id: ConversationId(3),
+                    ticket_id: TicketId(30),
+                    reason: "unsure".into(),
+                },
+            ),
+            dated(
+                7,
+                EventKind::QuestionAsked {
+                    user_id: UserId(1),
+                    answered: true,
+                },
+            ),
+            dated(
+                8,
+                EventKind::QuestionAsked {
+                    user_id: UserId(2),
+                    answered: false,
+                },
+            ),
+        ];
+        // Category "livraison": FAQ entry 7 is of it, and conversation 3's ticket.
+        let category = Scope {
+            picked: Some(Picked {
+                conversations: HashSet::from([ConversationId(3)]),
+                sources: HashSet::from(["faq:7".to_string()]),
+                employees: None,
+            }),
+            ..Scope::default()
+        };
+        let kept: Vec<i64> = category
+            .filter(events.clone())
+            .iter()
+            .map(|e| e.at.0)
+            .collect();
+        assert_eq!(kept, vec![1, 3, 4, 6, 7, 8]);
+        // Team "compta": conversation 3's ticket, and employee 2.
+        let team = Scope {
+            picked: Some(Picked {
+                conversations: HashSet::from([ConversationId(3)]),
+                sources: HashSet::new(),
+                employees: Some(HashSet::from([UserId(2)])),
+            }),
+            ..Scope::default()
+        };
+        let kept: Vec<i64> = team.filter(events).iter().map(|e| e.at.0).collect();
+        assert_eq!(kept, vec![3, 6, 8]);
     }
 }

@@ -6,6 +6,8 @@
 use crate::Period;
 use crate::adoption::AdoptionKpis;
 use crate::figures::{Figure, Lang, Text, Value, named};
+use crate::leads::LeadKpis;
+use crate::mail::MailKpis;
 use crate::support::SupportKpis;
 
 /// The company's estimates the value figures rest on.
@@ -17,6 +19,11 @@ pub struct ValueInputs {
     pub minutes_per_self_served_conversation: f64,
     /// Minutes an employee saves when internal search answers a question.
     pub minutes_per_answered_question: f64,
+    /// Minutes a person would have spent reading, sorting and forwarding a mail that triage
+    /// routed right (no one corrected it).
+    pub minutes_per_routed_mail: f64,
+    /// Minutes a salesperson would have spent cleaning, checking and ranking a new lead.
+    pub minutes_per_qualified_lead: f64,
     /// An hour of an employee's time, fully loaded, in euros.
     pub hourly_cost_eur: f64,
     /// What levier costs to run each month (hosting, a model provider, upkeep), in euros.
@@ -27,11 +34,14 @@ pub struct ValueInputs {
 
 impl Default for ValueInputs {
     /// Typical figures for a 40-person company: a first-level support answer takes about
-    /// 6 minutes, finding an internal answer about 4, an hour costs about 35 € loaded.
+    /// 6 minutes, finding an internal answer about 4, sorting a mail about 2, qualifying a
+    /// lead about 5; an hour costs about 35 € loaded.
     fn default() -> Self {
         ValueInputs {
             minutes_per_self_served_conversation: 6.0,
             minutes_per_answered_question: 4.0,
+            minutes_per_routed_mail: 2.0,
+            minutes_per_qualified_lead: 5.0,
             hourly_cost_eur: 35.0,
             monthly_running_cost_eur: 150.0,
             employees: 40,
@@ -51,6 +61,11 @@ impl ValueInputs {
                 "minutes_per_answered_question",
                 self.minutes_per_answered_question,
             ),
+            ("minutes_per_routed_mail", self.minutes_per_routed_mail),
+            (
+                "minutes_per_qualified_lead",
+                self.minutes_per_qualified_lead,
+            ),
             ("hourly_cost_eur", self.hourly_cost_eur),
             ("monthly_running_cost_eur", self.monthly_running_cost_eur),
         ];
@@ -62,6 +77,47 @@ impl ValueInputs {
         }
         Ok(self)
     }
+}
+
+/// What levier did alone in a period, per use case: the counts the time saved multiplies.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Actions {
+    /// Customer conversations the assistant settled alone (assumed self-service).
+    pub self_served_conversations: usize,
+    /// Employees' questions internal search answered.
+    pub answered_questions: usize,
+    /// Mails triage routed that no person reclassified.
+    pub routed_mails: usize,
+    /// New leads levier cleaned, deduplicated and scored.
+    pub qualified_leads: usize,
+}
+
+impl Actions {
+    /// The period's actions from its figures.
+    pub fn of(
+        support: &SupportKpis,
+        adoption: &AdoptionKpis,
+        mail: &MailKpis,
+        leads: &LeadKpis,
+    ) -> Actions {
+        Actions {
+            self_served_conversations: support.self_service_assumed.part,
+            answered_questions: adoption.answered.part,
+            routed_mails: mail.routed_without_correction.part,
+            qualified_leads: leads.created,
+        }
+    }
+}
+
+/// Time saved by one use case.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UseCaseSaving {
+    /// `support_chat`, `internal_search`, `mail_triage` or `lead_qualification`.
+    pub use_case: &'static str,
+    /// Automated actions counted.
+    pub actions: usize,
+    /// Minutes saved.
+    pub minutes: f64,
 }
 
 /// The value figures of one period.
@@ -77,21 +133,53 @@ pub struct ValueKpis {
     pub running_cost_eur: f64,
     /// Gross value minus running cost, in euros.
     pub net_eur: f64,
+    /// The time saved, use case by use case.
+    pub by_use_case: Vec<UseCaseSaving>,
+}
+
+impl ValueKpis {
+    /// Minutes saved per use case (rounded), for a breakdown chart.
+    pub fn breakdown(&self) -> Vec<(String, usize)> {
+        self.by_use_case
+            .iter()
+            .map(|u| (u.use_case.to_string(), u.minutes.round() as usize))
+            .collect()
+    }
 }
 
 /// Average days in a month, to spread a monthly cost over any period.
 const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
 
-/// The period's value from its support and adoption figures and the company's `inputs`.
-pub fn value_kpis(
-    support: &SupportKpis,
-    adoption: &AdoptionKpis,
-    period: &Period,
-    inputs: &ValueInputs,
-) -> ValueKpis {
-    let minutes = support.self_service_assumed.part as f64
-        * inputs.minutes_per_self_served_conversation
-        + adoption.answered.part as f64 * inputs.minutes_per_answered_question;
+/// The period's value from what levier did alone in it and the company's `inputs`.
+pub fn value_kpis(actions: &Actions, period: &Period, inputs: &ValueInputs) -> ValueKpis {
+    let saving = |use_case, actions: usize, minutes_each: f64| UseCaseSaving {
+        use_case,
+        actions,
+        minutes: actions as f64 * minutes_each,
+    };
+    let by_use_case = vec![
+        saving(
+            "support_chat",
+            actions.self_served_conversations,
+            inputs.minutes_per_self_served_conversation,
+        ),
+        saving(
+            "internal_search",
+            actions.answered_questions,
+            inputs.minutes_per_answered_question,
+        ),
+        saving(
+            "mail_triage",
+            actions.routed_mails,
+            inputs.minutes_per_routed_mail,
+        ),
+        saving(
+            "lead_qualification",
+            actions.qualified_leads,
+            inputs.minutes_per_qualified_lead,
+        ),
+    ];
+    let minutes: f64 = by_use_case.iter().map(|u| u.minutes).sum();
     let days = (period.end.0 - period.start.0) as f64 / 86_400_000.0;
     let weeks = (days / 7.0).max(f64::MIN_POSITIVE);
     let hours_saved = minutes / 60.0;
@@ -103,16 +191,21 @@ pub fn value_kpis(
         gross_eur,
         running_cost_eur,
         net_eur: gross_eur - running_cost_eur,
+        by_use_case,
     }
 }
 
 const SAVED: Text = (
     "Temps gagné",
     "Conversations réglées par l'assistant seul (libre-service présumé) × minutes par \
-     conversation, plus questions internes ayant reçu une réponse × minutes par question.",
+     conversation, plus questions internes ayant reçu une réponse × minutes par question, \
+     plus e-mails routés sans correction × minutes par e-mail, plus nouveaux prospects \
+     qualifiés × minutes par prospect.",
     "Time saved",
     "Conversations the assistant settled alone (assumed self-service) × minutes per \
-     conversation, plus internal questions answered × minutes per question.",
+     conversation, plus internal questions answered × minutes per question, plus mails \
+     routed without correction × minutes per mail, plus new leads qualified × minutes per \
+     lead.",
 );
 const PER_EMPLOYEE: Text = (
     "Temps gagné par collaborateur et par semaine",
@@ -179,47 +272,84 @@ mod tests {
 
     #[test]
     fn time_saved_and_return_are_the_hand_computed_ones() {
-        // 28 days; 30 conversations settled alone × 6 min + 45 answers × 4 min = 360 min.
+        // 28 days; 30 conversations settled alone × 6 min + 45 answers × 4 min
+        // + 60 mails × 2 min + 12 leads × 5 min = 540 min.
         let period = Period {
             label: "2026-02".into(),
             start: Timestamp(0),
             end: Timestamp(28 * 86_400_000),
         };
-        let support =
-            crate::support::support_kpis(&[], &period, crate::SupportOptions::at(Timestamp(0)));
-        let support = SupportKpis {
-            self_service_assumed: Share {
-                part: 30,
-                whole: 40,
-            },
-            ..support
-        };
-        let adoption = AdoptionKpis {
-            questions: 50,
-            active_employees: 10,
-            questions_per_employee: Some(5.0),
-            answered: Share {
-                part: 45,
-                whole: 50,
-            },
-            useful: Share::default(),
+        let actions = Actions {
+            self_served_conversations: 30,
+            answered_questions: 45,
+            routed_mails: 60,
+            qualified_leads: 12,
         };
         let inputs = ValueInputs {
             employees: 10,
             monthly_running_cost_eur: 365.25 / 12.0 * 10.0,
             ..ValueInputs::default()
         };
-        let k = value_kpis(&support, &adoption, &period, &inputs);
-        assert_eq!(k.hours_saved, 6.0);
-        // 360 min over 10 people and 4 weeks.
-        assert_eq!(k.minutes_per_employee_per_week, 9.0);
-        assert_eq!(k.gross_eur, 210.0);
+        let k = value_kpis(&actions, &period, &inputs);
+        assert_eq!(k.hours_saved, 9.0);
+        // 540 min over 10 people and 4 weeks.
+        assert_eq!(k.minutes_per_employee_per_week, 13.5);
+        assert_eq!(k.gross_eur, 315.0);
         // 10 € a day for 28 days.
         assert!((k.running_cost_eur - 280.0).abs() < 1e-9);
-        assert!((k.net_eur + 70.0).abs() < 1e-9);
+        assert!((k.net_eur - 35.0).abs() < 1e-9);
+        assert_eq!(
+            k.breakdown(),
+            vec![
+                ("support_chat".to_string(), 180),
+                ("internal_search".to_string(), 180),
+                ("mail_triage".to_string(), 120),
+                ("lead_qualification".to_string(), 60),
+            ]
+        );
         let figures = value_figures(&k, Lang::Fr);
-        assert_eq!(figures[0].value.display(), "6.0 h");
-        assert_eq!(figures[4].value.display(), "−70 €");
+        assert_eq!(figures[0].value.display(), "9.0 h");
+        assert_eq!(figures[4].value.display(), "35 €");
+    }
+
+    #[test]
+    fn the_actions_are_read_from_each_capability_s_figures() {
+        let period = Period {
+            label: "2026-02".into(),
+            start: Timestamp(0),
+            end: Timestamp(1),
+        };
+        let support =
+            crate::support::support_kpis(&[], &period, crate::SupportOptions::at(Timestamp(0)));
+        let support = SupportKpis {
+            self_service_assumed: Share { part: 3, whole: 4 },
+            ..support
+        };
+        let adoption = AdoptionKpis {
+            questions: 5,
+            active_employees: 2,
+            questions_per_employee: Some(2.5),
+            answered: Share { part: 4, whole: 5 },
+            useful: Share::default(),
+        };
+        let mail = crate::mail::mail_kpis(&[], &period);
+        let mail = MailKpis {
+            routed_without_correction: Share { part: 7, whole: 9 },
+            ..mail
+        };
+        let leads = LeadKpis {
+            created: 11,
+            ..LeadKpis::default()
+        };
+        assert_eq!(
+            Actions::of(&support, &adoption, &mail, &leads),
+            Actions {
+                self_served_conversations: 3,
+                answered_questions: 4,
+                routed_mails: 7,
+                qualified_leads: 11,
+            }
+        );
     }
 
     #[test]

@@ -312,6 +312,8 @@ async fn a_period_is_compared_and_valued_with_the_company_s_assumptions() {
         [
             ("minutes_per_self_served_conversation", minutes),
             ("minutes_per_answered_question", "4"),
+            ("minutes_per_routed_mail", "2"),
+            ("minutes_per_qualified_lead", "5"),
             ("hourly_cost_eur", "35"),
             ("monthly_running_cost_eur", "0"),
             ("employees", "10"),
@@ -451,4 +453,190 @@ async fn the_report_downloads_as_the_cli_writes_it() {
             reply.body
         );
     }
+}
+
+/// October under a manual clock: a billing ticket assigned to an agent of the "compta" team,
+/// a conversation the assistant settled with a delivery FAQ entry, one left alone, and the
+/// internal questions of a "compta" employee and of someone else.
+async fn october_by_team_and_category(app: &TestApp) {
+    use levier_store::directory::NewUser;
+    use levier_store::faq::NewFaqEntry;
+    use levier_store::support::{
+        Author, Handoff, NewConversation, NewMessage, NewSite, TicketPriority,
+    };
+    let store = app
+        .store
+        .with_clock(&levier_store::ManualClock::new(at("2026-10-05T08:00:00Z")));
+    let member = |email: &str, team: Option<&str>| NewUser {
+        email: email.into(),
+        display_name: email.into(),
+        role: Role::Agent,
+        password_hash: None,
+        team: team.map(str::to_owned),
+        groups: vec![],
+    };
+    let accountant = store
+        .create_user(&member("compta@ergolis.fr", Some("compta")), None)
+        .await
+        .expect("user");
+    let other = store
+        .create_user(&member("vente@ergolis.fr", Some("vente")), None)
+        .await
+        .expect("user");
+    let entry = store
+        .create_faq_entry(&NewFaqEntry {
+            question: "Quand vais-je recevoir ma commande ?".into(),
+            answer: "Sous 48 h.".into(),
+            category: "livraison".into(),
+            language: "fr".into(),
+            public: true,
+            phrasings: vec![],
+        })
+        .await
+        .expect("faq");
+    let site = store
+        .create_site(&NewSite {
+            name: "Boutique".into(),
+            allowed_origins: vec!["https://boutique.example.fr".into()],
+            default_language: "fr".into(),
+            pilot_scope: Default::default(),
+        })
+        .await
+        .expect("site");
+    let mut conversations = Vec::new();
+    for text in ["Ma facture est fausse", "Où est mon colis ?", "Bonjour"] {
+        let c = store
+            .start_conversation(&NewConversation {
+                site_id: site.id,
+                contact_id: None,
+                language: None,
+            })
+            .await
+            .expect("conversation")
+            .conversation
+            .id;
+        store
+            .append_message(&NewMessage {
+                conversation_id: c,
+                author: Author::Customer,
+                body: text.into(),
+                internal: false,
+                client_key: None,
+                metadata: serde_json::json!({}),
+            })
+            .await
+            .expect("message");
+        conversations.push(c);
+    }
+    let ticket = store
+        .hand_off(
+            &Handoff {
+                conversation_id: conversations[0],
+                reason: "customer_asked".into(),
+                priority: TicketPriority::Normal,
+                category: "facturation".into(),
+                subject: String::new(),
+                suggested_answers: serde_json::json!([]),
+                first_response_due_at: None,
+                resolution_due_at: None,
+            },
+            None,
+        )
+        .await
+        .expect("ticket");
+    store
+        .assign_ticket(ticket.id, Some(accountant))
+        .await
+        .expect("assign");
+    let event = |kind| Event {
+        at: at("2026-10-05T08:01:00Z"),
+        actor: None,
+        kind,
+    };
+    store
+        .append_events(&[
+            event(EventKind::BotAnswered {
+                conversation_id: conversations[1],
+                message_id: MessageId(99),
+                confidence: 0.95,
+                source: Some(format!("faq:{}", entry.0)),
+            }),
+            event(EventKind::QuestionAsked {
+                user_id: accountant,
+                answered: true,
+            }),
+            event(EventKind::QuestionAsked {
+                user_id: other,
+                answered: true,
+            }),
+        ])
+        .await
+        .expect("events");
+}
+
+/// The figures of one team or one category: its tickets, the conversations the assistant
+/// settled from its FAQ entries, its employees' questions; the drill-down links keep them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_figures_of_one_team_or_one_category() {
+    let app = TestApp::new().await;
+    october_by_team_and_category(&app).await;
+    let conversations = |body: &str| {
+        let cell = body
+            .split(r#"<tr data-figure="conversations">"#)
+            .nth(1)
+            .and_then(|row| row.split(r#"<td class="value">"#).nth(1))
+            .and_then(|v| v.split('<').next())
+            .map(str::to_owned);
+        cell.unwrap_or_else(|| panic!("no conversations figure\n{body}"))
+    };
+    let questions = |body: &str| {
+        body.split(r#"<tr data-figure="questions">"#)
+            .nth(1)
+            .and_then(|row| row.split(r#"<td class="value">"#).nth(1))
+            .and_then(|v| v.split('<').next())
+            .map(str::to_owned)
+            .unwrap_or_else(|| panic!("no questions figure\n{body}"))
+    };
+    let all = page(&app, Role::Champion, "?period=2026-10").await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.body);
+    assert_eq!(conversations(&all.body), "3");
+    assert_eq!(questions(&all.body), "2");
+    assert!(
+        all.body
+            .contains(r#"<option value="compta">compta</option>"#)
+    );
+    assert!(
+        all.body
+            .contains(r#"<option value="facturation">facturation</option>"#)
+    );
+
+    let billing = page(&app, Role::Champion, "?period=2026-10&category=facturation").await;
+    assert_eq!(conversations(&billing.body), "1", "the billing ticket's");
+    assert!(
+        billing
+            .body
+            .contains("/reports/drill?figure=conversations&amp;period=2026-10&amp;channel=all&#38;category=facturation"),
+        "{}",
+        billing.body
+    );
+    let delivery = page(&app, Role::Champion, "?period=2026-10&category=livraison").await;
+    assert_eq!(
+        conversations(&delivery.body),
+        "1",
+        "settled from a delivery entry"
+    );
+
+    let team = page(&app, Role::Champion, "?period=2026-10&team=compta").await;
+    assert_eq!(conversations(&team.body), "1", "its member's ticket");
+    assert_eq!(questions(&team.body), "1", "its member's question");
+    assert!(team.body.contains(r#"<option value="compta" selected>"#));
+
+    let drill = app
+        .send(
+            Req::get("/reports/drill?figure=conversations&period=2026-10&team=compta")
+                .auth(&Who::Session(app.login(Role::Champion).await)),
+        )
+        .await;
+    assert_eq!(drill.status, StatusCode::OK, "{}", drill.body);
+    assert!(drill.body.contains("1 "), "{}", drill.body);
 }

@@ -12,6 +12,7 @@ pub mod feedback;
 pub mod messages;
 pub mod out_of_scope;
 pub mod sites;
+pub mod report_filters;
 pub mod tickets;
 
 pub use conversations::{Conversation, ConversationStatus, NewConversation, StartedConversation};

@@ -18,14 +18,15 @@ use axum::response::{IntoResponse, Response};
 use levier_core::Role;
 use levier_core::time::Timestamp;
 use levier_report::export::Export;
-use levier_report::leads::lead_figures;
+use levier_report::leads::{LeadKpis, lead_figures};
 use levier_report::mail::mail_figures;
 use levier_report::pilot::{Compared, compare};
 use levier_report::scope::{Channel, Scope};
-use levier_report::value::{ValueInputs, value_figures, value_kpis};
+use levier_report::value::{Actions, ValueInputs, value_figures, value_kpis};
 use levier_report::{
     Figure, Period, SupportOptions, Volume, adoption_figures, chart, support_figures,
 };
+use levier_store::support::report_filters::TicketPick;
 use serde::Deserialize;
 
 /// The company's time zone for periods (the business hours' zone when configured).
@@ -41,7 +42,54 @@ pub struct ReportQuery {
     #[serde(default)]
     channel: String,
     #[serde(default)]
+    team: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
     error: String,
+}
+
+/// The figures' filters beyond the period: a channel, a team, a category (empty: any).
+struct Filters {
+    channel: Channel,
+    pick: TicketPick,
+}
+
+impl Filters {
+    /// The filters given; `None` for a channel that is not one.
+    fn read(channel: &str, team: &str, category: &str) -> Option<Filters> {
+        let given = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        Some(Filters {
+            channel: Channel::parse(channel)?,
+            pick: TicketPick {
+                category: given(category),
+                team: given(team),
+            },
+        })
+    }
+
+    /// As a link carries them (`channel=email&team=compta`).
+    fn query(&self) -> String {
+        let mut pairs = vec![("channel", self.channel.as_str())];
+        if let Some(team) = &self.pick.team {
+            pairs.push(("team", team));
+        }
+        if let Some(category) = &self.pick.category {
+            pairs.push(("category", category));
+        }
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    }
+
+    /// The conversations and employees they keep, from the store.
+    async fn scope(&self, state: &AppState) -> Result<Scope, ApiError> {
+        Ok(Scope {
+            channel: self.channel,
+            picked: levier_report::load::pick(&state.store, &self.pick)
+                .await
+                .map_err(internal)?,
+            ..Scope::default()
+        })
+    }
 }
 
 /// A section of figures, each beside the compared period's, with its breakdown chart.
@@ -61,6 +109,13 @@ struct ReportsPage {
     compare: String,
     /// The channel shown (`all`, `widget`, `email`).
     channel: &'static str,
+    /// The team and category shown (empty: any), with the choices.
+    team: String,
+    category: String,
+    teams: Vec<String>,
+    categories: Vec<String>,
+    /// The filters as links carry them.
+    filters: String,
     error: Option<String>,
     sections: Vec<Section>,
     /// The volume chart (`levier_report::chart`: numbers and escaped texts only).
@@ -115,7 +170,12 @@ const SECTIONS: [SectionText; 5] = [
         Some("reports.leads.sources"),
         None,
     ),
-    ("reports.section.value", "value-figures", None, None),
+    (
+        "reports.section.value",
+        "value-figures",
+        Some("reports.value.by_use_case"),
+        Some("value.use."),
+    ),
 ];
 
 /// `GET /reports`.
@@ -142,10 +202,17 @@ pub async fn reports(
     // Only a known code: a link cannot put its own words on the page.
     let mut error = (query.error == "value-inputs").then(|| shell.t.t("reports.value.invalid"));
     let (mut sections, mut volume) = (Vec::new(), Vec::new());
-    let channel = Channel::parse(&query.channel).unwrap_or_default();
-    let scope = Scope {
-        channel,
-        ..Scope::default()
+    let filters = Filters::read(&query.channel, &query.team, &query.category).unwrap_or(Filters {
+        channel: Channel::All,
+        pick: TicketPick::default(),
+    });
+    let scope = match filters.scope(&state).await {
+        Ok(scope) => scope,
+        Err(e) => return e.into_response(),
+    };
+    let (teams, categories) = match choices(&state).await {
+        Ok(found) => found,
+        Err(e) => return e.into_response(),
     };
     match periods(&spec, &compare, &zone) {
         Ok((period, other)) => {
@@ -153,6 +220,7 @@ pub async fn reports(
                 period: &period,
                 other: other.as_ref(),
                 scope: &scope,
+                pick: &filters.pick,
                 inputs: &inputs,
             };
             match page_figures(&state, &asked, &zone, shell.t).await {
@@ -174,7 +242,12 @@ pub async fn reports(
     let template = ReportsPage {
         period: spec,
         compare,
-        channel: channel.as_str(),
+        channel: filters.channel.as_str(),
+        filters: filters.query(),
+        team: filters.pick.team.clone().unwrap_or_default(),
+        category: filters.pick.category.clone().unwrap_or_default(),
+        teams,
+        categories,
         error,
         chart_svg,
         conversations_colour: chart::CONVERSATIONS_COLOUR,
@@ -209,7 +282,25 @@ struct Asked<'a> {
     period: &'a Period,
     other: Option<&'a Period>,
     scope: &'a Scope,
+    pick: &'a TicketPick,
     inputs: &'a ValueInputs,
+}
+
+/// The teams and categories to filter on.
+async fn choices(state: &AppState) -> Result<(Vec<String>, Vec<String>), ApiError> {
+    let teams = state.store.teams().await?;
+    let mut categories = state.store.ticket_categories().await?;
+    categories.extend(
+        state
+            .store
+            .mail_categories()
+            .await?
+            .into_iter()
+            .map(|c| c.category),
+    );
+    categories.sort();
+    categories.dedup();
+    Ok((teams, categories))
 }
 
 /// The page's sections, each figure beside the compared period's, and the period's volume.
@@ -286,16 +377,25 @@ async fn period_figures(
         .map_err(internal)?;
     let adoption = state
         .reports
-        .adoption(store, period)
+        .adoption(store, period, asked.scope)
         .await
         .map_err(internal)?;
-    let mail = levier_report::mail::load(store, period)
+    let mail = levier_report::mail::load_picked(store, period, asked.pick)
         .await
         .map_err(internal)?;
     let leads = levier_report::leads::load(store, period)
         .await
         .map_err(internal)?;
-    let value = value_kpis(&support, &adoption, period, asked.inputs);
+    // Leads belong to no team or category: within such a filter they count for nothing.
+    let no_leads = LeadKpis::default();
+    let picked = asked.pick.team.is_some() || asked.pick.category.is_some();
+    let actions = Actions::of(
+        &support,
+        &adoption,
+        &mail,
+        if picked { &no_leads } else { &leads },
+    );
+    let value = value_kpis(&actions, period, asked.inputs);
     let part = |figures, breakdown| Part { figures, breakdown };
     Ok(Figures {
         parts: vec![
@@ -312,7 +412,7 @@ async fn period_figures(
                 lead_figures(&leads, lang),
                 levier_report::leads::by_source(&leads),
             ),
-            part(value_figures(&value, lang), Vec::new()),
+            part(value_figures(&value, lang), value.breakdown()),
         ],
     })
 }
@@ -322,6 +422,8 @@ async fn period_figures(
 pub struct ValueForm {
     minutes_per_self_served_conversation: f64,
     minutes_per_answered_question: f64,
+    minutes_per_routed_mail: f64,
+    minutes_per_qualified_lead: f64,
     hourly_cost_eur: f64,
     monthly_running_cost_eur: f64,
     employees: u32,
@@ -334,6 +436,8 @@ pub async fn set_value(State(state): State<AppState>, Form(form): Form<ValueForm
     let inputs = ValueInputs {
         minutes_per_self_served_conversation: form.minutes_per_self_served_conversation,
         minutes_per_answered_question: form.minutes_per_answered_question,
+        minutes_per_routed_mail: form.minutes_per_routed_mail,
+        minutes_per_qualified_lead: form.minutes_per_qualified_lead,
         hourly_cost_eur: form.hourly_cost_eur,
         monthly_running_cost_eur: form.monthly_running_cost_eur,
         employees: form.employees,
@@ -373,6 +477,10 @@ pub struct DrillQuery {
     period: String,
     #[serde(default)]
     channel: String,
+    #[serde(default)]
+    team: String,
+    #[serde(default)]
+    category: String,
 }
 
 /// A line of the drill-down, as shown.
@@ -391,7 +499,8 @@ struct DrillPage {
     figure: String,
     label: String,
     period: String,
-    channel: &'static str,
+    /// The filters as links carry them.
+    filters: String,
     lines: Vec<DrillLine>,
     counted: usize,
 }
@@ -428,7 +537,9 @@ pub async fn drill(
         figure: query.figure.clone(),
         label,
         period: period.label,
-        channel: Channel::parse(&query.channel).unwrap_or_default().as_str(),
+        filters: Filters::read(&query.channel, &query.team, &query.category)
+            .map(|f| f.query())
+            .unwrap_or_default(),
         counted: lines.iter().filter(|l| l.counted).count(),
         lines,
         shell,
@@ -490,11 +601,10 @@ async fn drill_items(
     let period = Period::parse(&spec, &zone)
         .map_err(|e| ApiError::invalid_field("period", e.to_string()))?;
     let options = SupportOptions::at(Timestamp::now());
-    let scope = Scope {
-        channel: Channel::parse(&query.channel)
-            .ok_or_else(|| ApiError::invalid_field("channel", "all, widget or email"))?,
-        ..Scope::default()
-    };
+    let scope = Filters::read(&query.channel, &query.team, &query.category)
+        .ok_or_else(|| ApiError::invalid_field("channel", "all, widget or email"))?
+        .scope(state)
+        .await?;
     let items = levier_report::load::drill(&state.store, &period, options, &scope, &query.figure)
         .await
         .map_err(internal)?

@@ -102,6 +102,9 @@ async fn act(
         } => {
             write(store, conversation, Author::Agent(*agent), body).await?;
             if let Some(ticket) = played.ticket {
+                // The agent who answers takes the ticket, as in the inbox: the figures of
+                // their team count it.
+                store.assign_ticket(ticket, Some(*agent)).await?;
                 let kind = EventKind::AgentHandled {
                     ticket_id: ticket,
                     ms: *handled_ms,
