@@ -929,3 +929,42 @@ async fn a_reply_from_the_page_records_the_time_spent_on_it() {
     assert!((300_000..310_000).contains(&spent[0]), "{spent:?}");
     assert_eq!(spent[1], 3_600_000, "an hour at most");
 }
+
+/// A reply sent through the API records the handling time its client measured, once per
+/// reply (a retried request with the same key records nothing more), an hour at most.
+#[tokio::test]
+async fn a_reply_through_the_api_records_the_time_its_client_measured() {
+    let d = desk().await;
+    let (_, ticket) = d.handed_off("ma commande n'arrive pas").await;
+    let path = format!("/api/v1/tickets/{ticket}/reply");
+    for (key, ms) in [("a", 240_000), ("a", 240_000), ("b", 5 * 3_600_000)] {
+        let r = d
+            .post(
+                &path,
+                serde_json::json!({ "text": format!("Réponse {key}"), "client_key": key, "handling_ms": ms }),
+            )
+            .await;
+        assert!(r.status.is_success(), "{}", r.body);
+    }
+    let r = d
+        .post(&path, serde_json::json!({ "text": "Sans mesure." }))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let events = d
+        .app
+        .store
+        .events(&levier_store::events::EventQuery {
+            kinds: vec!["agent_handled".into()],
+            ..Default::default()
+        })
+        .await
+        .expect("events");
+    let spent: Vec<i64> = events
+        .iter()
+        .filter_map(|e| match e.kind() {
+            Some(levier_core::EventKind::AgentHandled { ms, .. }) => Some(ms),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(spent, vec![240_000, 3_600_000]);
+}

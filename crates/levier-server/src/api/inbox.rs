@@ -65,6 +65,10 @@ pub struct AgentText {
     /// A key of the client's choosing against double submission.
     #[serde(default)]
     pub client_key: Option<String>,
+    /// For a reply: the milliseconds the agent spent on it, as the client measured it (from
+    /// opening the ticket to sending); counted in the handling-time KPI, at most one hour.
+    #[serde(default)]
+    pub handling_ms: Option<i64>,
 }
 
 /// An agent's verdict on an assistant's answer.
@@ -180,17 +184,20 @@ pub async fn reply(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<AgentText>,
 ) -> ApiResult<(StatusCode, Json<Message>)> {
-    written(
-        agent::write(
-            &state,
-            &caller,
-            TicketId(id),
-            &body.text,
-            body.client_key,
-            false,
-        )
-        .await?,
+    let appended = agent::write(
+        &state,
+        &caller,
+        TicketId(id),
+        &body.text,
+        body.client_key,
+        false,
     )
+    .await?;
+    // Once per reply: a repeated request (same client key) stored nothing new.
+    if let (Some(ms), true) = (body.handling_ms, appended.created) {
+        agent::record_handling(&state, &caller, TicketId(id), ms).await;
+    }
+    written(appended)
 }
 
 /// Writes an internal note (never shown to the customer).

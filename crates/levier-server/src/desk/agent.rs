@@ -6,6 +6,7 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use levier_core::ids::TicketId;
+use levier_core::{Event, EventKind, Timestamp};
 use levier_store::support::{Appended, Author, Conversation, NewMessage, Ticket, TicketStatus};
 
 /// Longest agent message or note, in bytes.
@@ -112,6 +113,26 @@ async fn deliver(
         levier_triage::outbox::enqueue_reply(&state.store, appended.message.id).await?;
     }
     Ok(Delivery::Mailed)
+}
+
+/// Longest handling time one reply counts: a page left open over lunch is not work.
+const HANDLING_CAP_MS: i64 = 60 * 60_000;
+
+/// Records the time an agent spent on a reply to ticket `id` (the handling-time KPI), at most
+/// [`HANDLING_CAP_MS`]. The page measures it from its opening; an API client gives its own
+/// measure. A failure to record is logged, never the reply's failure.
+pub async fn record_handling(state: &AppState, caller: &Caller, id: TicketId, ms: i64) {
+    let event = Event {
+        at: Timestamp::now(),
+        actor: Some(caller.user.id),
+        kind: EventKind::AgentHandled {
+            ticket_id: id,
+            ms: ms.clamp(0, HANDLING_CAP_MS),
+        },
+    };
+    if let Err(e) = state.store.append_event(&event).await {
+        tracing::warn!(ticket = id.0, "handling time not recorded: {e}");
+    }
 }
 
 /// Resolves or reopens a ticket, and tells the open streams.

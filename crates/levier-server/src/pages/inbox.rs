@@ -15,8 +15,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
+use levier_core::Timestamp;
 use levier_core::ids::{FaqEntryId, MessageId, TicketId, UserId};
-use levier_core::{Event, EventKind, Timestamp};
 use levier_store::directory::User;
 use levier_store::support::{
     AssigneeFilter, AuthorKind, BotVerdict, Conversation, InboxItem, InboxQuery, Message,
@@ -487,11 +487,8 @@ pub struct ReplyForm {
     opened_at: Option<i64>,
 }
 
-/// Longest handling time one reply counts: a page left open over lunch is not work.
-const HANDLING_CAP_MS: i64 = 60 * 60_000;
-
 /// `POST /inbox/{id}/reply`: the reply, and the time the agent spent on it (from the page's
-/// opening to now, at most [`HANDLING_CAP_MS`]).
+/// opening to now).
 pub async fn reply(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -502,18 +499,8 @@ pub async fn reply(
     if written.is_ok()
         && let Some(opened) = form.opened_at
     {
-        let ms = (Timestamp::now().millis() - opened).clamp(0, HANDLING_CAP_MS);
-        let event = Event {
-            at: Timestamp::now(),
-            actor: Some(caller.user.id),
-            kind: EventKind::AgentHandled {
-                ticket_id: TicketId(id),
-                ms,
-            },
-        };
-        if let Err(e) = state.store.append_event(&event).await {
-            tracing::warn!(ticket = id, "handling time not recorded: {e}");
-        }
+        let ms = Timestamp::now().millis() - opened;
+        agent::record_handling(&state, &caller, TicketId(id), ms).await;
     }
     let done = written.map(|delivery| match delivery {
         agent::Delivery::Chat => "replied",
