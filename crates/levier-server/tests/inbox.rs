@@ -909,22 +909,7 @@ async fn a_reply_from_the_page_records_the_time_spent_on_it() {
         ))
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let events = d
-        .app
-        .store
-        .events(&levier_store::events::EventQuery {
-            kinds: vec!["agent_handled".into()],
-            ..Default::default()
-        })
-        .await
-        .expect("events");
-    let spent: Vec<i64> = events
-        .iter()
-        .filter_map(|e| match e.kind() {
-            Some(levier_core::EventKind::AgentHandled { ms, .. }) => Some(ms),
-            _ => None,
-        })
-        .collect();
+    let spent = handling_times(&d.app).await;
     assert_eq!(spent.len(), 2, "one per reply sent with its page's time");
     assert!((300_000..310_000).contains(&spent[0]), "{spent:?}");
     assert_eq!(spent[1], 3_600_000, "an hour at most");
@@ -950,8 +935,13 @@ async fn a_reply_through_the_api_records_the_time_its_client_measured() {
         .post(&path, serde_json::json!({ "text": "Sans mesure." }))
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let events = d
-        .app
+    let spent = handling_times(&d.app).await;
+    assert_eq!(spent, vec![240_000, 3_600_000]);
+}
+
+/// The handling times recorded, in order.
+async fn handling_times(app: &TestApp) -> Vec<i64> {
+    let events = app
         .store
         .events(&levier_store::events::EventQuery {
             kinds: vec!["agent_handled".into()],
@@ -959,12 +949,11 @@ async fn a_reply_through_the_api_records_the_time_its_client_measured() {
         })
         .await
         .expect("events");
-    let spent: Vec<i64> = events
+    events
         .iter()
         .filter_map(|e| match e.kind() {
             Some(levier_core::EventKind::AgentHandled { ms, .. }) => Some(ms),
             _ => None,
         })
-        .collect();
-    assert_eq!(spent, vec![240_000, 3_600_000]);
+        .collect()
 }
