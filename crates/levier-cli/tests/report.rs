@@ -27,6 +27,11 @@ fn report_writes_each_figure_with_its_definition_in_every_format() {
             .contains("| Conversations | 0 | Conversations dont le premier message client"),
         "{out}"
     );
+    assert!(out.stdout.contains("## Valeur produite"), "{out}");
+    assert!(
+        out.stdout.contains("| Temps gagné | 0.0 h |"),
+        "nothing automated, nothing saved: {out}"
+    );
 
     let csv = sb.join("report.csv");
     run(sb
@@ -48,8 +53,8 @@ fn report_writes_each_figure_with_its_definition_in_every_format() {
     );
     assert_eq!(
         lines.count(),
-        15 + 5 + 4 + 5,
-        "support, adoption, mail and lead figures: {text}"
+        15 + 5 + 4 + 5 + 5,
+        "support, adoption, mail, lead and value figures: {text}"
     );
 
     let json = run(&mut sb.levier_data(["report", "--period", "2026-10-25", "--format", "json"]))
@@ -60,6 +65,7 @@ fn report_writes_each_figure_with_its_definition_in_every_format() {
     let hours = (end.as_i64().expect("end") - start.as_i64().expect("start")) / 3_600_000;
     assert_eq!(hours, 25, "{json}");
     assert_eq!(json["figures"][7]["id"], "handoff_rate");
+    assert_eq!(json["value"][4]["id"], "roi_net");
 }
 
 #[test]

@@ -1,5 +1,5 @@
-//! A report as a file: the period's figures (of a pilot's scope, with the pilot against its
-//! baseline, when asked), assembled once and written as Markdown, HTML (with its chart), CSV
+//! A report as a file: the period's figures, with the value they produced (of a pilot's
+//! scope, with the pilot against its baseline, when asked), assembled once and written as Markdown, HTML (with its chart), CSV
 //! or JSON — the PDF is the HTML printed by [`crate::pdf`]. `levier report`, the scheduled
 //! reports and the Reports page's downloads all go through [`Export::build`].
 
@@ -9,6 +9,7 @@ use crate::load::{self, PilotReport};
 use crate::render::{self, Table};
 use crate::scope::Scope;
 use crate::support::{SupportOptions, Volume};
+use crate::value::{Actions, value_figures, value_kpis};
 use crate::{Period, ReportError};
 use jiff::tz::TimeZone;
 use levier_core::ids::PilotId;
@@ -23,6 +24,7 @@ struct Words {
     adoption: &'static str,
     mail: &'static str,
     leads: &'static str,
+    value: &'static str,
     pilot: &'static str,
     chart: ChartText<'static>,
 }
@@ -33,6 +35,7 @@ const FR: Words = Words {
     adoption: "Adoption de la recherche interne",
     mail: "E-mails",
     leads: "Prospects",
+    value: "Valeur produite",
     pilot: "Le pilote par rapport à sa référence",
     chart: ChartText {
         title: "Conversations et tickets par jour (par semaine au-delà de deux mois)",
@@ -47,6 +50,7 @@ const EN: Words = Words {
     adoption: "Adoption of internal search",
     mail: "Mails",
     leads: "Leads",
+    value: "Value",
     pilot: "The pilot against its baseline",
     chart: ChartText {
         title: "Conversations and tickets per day (per week beyond two months)",
@@ -64,6 +68,7 @@ pub struct Export {
     adoption: Vec<Figure>,
     mail: Vec<Figure>,
     leads: Vec<Figure>,
+    value: Vec<Figure>,
     volume: Vec<Volume>,
     pilot: Option<(Pilot, PilotReport)>,
 }
@@ -97,11 +102,14 @@ impl Export {
         let mail = crate::mail::load(store, &period).await?;
         let leads = crate::leads::load(store, &period).await?;
         let slices = chart::slices(&period, &zone)?;
+        let actions = Actions::of(&support, &adoption, &mail, &leads);
+        let value = value_kpis(&actions, &period, &load::value_inputs(store).await?);
         Ok(Export {
             support: support_figures(&support, lang),
             adoption: adoption_figures(&adoption, lang),
             mail: crate::mail::mail_figures(&mail, lang),
             leads: crate::leads::lead_figures(&leads, lang),
+            value: value_figures(&value, lang),
             volume: load::volume_in(store, &slices, &scope).await?,
             zone_name: zone_name.to_string(),
             period,
@@ -132,6 +140,7 @@ impl Export {
             Table::of_figures(words.adoption, &self.adoption, self.lang),
             Table::of_figures(words.mail, &self.mail, self.lang),
             Table::of_figures(words.leads, &self.leads, self.lang),
+            Table::of_figures(words.value, &self.value, self.lang),
         ];
         if let Some((_, report)) = &self.pilot {
             let heading = format!("{} ({})", words.pilot, report.current.label);
@@ -174,6 +183,7 @@ impl Export {
             &self.adoption[..],
             &self.mail[..],
             &self.leads[..],
+            &self.value[..],
         ];
         render::csv(&self.period, &all.concat())
     }
@@ -187,6 +197,7 @@ impl Export {
             "adoption": self.adoption,
             "mail": self.mail,
             "leads": self.leads,
+            "value": self.value,
             "volume": self.volume,
             "pilot": self.pilot.as_ref().map(|(_, report)| report),
         })
