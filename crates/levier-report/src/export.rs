@@ -90,12 +90,9 @@ impl Export {
             Some(id) => Some(pilot_report(store, id, now, &zone, lang).await?),
             None => None,
         };
-        let scope = Scope {
-            sites: pilot
-                .as_ref()
-                .map_or(Vec::new(), |(p, _)| p.scope.sites.clone()),
-            ..Scope::default()
-        };
+        let scope = pilot
+            .as_ref()
+            .map_or_else(Scope::default, |(p, _)| load::pilot_scope(p));
         let options = SupportOptions::at(now);
         let support = load::support_in(store, &period, options, &scope).await?;
         let adoption = load::adoption(store, &period).await?;

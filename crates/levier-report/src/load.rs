@@ -3,7 +3,7 @@
 use crate::adoption::{AdoptionKpis, adoption_kpis};
 use crate::figures::{Lang, support_figures};
 use crate::pilot::{ProgressRow, progress};
-use crate::scope::{Picked, Scope};
+use crate::scope::{Channel, Picked, Scope};
 use crate::support::{Dated, SupportKpis, SupportOptions, Volume, support_kpis};
 use crate::value::ValueInputs;
 use crate::{Period, ReportError};
@@ -119,10 +119,7 @@ pub async fn pilot(
         _ => None,
     };
     let figures = |events: Vec<Dated>, period: &Period| {
-        let scope = Scope {
-            sites: pilot.scope.sites.clone(),
-            ..Scope::default()
-        };
+        let scope = pilot_scope(pilot);
         let events = scope.filter(events);
         support_figures(&support_kpis(&events, period, options), lang)
     };
@@ -137,6 +134,20 @@ pub async fn pilot(
         baseline,
         rows,
     })
+}
+
+/// The conversations a pilot's figures count: those of its websites, on its channel when it
+/// names only one.
+pub fn pilot_scope(pilot: &Pilot) -> Scope {
+    let channel = match &pilot.scope.channels[..] {
+        [one] => Channel::parse(one).unwrap_or_default(),
+        _ => Channel::All,
+    };
+    Scope {
+        sites: pilot.scope.sites.clone(),
+        channel,
+        ..Scope::default()
+    }
 }
 
 /// The adoption figures of `period`, read from the store's log.

@@ -198,6 +198,22 @@ mod tests {
     }
 
     #[test]
+    fn a_pilot_counts_its_websites_on_its_only_channel() {
+        use crate::scope::Channel;
+        use levier_core::ids::SiteId;
+        let mut p = pilot(vec![], vec![]);
+        p.scope.sites = vec![SiteId(3)];
+        p.scope.channels = vec!["email".into()];
+        let scope = crate::load::pilot_scope(&p);
+        assert_eq!(
+            (scope.sites, scope.channel),
+            (vec![SiteId(3)], Channel::Email)
+        );
+        p.scope.channels = vec!["email".into(), "widget".into()];
+        assert_eq!(crate::load::pilot_scope(&p).channel, Channel::All);
+    }
+
+    #[test]
     fn changes_and_targets_are_read_against_the_baseline() {
         let targets = vec![
             Target {

@@ -17,7 +17,6 @@ use levier_core::ids::PilotId;
 use levier_core::time::Timestamp;
 use levier_report::load::PilotReport;
 use levier_report::period::local_date;
-use levier_report::scope::Scope;
 use levier_report::{Granularity, Period, chart};
 use levier_store::pilot_surveys::SurveyAnswer;
 use levier_store::pilots::{Decision, Pilot, PilotStatus};
@@ -190,10 +189,7 @@ async fn volume_chart(
         .map_or(pilot.starts_at, |b| b.start.min(pilot.starts_at));
     let span = Period::between(start, report.current.end, zone).map_err(internal)?;
     let weeks = span.slices(Granularity::Week, zone).map_err(internal)?;
-    let scope = Scope {
-        sites: pilot.scope.sites.clone(),
-        ..Scope::default()
-    };
+    let scope = levier_report::load::pilot_scope(pilot);
     let volume = state
         .reports
         .volume(&state.store, &weeks, &scope)
