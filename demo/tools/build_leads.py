@@ -10,8 +10,12 @@ Outcomes carry a realistic, noisy signal: recommendations and inbound calls
 convert more, larger companies and leads with more interactions convert more,
 free-mail addresses convert less. Nothing is deterministic.
 
-Phone numbers use the ranges that ARCEP reserves for fiction (06 39 98, 04 65 71,
-01 99 00, 03 53 18, 05 36 49), so no real subscriber is listed.
+Phone numbers use the ranges that ARCEP reserves for fiction (09 75 10, 04 65 71,
+01 99 00, 03 53 18, 05 36 49), so no real subscriber is listed. The fiction mobile
+range (06 39 98) is not used: libphonenumber's metadata, which levier's phone
+normaliser follows, knows no 06 39 numbers and rejects it, so private customers
+get a number of the non-geographic fiction range (09 75 10, an internet box line)
+and the import reports no rejected phone.
 
 Usage: python3 demo/tools/build_leads.py
 """
@@ -177,7 +181,7 @@ class Gen:
                     return siren + nic4 + c
 
     def phone_number(self, region: str, mobile: bool) -> str:
-        prefix = "0639 98" if mobile else {"AURA": "0465 71", "IDF": "0199 00", "BFC": "0353 18",
+        prefix = "0975 10" if mobile else {"AURA": "0465 71", "IDF": "0199 00", "BFC": "0353 18",
                                             "SUD": "0536 49"}[region]
         p = prefix.replace(" ", "")
         while True:

@@ -1,7 +1,9 @@
 // The Leads page ("Prospects") on the demo company: an agent sees the demo's leads, normalised
 // and scored at load, ranked by the model learnt from the demo's won/lost history, each with its
 // tier and the reasons of its score; filters by tier; marks a lead won; imports the demo's CSV
-// again from the page (every lead already known, reported); merges a suggested duplicate.
+// again from the page (every lead already known, reported) saving its column mapping, which the
+// form then offers; merges a suggested duplicate, dismisses another (it does not come back);
+// asks for a retraining.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -66,11 +68,19 @@ test('an agent reads the ranked leads with their reasons, filters, wins one and 
   // The demo's export imported again from the page: nothing is duplicated, and it is said.
   await followNav(page, NAV.fr.leads);
   await page.setInputFiles('#leads-file', join(REPO_ROOT, 'demo', 'leads.csv'));
+  await page.fill('#leads-save-mapping', 'Export CRM');
   await submit(page, page.locator('[data-testid="leads-import"] button'));
   await screenshot(t, page, 'import');
   assert.match(
     await page.locator('[data-testid="leads-import-report"]').innerText(),
-    /338 lignes lues : 0 prospects importés, 338 déjà connus/,
+    /338 lignes lues : 0 prospects importés, 338 déjà connus, 0 lignes refusées/,
+  );
+  const report = await page.locator('[data-testid="leads-import-report"]').innerText();
+  assert.doesNotMatch(report, /telephone: value refused/, 'the demo phone numbers are all valid');
+  assert.deepEqual(
+    await page.locator('#leads-mapping option').allInnerTexts(),
+    ['Deviner d\'après les en-têtes', 'Export CRM'],
+    'the saved mapping is offered for the next import',
   );
 
   const duplicates = page.locator('[data-testid="lead-duplicate"]');
@@ -82,6 +92,20 @@ test('an agent reads the ranked leads with their reasons, filters, wins one and 
   await screenshot(t, page, 'merged');
   assert.match(await flashMessage(page), /^Doublons fusionnés/);
   assert.equal(await rows(page).count(), before - 1, 'the merged lead leaves the list');
+
+  const pair = async (d) =>
+    (await d.locator('input[name="merge"]').first().getAttribute('value')) +
+    (await d.locator('form').first().getAttribute('action'));
+  const dismissed = await pair(duplicates.first());
+  await submit(page, duplicates.first().locator('[data-testid="lead-dismiss"]'));
+  await screenshot(t, page, 'dismissed');
+  assert.match(await flashMessage(page), /^Suggestion écartée/);
+  const shown = [];
+  for (const d of await duplicates.all()) shown.push(await pair(d));
+  assert.ok(!shown.includes(dismissed), 'the dismissed pair is not suggested again');
+
+  await submit(page, page.locator('[data-testid="leads-train"] button'));
+  assert.match(await flashMessage(page), /^Réentraînement demandé/);
 });
 
 test('a member is not offered the leads and is refused them', async () => {

@@ -269,6 +269,12 @@ pub fn table() -> Vec<Route> {
         ),
         r(
             "POST",
+            "/leads/{id}/dismiss",
+            SUPPORT,
+            post(pages::leads::dismiss),
+        ),
+        r(
+            "POST",
             "/leads/{id}/merge",
             SUPPORT,
             post(pages::leads::merge),
@@ -555,6 +561,24 @@ pub fn table() -> Vec<Route> {
             "/api/v1/leads/{id}/outcome",
             SUPPORT,
             post(api::leads::outcome),
+        r(
+            "GET",
+            "/api/v1/leads/mappings",
+            SUPPORT,
+            get(api::leads::mappings),
+        ),
+        r(
+            "PUT",
+            "/api/v1/leads/mappings/{name}",
+            SUPPORT,
+            put(api::leads::save_mapping),
+        ),
+        r(
+            "POST",
+            "/api/v1/leads/{id}/dismiss",
+            SUPPORT,
+            post(api::leads::dismiss),
+        ),
         ),
         r(
             "POST",

@@ -201,3 +201,95 @@ async fn the_page_ranks_explains_and_acts_in_french() {
     let lost = get_json(&app, &agent, "/api/v1/leads?status=lost").await;
     assert!(lost.as_array().expect("list").iter().any(|l| l["id"] == id));
 }
+
+#[tokio::test]
+async fn mappings_are_saved_and_reused_suggestions_dismissed_and_retraining_queued() {
+    let app = TestApp::new().await;
+    let agent = session(&app, Role::Agent).await;
+    let mapping = serde_json::json!({"columns": {
+        "Raison sociale": {"field": "company"},
+        "Mél": {"field": "email"},
+        "Canal": {"field": "source"},
+    }});
+    let saved = app
+        .send(
+            Req::new("PUT", "/api/v1/leads/mappings/salon%20de%20Lyon")
+                .sent_by(&agent)
+                .json(&mapping),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::NO_CONTENT, "{}", saved.body);
+    let listed = get_json(&app, &agent, "/api/v1/leads/mappings").await;
+    assert_eq!(listed[0]["name"], "salon de Lyon");
+    assert_eq!(listed[0]["mapping"], mapping);
+    let file = "Raison sociale;Mél;Canal\nAtelier Dupont;contact@atelier-dupont.fr;salon\n";
+    let send = |query: &str| {
+        Req::post(&format!("/api/v1/leads/import{query}"))
+            .sent_by(&agent)
+            .body("text/csv", file.as_bytes().to_vec())
+    };
+    let unknown = app.send(send("?mapping=inconnue")).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{}", unknown.body);
+    let r = app
+        .send(send("?mapping=salon%20de%20Lyon&save_mapping=copie"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let id = r.json()["created"][0].as_i64().expect("imported");
+    let lead = get_json(&app, &agent, &format!("/api/v1/leads/{id}")).await;
+    assert_eq!(lead["lead"]["email"], "contact@atelier-dupont.fr");
+    assert_eq!(lead["lead"]["source"], "salon");
+    let names = get_json(&app, &agent, "/api/v1/leads/mappings").await;
+    assert_eq!(names.as_array().map(Vec::len), Some(2), "{names}");
+
+    assert_eq!(import(&app, &agent).await.status, StatusCode::OK);
+    let duplicates = get_json(&app, &agent, "/api/v1/leads/duplicates").await;
+    let first = &duplicates.as_array().expect("suggestions")[0];
+    let (keep, other) = (first["keep"].as_i64(), first["merge"].as_i64());
+    let dismissed = app
+        .send(
+            Req::post(&format!("/api/v1/leads/{}/dismiss", keep.expect("keep")))
+                .sent_by(&agent)
+                .json(&serde_json::json!({"merge": other})),
+        )
+        .await;
+    assert_eq!(
+        dismissed.status,
+        StatusCode::NO_CONTENT,
+        "{}",
+        dismissed.body
+    );
+    let after = get_json(&app, &agent, "/api/v1/leads/duplicates").await;
+    assert!(
+        after
+            .as_array()
+            .expect("suggestions")
+            .iter()
+            .all(|s| (s["keep"].as_i64(), s["merge"].as_i64()) != (keep, other)),
+        "{after}"
+    );
+
+    let queued = app
+        .send(Req::post("/api/v1/leads/train").sent_by(&agent))
+        .await;
+    assert_eq!(queued.status, StatusCode::ACCEPTED, "{}", queued.body);
+    let task = queued.json()["task"].as_i64().expect("task id");
+    let again = app
+        .send(Req::post("/api/v1/leads/train").sent_by(&agent))
+        .await;
+    assert_eq!(again.json()["task"].as_i64(), Some(task), "queued once");
+    let stored = app
+        .store
+        .task(levier_core::ids::TaskId(task))
+        .await
+        .expect("read")
+        .expect("task");
+    assert_eq!(stored.kind, "leads.train");
+
+    let member = session(&app, Role::Member).await;
+    for req in [
+        Req::get("/api/v1/leads/mappings").auth(&member),
+        Req::post("/api/v1/leads/train").sent_by(&member),
+    ] {
+        assert_eq!(app.send(req).await.status, StatusCode::FORBIDDEN);
+    }
+}

@@ -59,7 +59,8 @@ fn concrete_path(route: &Route, f: &Fixtures) -> String {
         .replace("{id}", &id.to_string())
         .replace("{slug}", f.slug)
         .replace("{file}", "app.css")
-        .replace("{site_key}", "no-such-site");
+        .replace("{site_key}", "no-such-site")
+        .replace("{name}", "rbac-check");
     assert!(
         !path.contains('{') && !path.contains("/0/") && !path.ends_with("/0"),
         "no fixture for the parameters of {} {}: extend concrete_path",

@@ -3,6 +3,7 @@
 //! contact, merges (with both records as they were), saved column mappings and scoring models,
 //! and records the events the conversion KPIs are computed from.
 
+mod dismissals;
 mod enrichment;
 mod history;
 mod lifecycle;

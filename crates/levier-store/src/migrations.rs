@@ -116,6 +116,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("migrations/0014_pilot_surveys.sqlite.sql"),
         postgres: include_str!("migrations/0014_pilot_surveys.postgres.sql"),
     },
+    Migration {
+        version: 15,
+        name: "lead_dismissals",
+        portable: include_str!("migrations/0015_lead_dismissals.sql"),
+        sqlite: include_str!("migrations/0015_lead_dismissals.sqlite.sql"),
+        postgres: include_str!("migrations/0015_lead_dismissals.postgres.sql"),
+    },
 ];
 
 /// The schema version this binary writes and expects: the last migration's.

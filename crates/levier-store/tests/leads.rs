@@ -15,6 +15,7 @@ on_both_backends!(
     contact_and_outcome_record_their_events_once,
     merging_keeps_both_records_and_hides_the_merged_lead,
     mappings_and_models_are_kept,
+    dismissed_pairs_are_remembered_either_way_round,
     enrichment_counts_the_support_history_of_a_person_or_domain,
 );
 
@@ -261,6 +262,17 @@ async fn mappings_and_models_are_kept(t: &TestStore) {
     s.save_lead_mapping("crm", &mapping).await.expect("replace");
     assert_eq!(s.lead_mapping("crm").await.expect("read"), Some(mapping));
     assert_eq!(s.lead_mapping("autre").await.expect("read"), None);
+    s.save_lead_mapping("autre", &serde_json::json!({"columns": {}}))
+        .await
+        .expect("save another");
+    let names: Vec<String> = s
+        .lead_mappings()
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    assert_eq!(names, ["autre", "crm"], "by name");
     assert!(
         s.save_lead_mapping(" ", &serde_json::json!({}))
             .await
@@ -333,4 +345,26 @@ async fn enrichment_counts_the_support_history_of_a_person_or_domain(t: &TestSto
         (2, 2, 1)
     );
     assert_eq!(company.last_contact, Some(Timestamp(2000)));
+}
+
+async fn dismissed_pairs_are_remembered_either_way_round(t: &TestStore) {
+    let s = &t.store;
+    let [a, b, c] = three(s).await;
+    assert!(s.dismissed_lead_pairs().await.expect("none").is_empty());
+    s.dismiss_lead_pair(c, a, None).await.expect("dismiss");
+    s.dismiss_lead_pair(a, c, None)
+        .await
+        .expect("dismissing again changes nothing");
+    let pairs = s.dismissed_lead_pairs().await.expect("pairs");
+    assert_eq!(pairs.len(), 1);
+    assert!(pairs.contains(&(a, c)), "stored lower id first: {pairs:?}");
+    assert!(!pairs.contains(&(a, b)));
+    assert!(matches!(
+        s.dismiss_lead_pair(b, b, None).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        s.dismiss_lead_pair(b, LeadId(999_999), None).await,
+        Err(StoreError::NotFound { .. })
+    ));
 }

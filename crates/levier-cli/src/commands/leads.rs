@@ -60,17 +60,12 @@ struct ImportArgs<'a> {
 /// imported, so a file with a few bad rows still counts as imported.
 async fn import(store: &Store, file: std::fs::File, args: ImportArgs<'_>) -> anyhow::Result<()> {
     let mapping = match args.mapping {
-        Some(name) => {
-            let saved = store.lead_mapping(name).await?.ok_or_else(|| {
-                coded(INPUT, format!("no saved column mapping is named '{name}'"))
-            })?;
-            serde_json::from_value::<ColumnMapping>(saved).map_err(|e| {
-                coded(
-                    INPUT,
-                    format!("the saved mapping '{name}' cannot be read: {e}"),
-                )
-            })?
-        }
+        Some(name) => qualify::saved_mapping(store, name)
+            .await
+            .map_err(|e| match e {
+                qualify::MappingError::Store(e) => anyhow::Error::from(e),
+                e => coded(INPUT, e.to_string()),
+            })?,
         None => ColumnMapping::default(),
     };
     let options = IntakeOptions {
@@ -95,9 +90,7 @@ async fn import(store: &Store, file: std::fs::File, args: ImportArgs<'_>) -> any
     bar.finish_and_clear();
     let report = report?;
     if let Some(name) = args.save_mapping {
-        store
-            .save_lead_mapping(name, &serde_json::to_value(&report.mapping)?)
-            .await?;
+        qualify::save_mapping(store, name, &report.mapping).await?;
     }
     if !report.created.is_empty() {
         // New leads get their score (and tier) at once, with the model in force.

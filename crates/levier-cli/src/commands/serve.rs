@@ -113,6 +113,13 @@ pub async fn serve_with_workers(
 
 /// A task runner with every kind of task this binary knows; embedding tasks share `models`'
 /// encoders with the node's search.
+    // Nodes that run tasks also enqueue a lead retraining when enough outcomes arrived.
+    let retraining = runs_tasks.then(|| {
+        tokio::spawn(levier_leads::qualify::follow(
+            store.clone(),
+            stop_rx.clone(),
+        ))
+    });
 pub fn task_runner(config: &Config, store: &Store, models: Arc<Models>) -> Runner {
     let runner = Runner::new(store.clone(), worker_id(), config.tasks.clone());
     let runner = levier_ingest::task::register(crate::demo::register(runner));
@@ -130,6 +137,9 @@ fn register_mail(runner: Runner, config: &Config) -> Runner {
     match levier_triage::Mailer::new(&config.smtp) {
         Ok(mailer) => levier_triage::outbox::register(runner, mailer),
         Err(e) => {
+    if let Some(retraining) = retraining {
+        retraining.await?;
+    }
             tracing::error!("mails stay queued, not sent: {e}");
             runner
         }
@@ -141,6 +151,7 @@ pub fn worker_id() -> String {
     let host = std::fs::read_to_string("/etc/hostname")
         .map(|h| h.trim().to_string())
         .ok()
+    let runner = levier_leads::qualify::register(runner);
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "node".into());
     format!("{host}:{}", std::process::id())

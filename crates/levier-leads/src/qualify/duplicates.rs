@@ -35,8 +35,10 @@ pub fn normalised(record: &LeadRecord) -> Option<Lead> {
         .filter(|l: &Lead| !l.sources.is_empty())
 }
 
-/// The merge suggestions among unmerged leads, best-scored pairs first.
+/// The merge suggestions among unmerged leads, best-scored pairs first, without the pairs a
+/// person dismissed.
 pub async fn suggestions(store: &Store) -> Result<Vec<StoredSuggestion>, StoreError> {
+    let dismissed = store.dismissed_lead_pairs().await?;
     let records: Vec<LeadRecord> = store
         .leads(&LeadFilter::default())
         .await?
@@ -58,6 +60,10 @@ pub async fn suggestions(store: &Store) -> Result<Vec<StoredSuggestion>, StoreEr
                 differences: crate::dedup::differences(&leads[keep], &leads[other]),
             }
         })
+        .filter(|s: &StoredSuggestion| {
+            let pair = (s.keep.min(s.merge), s.keep.max(s.merge));
+            !dismissed.contains(&pair)
+        })
         .collect();
     found.sort_by_key(|s| {
         let rank = |id| {
@@ -69,6 +75,16 @@ pub async fn suggestions(store: &Store) -> Result<Vec<StoredSuggestion>, StoreEr
         (rank(s.keep), rank(s.merge))
     });
     Ok(found)
+}
+
+/// Records that a suggested pair is not one person, so it is not suggested again.
+pub async fn dismiss(
+    store: &Store,
+    keep: LeadId,
+    other: LeadId,
+    actor: Option<UserId>,
+) -> Result<(), StoreError> {
+    store.dismiss_lead_pair(keep, other, actor).await
 }
 
 /// Merges lead `other` into `keep`, both records kept in the merge history.

@@ -221,7 +221,12 @@ pub async fn train(store: &Store, exclude: &[String]) -> Result<(Training, Scori
             ..
         }) => {
             let message = history_message(positives, negatives);
-            let report = serde_json::json!({ "message": message, "needed": MIN_OUTCOMES });
+            // The outcomes counted, so the periodic check knows how many arrived since.
+            let report = serde_json::json!({
+                "message": message,
+                "needed": MIN_OUTCOMES,
+                "outcomes": positives + negatives,
+            });
             let saved = store
                 .save_lead_model("rules", &to_json(&default_profile()), &report)
                 .await?;

@@ -212,7 +212,7 @@ fn encode_cell(encoding: &ColumnEncoding, cell: &str, out: &mut Vec<f32>) {
             }
         }
         ColumnEncoding::Categorical { levels, other, .. } => {
-            let cell = cell.trim();
+            let cell = level_of(cell);
             let at = levels.iter().position(|l| l == cell);
             out.extend(
                 levels
@@ -224,6 +224,21 @@ fn encode_cell(encoding: &ColumnEncoding, cell: &str, out: &mut Vec<f32>) {
                 out.push(if at.is_none() { 1.0 } else { 0.0 });
             }
         }
+    }
+}
+
+/// Cells that forms fill in when nobody chose ("Select", a web form's untouched drop-down;
+/// "N/A", "null" from exports): read as empty, so they are the missing level, not a level of
+/// their own learnt apart from the genuinely empty cells.
+const PLACEHOLDERS: [&str; 5] = ["select", "n/a", "#n/a", "null", "nan"];
+
+/// The level a cell stands for: trimmed, placeholders as empty.
+pub(crate) fn level_of(cell: &str) -> &str {
+    let cell = cell.trim();
+    if PLACEHOLDERS.iter().any(|p| cell.eq_ignore_ascii_case(p)) {
+        ""
+    } else {
+        cell
     }
 }
 
@@ -245,7 +260,7 @@ pub(crate) fn parse_number(cell: &str) -> Option<f64> {
 fn encode_column(table: &Table, c: usize, name: &str) -> Result<ColumnEncoding, &'static str> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for row in &table.rows {
-        *counts.entry(row[c].trim()).or_default() += 1;
+        *counts.entry(level_of(&row[c])).or_default() += 1;
     }
     if counts.len() <= 1 {
         return Err("the same value in every row");
@@ -318,5 +333,40 @@ fn categorical(name: &str, counts: HashMap<&str, usize>, rows: usize) -> ColumnE
         name: name.to_owned(),
         levels,
         other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_untouched_drop_down_is_the_missing_level() {
+        let table = Table {
+            columns: vec!["City".into(), "Converted".into()],
+            // Ten of each, so no level is too rare to be kept.
+            rows: [
+                ("Select", "1"),
+                ("", "0"),
+                ("Mumbai", "1"),
+                ("select ", "0"),
+            ]
+            .iter()
+            .cycle()
+            .take(40)
+            .map(|(c, y)| vec![(*c).to_owned(), (*y).to_owned()])
+            .collect(),
+        };
+        let spec = FeatureSpec::fit(&table, 1, &[]).expect("spec");
+        let ColumnEncoding::Categorical { levels, .. } = &spec.columns[0] else {
+            panic!("{spec:?}")
+        };
+        assert_eq!(
+            levels,
+            &["", "Mumbai"],
+            "Select counted with the empty cells"
+        );
+        assert_eq!(level_of(" N/A "), "");
+        assert_eq!(level_of("Selection"), "Selection");
     }
 }

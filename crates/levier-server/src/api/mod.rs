@@ -42,6 +42,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         leads::list, leads::get, leads::import, leads::train, leads::contacted, leads::outcome,
         leads::duplicates, leads::merge,
     ),
+        leads::mappings, leads::save_mapping, leads::dismiss,
     modifiers(&Security),
     security(("bearer" = []), ("session" = []))
 )]

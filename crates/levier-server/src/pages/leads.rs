@@ -1,8 +1,10 @@
 //! The Leads page ("Prospects"): the qualified leads, best score first, with filters, each
 //! lead's tier and the reasons of its score in words, what support knows of it, buttons to
 //! record a first contact or the outcome; an upload form to import a CSV export (answered with
-//! its per-row report); and the suggested duplicates with the fields that differ and a merge
-//! button.
+//! its per-row report, read with a saved column mapping when one is chosen, the mapping applied
+//! saved under a name when one is given); a button asking for a retraining (a `leads.train`
+//! task); and the suggested duplicates with the fields that differ, a merge button and a
+//! dismiss button ("not the same person", remembered).
 //!
 //! Forms are post/redirect/get (`?done=`), except the import, which answers with its report.
 //! The operations are the API's (`crate::api::leads`). Every text comes from people or files
@@ -10,7 +12,7 @@
 
 use super::{Page, Shell, page};
 use crate::AppState;
-use crate::api::leads::{self as api, LeadParams};
+use crate::api::leads::{self as api, ImportParams, LeadParams};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::Catalog;
@@ -100,6 +102,8 @@ struct LeadsPage {
     region: String,
     ranking: String,
     report: Option<ImportView>,
+    /// Names of the saved column mappings, for the import form.
+    mappings: Vec<String>,
     /// Whether the list was cut at [`PAGE_ROWS`].
     truncated: bool,
     /// The query string of the current filters, for forms to come back to.
@@ -158,6 +162,11 @@ async fn render(
         regions: state.store.lead_values(LeadColumn::Region).await?,
         ranking: ranking(state, t).await?,
         report: report.map(|r| import_view(t, &r)),
+        mappings: qualify::saved_mappings(&state.store)
+            .await?
+            .into_iter()
+            .map(|m| m.name)
+            .collect(),
         back: back_query(&query),
         tier: query.tier,
         status: query.status,
@@ -317,24 +326,24 @@ fn flash(t: &Catalog, done: Option<&str>) -> Option<String> {
         "lost" => "leads.done.lost",
         "open" => "leads.done.open",
         "merged" => "leads.done.merged",
-        "trained" => "leads.done.trained",
+        "dismissed" => "leads.done.dismissed",
+        "training" => "leads.done.training",
         _ => return None,
     };
     Some(t.t(key))
 }
 
-/// `POST /leads/import`: the uploaded file imported, answered with its report.
+/// `POST /leads/import`: the uploaded file imported (with the saved mapping chosen, the one
+/// applied saved under the name given), answered with its report.
 pub async fn import(
     State(state): State<AppState>,
     headers: HeaderMap,
     Extension(caller): Extension<Caller>,
     multipart: Multipart,
 ) -> Response {
-    let report = match super::search::read_upload(multipart).await {
-        Ok((files, _)) => match files.into_iter().next() {
-            Some((_, bytes)) => api::import_csv(&state, bytes).await,
-            None => Err(ApiError::bad_request("choose a CSV file to import")),
-        },
+    let report = match read_import_form(multipart).await {
+        Ok((Some(bytes), params)) => api::import_csv(&state, bytes, &params).await,
+        Ok((None, _)) => Err(ApiError::bad_request("choose a CSV file to import")),
         Err(e) => Err(e),
     };
     let rendered = match report {
@@ -342,6 +351,35 @@ pub async fn import(
         Err(e) => Err(e),
     };
     rendered.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// The import form: the file, and the `mapping` / `save_mapping` names. Not the search page's
+/// upload reader, which keeps only files and access groups.
+async fn read_import_form(
+    mut multipart: Multipart,
+) -> Result<(Option<Vec<u8>>, ImportParams), ApiError> {
+    let malformed = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::payload_too_large()
+        } else {
+            ApiError::bad_request(format!("malformed upload: {e}"))
+        }
+    };
+    let (mut file, mut params) = (None, ImportParams::default());
+    while let Some(field) = multipart.next_field().await.map_err(malformed)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let has_file = field.file_name().is_some_and(|f| !f.is_empty());
+        let data = field.bytes().await.map_err(malformed)?;
+        match name.as_str() {
+            "file" if has_file => file = Some(data.to_vec()),
+            "mapping" => params.mapping = Some(String::from_utf8_lossy(&data).into_owned()),
+            "save_mapping" => {
+                params.save_mapping = Some(String::from_utf8_lossy(&data).into_owned())
+            }
+            _ => {}
+        }
+    }
+    Ok((file, params))
 }
 
 /// Where a form came back to.
@@ -436,10 +474,26 @@ pub async fn merge(
     }
 }
 
-/// `POST /leads/train`: retrain and rescore.
-pub async fn train(State(state): State<AppState>) -> Response {
-    match qualify::train(&state.store, &[]).await {
-        Ok(_) => back_to("", "trained"),
-        Err(e) => api::rank_error(e).into_response(),
+/// `POST /leads/{id}/dismiss`: the suggestion of this lead and `merge` is not one person.
+pub async fn dismiss(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    Form(form): Form<MergeForm>,
+) -> Response {
+    match api::dismiss_pair(&state, &caller, LeadId(id), LeadId(form.merge)).await {
+        Ok(()) => back_to("", "dismissed"),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `POST /leads/train`: a retraining queued (the list is rescored when the task ran).
+pub async fn train(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Response {
+    match api::queue_training(&state, &caller).await {
+        Ok(_) => back_to("", "training"),
+        Err(e) => e.into_response(),
     }
 }

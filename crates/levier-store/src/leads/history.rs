@@ -191,6 +191,16 @@ impl Store {
         row.as_ref().map(|r| json(r, "mapping")).transpose()
     }
 
+    /// Every saved column mapping by name, in name order: what an import form offers.
+    pub async fn lead_mappings(&self) -> StoreResult<Vec<(String, serde_json::Value)>> {
+        let rows = sqlx::query("SELECT name, mapping FROM lead_mappings ORDER BY name")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("name")?, json(r, "mapping")?)))
+            .collect()
+    }
+
     /// Stores a scoring model (`kind` `model` or `rules`); returns it with its version.
     pub async fn save_lead_model(
         &self,

@@ -1,0 +1,1 @@
+-- Version 17: nothing specific to SQLite.
