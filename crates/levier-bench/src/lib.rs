@@ -18,6 +18,7 @@ pub mod retrieval;
 pub mod scale;
 pub mod spam;
 mod vector_cache;
+pub mod triage;
 
 pub use intents::{IntentFormat, IntentOptions, IntentReport};
 pub use retrieval::{Fusion, Latency, Mode, RetrievalOptions, RetrievalReport};

@@ -16,10 +16,6 @@ pub(crate) fn read_body(
     limits: &Limits,
     warnings: &mut Vec<String>,
 ) -> String {
-    if let Some(raw) = unsplittable_multipart(message) {
-        warnings.push("multipart body without a boundary: kept as raw text".into());
-        return raw;
-    }
     let mut body = String::new();
     for part in message.text_bodies() {
         let text = match &part.body {
@@ -38,16 +34,29 @@ pub(crate) fn read_body(
 }
 
 /// The raw body of a message that declares itself multipart without saying where its parts
-/// begin (no `boundary`): mail-parser finds no part in it, but a person wrote text there.
-fn unsplittable_multipart(message: &Message<'_>) -> Option<String> {
+/// begin (no `boundary`), or with a boundary that never occurs: mail-parser finds no part in
+/// it (or one opaque part), but a person wrote text there. With the warning that says so.
+pub(crate) fn unsplittable_multipart(message: &Message<'_>) -> Option<(String, String)> {
     let content_type = message.content_type()?;
-    let broken = content_type.ctype().eq_ignore_ascii_case("multipart")
-        && content_type.attribute("boundary").is_none();
+    if !content_type.ctype().eq_ignore_ascii_case("multipart") {
+        return None;
+    }
     let root = message.root_part();
     let raw = message
         .raw_message()
         .get(root.offset_body as usize..root.offset_end as usize)?;
-    broken.then(|| String::from_utf8_lossy(raw).trim().to_owned())
+    let warning = match content_type.attribute("boundary") {
+        None => "multipart body without a boundary: kept as raw text".to_owned(),
+        Some(b) if !contains(raw, format!("--{b}").as_bytes()) => {
+            format!("multipart body whose boundary \"{b}\" never occurs: kept as raw text")
+        }
+        Some(_) => return None,
+    };
+    Some((String::from_utf8_lossy(raw).trim().to_owned(), warning))
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 /// An HTML body as lines of text (one per block, and one per `<br>`-separated line), quote

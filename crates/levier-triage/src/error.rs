@@ -8,7 +8,7 @@ pub enum TriageError {
     #[error("{0}")]
     Unreadable(#[from] levier_extract::ExtractError),
     /// The bytes hold no header block: not an RFC 5322 message.
-    #[error("{name}: not an e-mail (no header block)")]
+    #[error("{name}: not an e-mail (it must start with header lines such as \"From: …\")")]
     NotAMail {
         /// The file or message the bytes came from.
         name: String,

@@ -84,6 +84,25 @@ pub fn cross_validate(
     Ok(score(set, &triages, folds))
 }
 
+/// Scores a trained model on labelled mails it never saw (a held-out part of a labelled set,
+/// or another company's). The result's `folds` is 1: one split, not a cross-validation.
+pub fn evaluate(model: &TriageModel, test: &[LabelledMail]) -> CrossValidation {
+    let triages: Vec<Triage> = test
+        .par_iter()
+        .map(|m| model.classify(&m.example.mail))
+        .collect();
+    score(test, &triages, 1)
+}
+
+/// Splits a labelled set into mails to train on and about `fraction` of them held out, the
+/// same share of every category (and of spam) on each side, the same split for the same seed.
+/// Returns the indices of both parts.
+pub fn held_out_split(set: &[LabelledMail], fraction: f64, seed: u64) -> (Vec<usize>, Vec<usize>) {
+    let parts = (1.0 / fraction.clamp(0.01, 0.5)).round() as usize;
+    let fold_of = levier_intent::stratified(&class_indices(set), parts, seed);
+    (0..set.len()).partition(|&i| fold_of[i] != 0)
+}
+
 fn score(set: &[LabelledMail], triages: &[Triage], folds: usize) -> CrossValidation {
     let wanted: Vec<usize> = (0..set.len()).filter(|&i| !set[i].example.spam).collect();
     let categories: Vec<(&str, &str)> = wanted

@@ -42,6 +42,10 @@ pub struct ImportReport {
     pub to_review: usize,
     /// Files and messages that could not be imported, each with why.
     pub errors: Vec<SourceError>,
+    /// Parts of newly stored mails that could not be read (an attachment over the size limit
+    /// or damaged, a body without its boundary, an HTML body without text), each with its
+    /// mail: the mail is in the inbox, and whoever imported it knows what it lacks.
+    pub warnings: Vec<SourceError>,
 }
 
 /// Imports mails into a store with one model and the store's routing rules.
@@ -53,12 +57,12 @@ pub struct Importer<'a> {
     /// The working hours promised in acknowledgements, when mails just received are
     /// acknowledged (`[smtp] acknowledge`).
     acknowledge: Option<u32>,
+    /// The categories live pilots let triage acknowledge on its own.
+    scope: MailScope,
 }
 
 impl<'a> Importer<'a> {
     /// An importer routing by the rules stored now.
-    /// The categories live pilots let triage acknowledge on its own.
-    scope: MailScope,
     pub async fn new(store: &'a Store, model: &'a TriageModel) -> Result<Self, TriageError> {
         Ok(Importer {
             store,
@@ -66,11 +70,11 @@ impl<'a> Importer<'a> {
             rules: store.mail_rules().await?,
             limits: MailLimits::default(),
             acknowledge: None,
+            scope: store.mail_scope().await?,
         })
     }
 
     /// The same importer acknowledging each mail just received (never an archive's) once it
-            scope: store.mail_scope().await?,
     /// is routed: a `mail.send` task promising an answer within `hours` working hours. While
     /// pilots limit e-mail to some categories, only the mails of those are acknowledged.
     pub fn acknowledging(mut self, hours: u32) -> Self {
@@ -157,6 +161,12 @@ impl<'a> Importer<'a> {
         let stored = store.store_mail(&new).await?;
         if stored.created {
             report.stored += 1;
+            report
+                .warnings
+                .extend(mail.warnings.iter().map(|w| SourceError {
+                    source: raw.source.clone(),
+                    reason: w.clone(),
+                }));
             report.to_review += usize::from(new.to_review && !new.spam);
         } else {
             report.already_stored += 1;

@@ -28,6 +28,7 @@ mod attachment;
 mod automatic;
 mod body;
 mod charset;
+mod damage;
 mod error;
 mod evaluate;
 mod imap;
@@ -44,12 +45,15 @@ mod sentiment;
 mod smtp;
 mod sources;
 mod spam;
+mod svm;
 mod thread;
 
 pub use attachment::Attachment;
 pub use automatic::Automatic;
 pub use error::TriageError;
-pub use evaluate::{CrossValidation, LabelScore, cross_validate, label_scores};
+pub use evaluate::{
+    CrossValidation, LabelScore, cross_validate, evaluate, held_out_split, label_scores,
+};
 pub use imap::{ImapAccount, poll_once};
 pub use import::{ImportReport, Importer, message_key, new_mail, route_facts};
 pub use label_model::{LabelModel, Labelled};
@@ -66,5 +70,6 @@ pub use smtp::{
     reply_subject,
 };
 pub use sources::{RawMail, SourceError, read_mail_sources};
-pub use spam::{SpamConfig, SpamFilter, SpamVerdict};
+pub use spam::{SpamConfig, SpamFilter, SpamLearner, SpamVerdict};
+pub use svm::SvmConfig;
 pub use thread::normalised_subject;

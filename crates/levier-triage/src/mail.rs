@@ -13,8 +13,9 @@ use serde::Serialize;
 
 use crate::attachment::{Attachment, read_attachments};
 use crate::automatic::{Automatic, recognise};
-use crate::body::read_body;
+use crate::body::{read_body, unsplittable_multipart};
 use crate::charset::subject_of;
+use crate::damage::{damage_warnings, opens_with_a_header};
 use crate::error::TriageError;
 use crate::reply::{Reply, split_reply};
 use crate::thread::thread_key;
@@ -149,18 +150,27 @@ pub fn parse_mail(name: &str, bytes: &[u8], limits: &MailLimits) -> Result<Mail,
     levier_extract::check_input_size(name, bytes.len() as u64, &limits.extract)?;
     let message = MessageParser::default()
         .parse(bytes)
-        .filter(|m| !m.headers().is_empty())
+        .filter(|m| !m.headers().is_empty() && opens_with_a_header(bytes))
         .ok_or_else(|| TriageError::NotAMail {
             name: name.to_owned(),
         })?;
-    let mut warnings = Vec::new();
-    let body = read_body(&message, &limits.extract, &mut warnings);
+    let mut warnings = damage_warnings(bytes, &message);
+    // A multipart body that cannot be split is all text, with nothing attached.
+    let (body, attachments) = match unsplittable_multipart(&message) {
+        Some((raw, warning)) => {
+            warnings.push(warning);
+            (raw, Vec::new())
+        }
+        None => (
+            read_body(&message, &limits.extract, &mut warnings),
+            read_attachments(&message, limits, &mut warnings),
+        ),
+    };
     let Reply {
         new_text,
         quoted,
         signature,
     } = split_reply(&body);
-    let attachments = read_attachments(&message, limits, &mut warnings);
     let ids = MessageIds::of(&message);
     let subject = subject_of(&message);
     Ok(Mail {

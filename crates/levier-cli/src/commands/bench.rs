@@ -7,6 +7,7 @@ use levier_bench::intents::{self, IntentFormat, IntentOptions, IntentReport};
 use levier_bench::leads::{self, LeadsOptions, LeadsReport};
 use levier_bench::retrieval::{self, Fusion, Mode, RetrievalOptions, RetrievalReport};
 use levier_bench::spam::{self, SpamOptions, SpamReport};
+use levier_bench::triage::{self, TriageOptions, TriageReport};
 use levier_core::Config;
 use levier_index::vector::Quantization;
 use levier_ml::{DEFAULT_MODEL_NAME, ModelCatalog};
@@ -124,6 +125,36 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
             chunks,
             quantization,
             model,
+        BenchCommand::Triage {
+            dataset,
+            eval,
+            holdout,
+            folds,
+            seed,
+            no_mbox,
+            json,
+        } => {
+            // Without a folder, the demo company's labelled mails, written out for the run.
+            let demo =
+                std::env::temp_dir().join(format!("levier-bench-triage-{}", std::process::id()));
+            let options = TriageOptions {
+                dataset: match dataset {
+                    Some(dir) => dir,
+                    None => {
+                        crate::demo::mails::write_to(&demo)?;
+                        demo.clone()
+                    }
+                },
+                eval,
+                holdout,
+                folds,
+                seed,
+                mbox: !no_mbox,
+            };
+            let report = triage::run(&options);
+            let _ = std::fs::remove_dir_all(&demo);
+            show(&report.map_err(failure)?, json, print_triage)
+        }
         } => {
             let model = model
                 .or_else(default_model)
@@ -340,3 +371,42 @@ fn init_logging() {
         .with_writer(std::io::stderr)
         .try_init();
 }
+fn print_triage(r: &TriageReport) {
+    let on = r.eval.as_deref().unwrap_or("held-out part");
+    println!(
+        "{}: trained on {} mails in {:.2} s, scored on {} unseen mails ({on})",
+        r.dataset, r.train_mails, r.train_seconds, r.test_mails
+    );
+    print_triage_scores("held out", &r.held_out);
+    if let Some(cv) = &r.cross_validation {
+        print_triage_scores(&format!("{}-fold cross-validation", cv.folds), cv);
+    }
+    println!(
+        "  classification {:.0} mails/s on {} threads",
+        r.classify_mails_per_second, r.threads
+    );
+    if let (Some(speed), Some(bytes)) = (r.mbox_mb_per_second, r.mbox_bytes) {
+        println!(
+            "  mbox parsing: {speed:.1} MB/s over {:.0} MB",
+            bytes as f64 / 1e6
+        );
+    }
+}
+
+fn print_triage_scores(title: &str, s: &levier_triage::CrossValidation) {
+    println!(
+        "  {title} ({} mails): category accuracy {:.3}, macro-F1 {:.3}, to review {:.1} %, accuracy when sure {:.3}",
+        s.mails,
+        s.category_accuracy,
+        s.category_macro_f1,
+        100.0 * s.to_review_share,
+        s.accuracy_when_sure
+    );
+    for c in &s.per_category {
+        println!(
+            "    {:<22} precision {:.2}  recall {:.2}  ({} mails)",
+            c.label, c.precision, c.recall, c.support
+        );
+    }
+}
+

@@ -234,6 +234,9 @@ fn print_import(path: &Path, r: &ImportReport) {
     for e in &r.errors {
         println!("  {}: {}", e.source, e.reason);
     }
+    for w in &r.warnings {
+        println!("  {} (imported without it): {}", w.source, w.reason);
+    }
 }
 
 fn read_model(model_path: &Path) -> anyhow::Result<TriageModel> {
