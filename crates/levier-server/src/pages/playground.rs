@@ -112,7 +112,7 @@ enum Asked {
     /// Nothing yet.
     Nothing,
     /// A customer's question for the assistant, and its decision.
-    Question(AskForm, Result<(BotTurn, PilotScope), ApiError>),
+    Question(AskForm, Box<Result<(BotTurn, PilotScope), ApiError>>),
     /// A mail for triage (decided with the page's language at hand).
     Mail(MailForm),
 }
@@ -125,7 +125,13 @@ pub async fn ask(
     Form(form): Form<AskForm>,
 ) -> Response {
     let decided = decide(&state, &form).await;
-    render(&state, &headers, &caller, Asked::Question(form, decided)).await
+    render(
+        &state,
+        &headers,
+        &caller,
+        Asked::Question(form, Box::new(decided)),
+    )
+    .await
 }
 
 /// The turn for the form's question; a blank or oversized question, or an unknown site or
@@ -156,7 +162,7 @@ async fn render(state: &AppState, headers: &HeaderMap, caller: &Caller, asked: A
         Asked::Nothing => {}
         Asked::Question(asked, decided) => {
             form = asked;
-            match decided {
+            match *decided {
                 Ok((turn, scope)) => outcome = Some(self::outcome(shell.t, &turn, &scope)),
                 Err(e) => error = Some(e.detail),
             }
