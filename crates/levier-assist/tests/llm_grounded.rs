@@ -310,3 +310,14 @@ async fn the_real_model_answers_from_the_right_entry_or_falls_back() {
         "an answer passed the checks against passages that do not hold it"
     );
 }
+
+#[test]
+fn a_reader_sees_the_answer_without_its_passage_references() {
+    use levier_assist::llm::grounded::strip_citations;
+    assert_eq!(
+        strip_citations("Vous disposez de 30 jours [P2]. Le produit doit être complet [P1, P2]."),
+        "Vous disposez de 30 jours. Le produit doit être complet."
+    );
+    assert_eq!(strip_citations("[P1] Bonjour."), "Bonjour.");
+    assert_eq!(strip_citations("Sans référence."), "Sans référence.");
+}

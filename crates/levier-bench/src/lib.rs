@@ -8,6 +8,7 @@
 //! Dense and hybrid modes also embed every chunk through levier-ml into the store's vectors and
 //! search the vector index (alone, or fused with the lexical list by [`levier_index::fusion`]).
 
+pub mod answers;
 pub mod dataset;
 mod dense;
 pub mod intents;
@@ -17,8 +18,8 @@ pub mod report;
 pub mod retrieval;
 pub mod scale;
 pub mod spam;
-mod vector_cache;
 pub mod triage;
+mod vector_cache;
 
 pub use intents::{IntentFormat, IntentOptions, IntentReport};
 pub use retrieval::{Fusion, Latency, Mode, RetrievalOptions, RetrievalReport};
@@ -106,6 +107,9 @@ pub enum BenchError {
     /// The embedding model could not be loaded or run.
     #[error(transparent)]
     Model(#[from] levier_ml::MlError),
+    /// The generative model's provider cannot be used as configured.
+    #[error(transparent)]
+    Llm(#[from] levier_assist::llm::LlmError),
     /// A report could not be computed.
     #[error(transparent)]
     Report(#[from] levier_report::ReportError),

@@ -486,6 +486,43 @@ pub enum TriageCommand {
 /// `levier bench …`
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
+    /// Answer each judged question of a BEIR-layout FAQ set with a generative model, from the
+    /// entries found by meaning, through levier's grounded path; report how many answers pass
+    /// the checks, how many of those cite the right entry, fallbacks and handoffs, unsupported
+    /// answers caught, latency, tokens and the time the checks take.
+    Answers {
+        /// The data set's directory.
+        #[arg(long, value_name = "DIR")]
+        dataset: PathBuf,
+        /// The judgements to use: qrels/SPLIT.tsv.
+        #[arg(long, value_name = "NAME")]
+        split: String,
+        /// The OpenAI-compatible API root of a local server (`http://127.0.0.1:8080/v1`).
+        #[arg(long, value_name = "URL", conflicts_with = "llm_config")]
+        llm_url: Option<String>,
+        /// Or a levier configuration file whose [llm.assistant] names the provider.
+        #[arg(long, value_name = "FILE")]
+        llm_config: Option<PathBuf>,
+        /// The model name sent to it [default: the configuration's, else `local`].
+        #[arg(long, value_name = "NAME")]
+        model: Option<String>,
+        /// The embedding model's directory, to find the entries
+        /// [default: ~/.cache/levier/models/multilingual-e5-small].
+        #[arg(long, value_name = "DIR")]
+        embedding_model: Option<PathBuf>,
+        /// Entries given to the model as passages.
+        #[arg(long, value_name = "N", default_value_t = 3)]
+        passages: usize,
+        /// Longest passage, in characters.
+        #[arg(long, value_name = "N", default_value_t = 700)]
+        passage_chars: usize,
+        /// Run only the first N judged questions.
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// Print one JSON object on stdout instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Index a BEIR-layout data set (corpus.jsonl[.gz], queries.jsonl, qrels/SPLIT.tsv) in a
     /// temporary data directory through the ingestion pipeline, run the split's judged queries
     /// and report nDCG@10, recall@100, MRR@10, P@1, indexing throughput and query speed.
@@ -582,6 +619,34 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Train the e-mail triage model on a folder of labelled mails (labels.csv next to .eml
+    /// files and mailboxes, as in demo/emails/) and score it on mails it never saw: a held-out
+    /// part of the folder (or --eval DIR) and a cross-validation; per-category precision and
+    /// recall, accuracy, macro-F1, share marked "to review", classification and mbox speed.
+    Triage {
+        /// The labelled folder [default: the demo company's mails, written to a temporary
+        /// folder].
+        #[arg(long, value_name = "DIR")]
+        dataset: Option<PathBuf>,
+        /// Another labelled folder to score on, instead of a held-out part of --dataset.
+        #[arg(long, value_name = "DIR")]
+        eval: Option<PathBuf>,
+        /// Share of --dataset held out from training (stratified by category).
+        #[arg(long, default_value_t = 0.25)]
+        holdout: f64,
+        /// Folds of the cross-validation over --dataset (0: none).
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+        /// Seed of the split, the folds and training.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Skip the mbox parsing speed measurement (it builds a 100 MB mailbox in memory).
+        #[arg(long)]
+        no_mbox: bool,
+        /// Print one JSON object on stdout instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Train the lead scoring model on a won/lost history (CSV, gzip accepted) and report
     /// ROC AUC, PR AUC, lift in the top 20 %, Brier score, training time and the model picked.
     Leads {
@@ -619,34 +684,6 @@ pub enum BenchCommand {
         /// Chunks in the collection.
         #[arg(long, default_value_t = 100_000)]
         chunks: usize,
-    /// Train the e-mail triage model on a folder of labelled mails (labels.csv next to .eml
-    /// files and mailboxes, as in demo/emails/) and score it on mails it never saw: a held-out
-    /// part of the folder (or --eval DIR) and a cross-validation; per-category precision and
-    /// recall, accuracy, macro-F1, share marked "to review", classification and mbox speed.
-    Triage {
-        /// The labelled folder [default: the demo company's mails, written to a temporary
-        /// folder].
-        #[arg(long, value_name = "DIR")]
-        dataset: Option<PathBuf>,
-        /// Another labelled folder to score on, instead of a held-out part of --dataset.
-        #[arg(long, value_name = "DIR")]
-        eval: Option<PathBuf>,
-        /// Share of --dataset held out from training (stratified by category).
-        #[arg(long, default_value_t = 0.25)]
-        holdout: f64,
-        /// Folds of the cross-validation over --dataset (0: none).
-        #[arg(long, default_value_t = 5)]
-        folds: usize,
-        /// Seed of the split, the folds and training.
-        #[arg(long, default_value_t = 42)]
-        seed: u64,
-        /// Skip the mbox parsing speed measurement (it builds a 100 MB mailbox in memory).
-        #[arg(long)]
-        no_mbox: bool,
-        /// Print one JSON object on stdout instead of text.
-        #[arg(long)]
-        json: bool,
-    },
         /// How vectors are held in memory.
         #[arg(long, value_enum, default_value_t = BenchQuantization::F32)]
         quantization: BenchQuantization,

@@ -42,6 +42,10 @@ pub struct Config {
     pub assistant: toml::Table,
     /// Reports written on a schedule (`[[reports.schedule]]`).
     pub reports: ReportsConfig,
+    /// Generative models per use (`[llm.assistant]`, `[llm.internal_qa]`…). Kept as written:
+    /// they are `levier_assist::llm::LlmUses`, which this crate cannot name, checked with any
+    /// unknown key refused when the server starts.
+    pub llm: toml::Table,
     /// Outgoing mail (`[smtp]`): agents' replies to mails and acknowledgements.
     pub smtp: SmtpConfig,
 }
@@ -336,6 +340,7 @@ impl Default for Config {
             support: SupportConfig::default(),
             assistant: toml::Table::new(),
             reports: ReportsConfig::default(),
+            llm: toml::Table::new(),
             smtp: SmtpConfig::default(),
         }
     }

@@ -274,6 +274,14 @@ pub enum EventKind {
         /// The mail.
         mail_id: i64,
     },
+    /// A generative model was called: use, model, tokens, latency, cost and, for a redacted
+    /// prompt, its hash and what was replaced. The payload is the one
+    /// `levier_assist::llm::Usage::event_payload` writes (this crate cannot name it).
+    LlmCalled(serde_json::Value),
+    /// A generated answer was not shown (checks failed, provider down, slow, stopped…) and the
+    /// extractive answer or a person took its place: `use_case`, `model`, `reason`, and where
+    /// it happened.
+    LlmFellBack(serde_json::Value),
 }
 
 impl EventKind {
@@ -313,6 +321,8 @@ impl EventKind {
             EventKind::MailReclassified { .. } => "mail_reclassified",
             EventKind::MailSpamCaught { .. } => "mail_spam_caught",
             EventKind::MailSpamMissed { .. } => "mail_spam_missed",
+            EventKind::LlmCalled(_) => "llm_called",
+            EventKind::LlmFellBack(_) => "llm_fell_back",
         }
     }
 

@@ -29,6 +29,39 @@ for (const zone of document.querySelectorAll("[data-dropzone]")) {
   });
 }
 
+// The search page's generated answer: written by the internal Q&A model from the passage shown
+// below it, streamed as server-sent events (drafts, then the checked answer with its sources,
+// or a fallback that leaves the passage alone). The stop button closes the stream, which stops
+// the model. Every text goes in as text, never as HTML.
+for (const box of document.querySelectorAll("[data-generate]")) {
+  const status = box.querySelector(".generated-status");
+  const text = box.querySelector(".generated-text");
+  const sources = box.querySelector(".generated-sources");
+  const stop = box.querySelector(".generated-stop");
+  const events = new EventSource(box.dataset.generate);
+  const end = () => { events.close(); stop.hidden = true; box.removeAttribute("aria-busy"); };
+  box.hidden = false;
+  box.setAttribute("aria-busy", "true");
+  status.textContent = box.dataset.writing;
+  events.addEventListener("draft", (e) => { text.textContent = JSON.parse(e.data).text; });
+  events.addEventListener("answer", (e) => {
+    const answer = JSON.parse(e.data);
+    text.textContent = answer.text;
+    status.textContent = `${box.dataset.by} ${answer.model}`;
+    sources.replaceChildren(`${box.dataset.source} : `, ...answer.sources.filter((s) => s.href.startsWith("/")).map((s) => {
+      const a = document.createElement("a");
+      a.href = s.href;
+      a.textContent = s.title;
+      return a;
+    }));
+    box.dataset.state = "answered";
+    end();
+  });
+  events.addEventListener("fallback", () => { box.hidden = true; box.dataset.state = "fallback"; end(); });
+  events.addEventListener("error", () => { if (!box.dataset.state) { box.hidden = true; box.dataset.state = "fallback"; } end(); });
+  stop.addEventListener("click", () => { status.textContent = box.dataset.stopped; text.textContent = ""; box.dataset.state = "stopped"; end(); });
+}
+
 // Search as you type: titles of matching documents under the search box (prefix search).
 for (const box of document.querySelectorAll("input[data-suggest]")) {
   const list = document.createElement("ul");

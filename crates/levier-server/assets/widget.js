@@ -54,6 +54,9 @@
       failed: 'Le message n’a pas pu être envoyé. Vérifiez votre connexion et réessayez.',
       busy: 'Trop de messages d’affilée : patientez un instant avant de réessayer.',
       refused: 'La discussion n’est pas disponible sur ce site pour le moment.',
+      writing: 'L’assistant rédige sa réponse…',
+      stop: 'Arrêter',
+      generated: (model) => `Réponse rédigée par une IA (${model}) à partir de la source citée.`,
     },
     en: {
       launcher: 'Questions?',
@@ -83,6 +86,9 @@
       failed: 'The message could not be sent. Check your connection and try again.',
       busy: 'Too many messages in a row: wait a moment before trying again.',
       refused: 'The chat is not available on this site right now.',
+      writing: 'The assistant is writing its answer…',
+      stop: 'Stop',
+      generated: (model) => `Answer written by an AI (${model}) from the source cited.`,
     },
   };
   const t = TEXTS[lang];
@@ -120,6 +126,9 @@ button { font: inherit; cursor: pointer; border-radius: 6px; }
 .customer .who { text-align: right; color: #fff; }
 .source { font-size: .85rem; margin-top: .35rem !important; }
 .source a { color: #0b5cad; }
+.generated { font-size: .8rem; color: #4a5360; margin-top: .3rem !important; }
+.draft .msg { border-style: dashed; }
+.draft .stop { border: 1px solid #a4161a; background: #fff; color: #a4161a; padding: .2rem .6rem; margin-top: .4rem; }
 .options { display: flex; flex-direction: column; align-items: flex-start; gap: .3rem; margin-top: .45rem; }
 .options button, .secondary { border: 1px solid #0b5cad; background: #fff; color: #0b5cad; padding: .35rem .6rem; text-align: left; }
 .state { margin: 0; padding: .5rem .8rem; background: #e6f4ea; color: #1e6b34; font-size: .9rem; }
@@ -312,12 +321,47 @@ textarea { flex: 1; font: inherit; min-height: 2.6rem; max-height: 8rem; resize:
     }
     // An answer from the knowledge (it has a source) asks whether it helped: the confirmed
     // self-service figure counts the yeses.
+    if (author === 'bot' && typeof m.generated === 'string') {
+      bubble.append(el('p', { class: 'generated', text: t.generated(m.generated) }));
+    }
     if (author === 'bot' && source) bubble.append(helpedQuestion(m.id));
+    if (author === 'bot') showDraft('');
     const item = el('li', { class: author, 'data-id': String(m.id) }, bubble);
     const after = [...shown.entries()].filter(([id]) => id > m.id).sort(([a], [b]) => a - b)[0];
     list.insertBefore(item, after ? after[1] : null);
     shown.set(m.id, item);
     log.scrollTop = log.scrollHeight;
+  }
+
+  // An answer being written by a generative model arrives as `draft` events (the text so far,
+  // not yet checked) and is shown in a dashed bubble with a stop button; the stored reply,
+  // generated or extractive, replaces it. An empty draft ends it.
+  let draft = null;
+  function showDraft(text) {
+    if (!text) {
+      draft?.remove();
+      draft = null;
+      return;
+    }
+    if (!draft) {
+      const stop = el('button', { type: 'button', class: 'stop', text: t.stop, on: { click: stopDraft } });
+      draft = el(
+        'li',
+        { class: 'draft', 'aria-busy': 'true' },
+        el('div', { class: 'msg' }, el('span', { class: 'who', text: t.writing }), el('p'), stop),
+      );
+      list.append(draft);
+    }
+    draft.querySelector('p').textContent = text;
+    log.scrollTop = log.scrollHeight;
+  }
+
+  async function stopDraft() {
+    try {
+      await call('POST', '/stop');
+    } catch {
+      // nothing was being written any more: the reply is on its way
+    }
   }
 
   /** "Did this answer help?" with Yes / No; the reply replaces the buttons. */
@@ -364,6 +408,7 @@ textarea { flex: 1; font: inherit; min-height: 2.6rem; max-height: 8rem; resize:
       const written = await call('POST', '/messages', { text: trimmed, client_key: clientKey() });
       if (text === input.value) input.value = '';
       render(written.message);
+      showDraft('');
       written.replies.forEach(render);
       setStatus(written.status);
     } catch (e) {
@@ -425,6 +470,13 @@ textarea { flex: 1; font: inherit; min-height: 2.6rem; max-height: 8rem; resize:
         render(JSON.parse(e.data));
       } catch {
         // a malformed event is skipped
+      }
+    });
+    stream.addEventListener('draft', (e) => {
+      try {
+        showDraft(JSON.parse(e.data).text);
+      } catch {
+        // idem
       }
     });
     stream.addEventListener('status', (e) => {

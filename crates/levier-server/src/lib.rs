@@ -17,6 +17,7 @@ mod highlight;
 pub mod http;
 pub mod i18n;
 mod knowledge;
+pub mod llm;
 pub mod pages;
 pub mod routes;
 pub mod widget;
@@ -85,6 +86,8 @@ pub struct AppState {
     /// Whether agents' replies to mails are sent over SMTP (`[smtp]` is configured): each
     /// is then queued as a `mail.send` task, which the workers run.
     pub smtp: bool,
+    /// The generative models configured per use (`[llm.*]`); empty: extractive answers only.
+    pub llm: Arc<llm::Llm>,
 }
 
 impl AppState {
@@ -104,7 +107,14 @@ impl AppState {
             )),
             reports: Arc::new(levier_report::EventCache::new()),
             smtp: false,
+            llm: Arc::new(llm::Llm::default()),
         }
+    }
+
+    /// The same state with these generative models.
+    pub fn with_llm(mut self, llm: llm::Llm) -> AppState {
+        self.llm = Arc::new(llm);
+        self
     }
 
     /// The same state sending agents' replies to mails over SMTP (`true`) or not.

@@ -6,7 +6,7 @@ use crate::access::{
     ADMIN, Access, CONTRIBUTORS, FAQ_EDITORS, PILOT_DECIDERS, REPORT_READERS, SUPPORT,
 };
 use crate::{AppState, api, assets, health, pages, widget};
-use axum::routing::{MethodRouter, delete, get, patch, post};
+use axum::routing::{MethodRouter, delete, get, patch, post, put};
 
 /// One route: method, path pattern, who may call it, and its handler.
 pub struct Route {
@@ -67,6 +67,12 @@ pub fn table() -> Vec<Route> {
         // Pages.
         r("GET", "/", Authenticated, get(pages::home::home)),
         r("GET", "/search", Authenticated, get(pages::search::search)),
+        r(
+            "GET",
+            "/search/answer",
+            Authenticated,
+            get(crate::llm::search::answer),
+        ),
         r(
             "POST",
             "/search/rating",
@@ -263,15 +269,15 @@ pub fn table() -> Vec<Route> {
         r("POST", "/leads/train", SUPPORT, post(pages::leads::train)),
         r(
             "POST",
-            "/leads/{id}/contacted",
-            SUPPORT,
-            post(pages::leads::contacted),
-        ),
-        r(
-            "POST",
             "/leads/{id}/dismiss",
             SUPPORT,
             post(pages::leads::dismiss),
+        ),
+        r(
+            "POST",
+            "/leads/{id}/contacted",
+            SUPPORT,
+            post(pages::leads::contacted),
         ),
         r(
             "POST",
@@ -337,6 +343,12 @@ pub fn table() -> Vec<Route> {
             post(pages::playground::ask),
         ),
         r(
+            "POST",
+            "/playground/mail",
+            PILOT_DECIDERS,
+            post(pages::playground::try_mail),
+        ),
+        r(
             "GET",
             "/test-sets",
             PILOT_DECIDERS,
@@ -347,12 +359,6 @@ pub fn table() -> Vec<Route> {
             "/test-sets",
             PILOT_DECIDERS,
             post(pages::test_sets::create),
-        ),
-        r(
-            "POST",
-            "/playground/mail",
-            PILOT_DECIDERS,
-            post(pages::playground::try_mail),
         ),
         r(
             "POST",
@@ -519,6 +525,12 @@ pub fn table() -> Vec<Route> {
         ),
         r(
             "POST",
+            "/api/v1/widget/{site_key}/stop",
+            Widget,
+            post(w::stop),
+        ),
+        r(
+            "POST",
             "/api/v1/widget/{site_key}/rating",
             Widget,
             post(w::rate),
@@ -549,18 +561,6 @@ pub fn table() -> Vec<Route> {
             SUPPORT,
             post(api::leads::train),
         ),
-        r("GET", "/api/v1/leads/{id}", SUPPORT, get(api::leads::get)),
-        r(
-            "POST",
-            "/api/v1/leads/{id}/contacted",
-            SUPPORT,
-            post(api::leads::contacted),
-        ),
-        r(
-            "POST",
-            "/api/v1/leads/{id}/outcome",
-            SUPPORT,
-            post(api::leads::outcome),
         r(
             "GET",
             "/api/v1/leads/mappings",
@@ -579,6 +579,18 @@ pub fn table() -> Vec<Route> {
             SUPPORT,
             post(api::leads::dismiss),
         ),
+        r("GET", "/api/v1/leads/{id}", SUPPORT, get(api::leads::get)),
+        r(
+            "POST",
+            "/api/v1/leads/{id}/contacted",
+            SUPPORT,
+            post(api::leads::contacted),
+        ),
+        r(
+            "POST",
+            "/api/v1/leads/{id}/outcome",
+            SUPPORT,
+            post(api::leads::outcome),
         ),
         r(
             "POST",

@@ -11,8 +11,8 @@ pub mod conversations;
 pub mod feedback;
 pub mod messages;
 pub mod out_of_scope;
-pub mod sites;
 pub mod report_filters;
+pub mod sites;
 pub mod tickets;
 
 pub use conversations::{Conversation, ConversationStatus, NewConversation, StartedConversation};

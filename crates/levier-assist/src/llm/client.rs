@@ -55,6 +55,24 @@ pub enum LlmError {
     /// A streamed answer ended before its end marker.
     #[error("the LLM server's stream was cut before the end of the answer")]
     StreamCut,
+    /// The caller ended the call before the answer was complete.
+    #[error("the answer was interrupted: {0}")]
+    Interrupted(&'static str),
+}
+
+impl LlmError {
+    /// A short stable name for events and the agent's view: why no generated answer was shown.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            LlmError::Config(_) => "config",
+            LlmError::BudgetExceeded { .. } => "budget",
+            LlmError::Unreachable { .. } => "unreachable",
+            LlmError::Refused { .. } => "refused",
+            LlmError::Malformed(_) => "malformed",
+            LlmError::StreamCut => "stream_cut",
+            LlmError::Interrupted(why) => why,
+        }
+    }
 }
 
 /// A whole answer.

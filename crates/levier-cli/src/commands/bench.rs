@@ -16,6 +16,34 @@ use std::path::PathBuf;
 pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     init_logging();
     match cmd {
+        BenchCommand::Answers {
+            dataset,
+            split,
+            llm_url,
+            llm_config,
+            model,
+            embedding_model,
+            passages,
+            passage_chars,
+            limit,
+            json,
+        } => {
+            let options = levier_bench::answers::AnswersOptions {
+                dataset,
+                split,
+                limit,
+                model: embedding_model.or_else(default_model).ok_or_else(|| {
+                    coded(INPUT, "no embedding model: give --embedding-model DIR")
+                })?,
+                provider: answers_provider(llm_url, llm_config, model)?,
+                passages,
+                passage_chars,
+            };
+            let report = levier_bench::answers::run(&options)
+                .await
+                .map_err(failure)?;
+            show(&report, json, print_answers)
+        }
         BenchCommand::Retrieval {
             dataset,
             split,
@@ -97,34 +125,6 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
             let report = spam::run(&options).map_err(failure)?;
             show(&report, json, print_spam)
         }
-        BenchCommand::Leads {
-            train,
-            eval,
-            target,
-            positive,
-            drop,
-            delimiter,
-            holdout,
-            seed,
-            json,
-        } => {
-            let options = LeadsOptions {
-                train,
-                eval,
-                target,
-                positive,
-                drop,
-                delimiter,
-                holdout,
-                seed,
-            };
-            let report = leads::run(&options).map_err(failure)?;
-            show(&report, json, print_leads)
-        }
-        BenchCommand::Scale {
-            chunks,
-            quantization,
-            model,
         BenchCommand::Triage {
             dataset,
             eval,
@@ -155,6 +155,34 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
             let _ = std::fs::remove_dir_all(&demo);
             show(&report.map_err(failure)?, json, print_triage)
         }
+        BenchCommand::Leads {
+            train,
+            eval,
+            target,
+            positive,
+            drop,
+            delimiter,
+            holdout,
+            seed,
+            json,
+        } => {
+            let options = LeadsOptions {
+                train,
+                eval,
+                target,
+                positive,
+                drop,
+                delimiter,
+                holdout,
+                seed,
+            };
+            let report = leads::run(&options).map_err(failure)?;
+            show(&report, json, print_leads)
+        }
+        BenchCommand::Scale {
+            chunks,
+            quantization,
+            model,
         } => {
             let model = model
                 .or_else(default_model)
@@ -181,6 +209,76 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
 }
 
 /// Prints a report: one JSON object with `--json`, else as text for people.
+/// The provider of `levier bench answers`: `--llm-url` (a local server, answering at once
+/// with a low temperature) or the `[llm.assistant]` of `--llm-config`.
+fn answers_provider(
+    url: Option<String>,
+    config: Option<PathBuf>,
+    model: Option<String>,
+) -> anyhow::Result<levier_assist::llm::ProviderConfig> {
+    let mut provider = match url {
+        Some(url) => {
+            let mut local = levier_assist::llm::ProviderConfig::new(&url, "local");
+            local.local = true;
+            local.temperature = 0.0;
+            local.max_tokens = 160;
+            local.timeout_secs = 600;
+            local.max_concurrent = 1;
+            local
+        }
+        None => {
+            let path = config.ok_or_else(|| {
+                coded(
+                    INPUT,
+                    "no generative model: give --llm-url URL or --llm-config FILE",
+                )
+            })?;
+            let text = std::fs::read_to_string(&path)?;
+            let config = Config::from_toml(&text, &path)?;
+            let uses = crate::commands::serve::llm_uses(&config.llm)?;
+            uses.assistant.ok_or_else(|| {
+                coded(
+                    INPUT,
+                    "no generative model: give --llm-url URL or configure [llm.assistant]",
+                )
+            })?
+        }
+    };
+    if let Some(model) = model {
+        provider.model = model;
+    }
+    Ok(provider)
+}
+
+fn print_answers(r: &levier_bench::answers::AnswersReport) {
+    println!(
+        "{} questions of {} ({}), model {}",
+        r.questions, r.dataset, r.split, r.model
+    );
+    println!(
+        "shown {} ({} citing the right entry: {:.1} %), fallbacks {:.1} %, handoffs {:.1} %",
+        r.shown,
+        r.shown_right,
+        r.right_citation_rate * 100.0,
+        r.fallback_rate * 100.0,
+        r.handoff_rate * 100.0
+    );
+    println!("not shown: {:?}", r.fallbacks);
+    println!(
+        "unsupported caught {}, swapped answers caught {} of {}",
+        r.unsupported_caught, r.swapped_caught, r.swapped_checked
+    );
+    println!(
+        "latency p50 {:.0} ms, p95 {:.0} ms; checks p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms; {:.0} completion tokens an answer",
+        r.latency_ms.p50,
+        r.latency_ms.p95,
+        r.check_ms.p50,
+        r.check_ms.p95,
+        r.check_max_ms,
+        r.completion_tokens_per_answer
+    );
+}
+
 fn show<R: serde::Serialize>(report: &R, json: bool, text: fn(&R)) -> anyhow::Result<()> {
     if json {
         println!("{}", serde_json::to_string(report)?);
@@ -357,20 +455,6 @@ fn print_spam(r: &SpamReport) {
     }
 }
 
-/// Progress and warnings on stderr (stdout is kept for the report); the store's and the
-/// index's routine messages are left out unless `LEVIER_LOG` asks for them.
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("LEVIER_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,levier_bench=info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(
-            std::io::IsTerminal::is_terminal(&std::io::stderr())
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        )
-        .with_writer(std::io::stderr)
-        .try_init();
-}
 fn print_triage(r: &TriageReport) {
     let on = r.eval.as_deref().unwrap_or("held-out part");
     println!(
@@ -410,3 +494,17 @@ fn print_triage_scores(title: &str, s: &levier_triage::CrossValidation) {
     }
 }
 
+/// Progress and warnings on stderr (stdout is kept for the report); the store's and the
+/// index's routine messages are left out unless `LEVIER_LOG` asks for them.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("LEVIER_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,levier_bench=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(
+            std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
+}

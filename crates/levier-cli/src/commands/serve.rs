@@ -34,6 +34,28 @@ pub fn assistant_settings(section: &toml::Table) -> anyhow::Result<AssistantSett
         .map_err(|e| anyhow::anyhow!("configuration [assistant]: {e}"))
 }
 
+/// The `[llm]` section as the uses it configures; a misspelt key is an error naming it.
+pub fn llm_uses(section: &toml::Table) -> anyhow::Result<levier_assist::llm::LlmUses> {
+    toml::Value::Table(section.clone())
+        .try_into()
+        .map_err(|e| anyhow::anyhow!("configuration [llm]: {e}"))
+}
+
+/// The generative models of the `[llm]` section (none when it is empty); a misspelt key, or an
+/// API key that cannot be read, stops the start with a message naming it.
+pub fn llm(section: &toml::Table) -> anyhow::Result<levier_server::llm::Llm> {
+    let uses = llm_uses(section)?;
+    for (name, config) in [
+        ("assistant", &uses.assistant),
+        ("internal_qa", &uses.internal_qa),
+    ] {
+        if let Some(config) = config {
+            tracing::info!(use_case = name, model = %config.model, local = config.local, "generative answers on");
+        }
+    }
+    Ok(levier_server::llm::Llm::new(&uses)?)
+}
+
 /// Serves `store` and runs the task workers, with the support assistant's `settings`;
 /// returns after a graceful shutdown.
 pub async fn serve_with_workers(
@@ -71,7 +93,8 @@ pub async fn serve_with_workers(
     let state = AppState::new(store.clone(), company, &config.server)
         .with_index(search)
         .with_desk(desk)
-        .with_smtp(config.smtp.enabled());
+        .with_smtp(config.smtp.enabled())
+        .with_llm(llm(&config.llm)?);
     let assistant = tokio::spawn(crate::assistant::follow(
         state.desk.clone(),
         store.clone(),
@@ -87,6 +110,13 @@ pub async fn serve_with_workers(
         tokio::spawn(crate::schedule::follow(
             store.clone(),
             config.reports.schedule.clone(),
+            stop_rx.clone(),
+        ))
+    });
+    // Nodes that run tasks also enqueue a lead retraining when enough outcomes arrived.
+    let retraining = runs_tasks.then(|| {
+        tokio::spawn(levier_leads::qualify::follow(
+            store.clone(),
             stop_rx.clone(),
         ))
     });
@@ -107,24 +137,21 @@ pub async fn serve_with_workers(
     if let Some(schedules) = schedules {
         schedules.await?;
     }
+    if let Some(retraining) = retraining {
+        retraining.await?;
+    }
     store.close().await;
     Ok(())
 }
 
 /// A task runner with every kind of task this binary knows; embedding tasks share `models`'
 /// encoders with the node's search.
-    // Nodes that run tasks also enqueue a lead retraining when enough outcomes arrived.
-    let retraining = runs_tasks.then(|| {
-        tokio::spawn(levier_leads::qualify::follow(
-            store.clone(),
-            stop_rx.clone(),
-        ))
-    });
 pub fn task_runner(config: &Config, store: &Store, models: Arc<Models>) -> Runner {
     let runner = Runner::new(store.clone(), worker_id(), config.tasks.clone());
     let runner = levier_ingest::task::register(crate::demo::register(runner));
     let runner = crate::schedule::register(runner, config.reports.schedule.clone());
     let runner = register_mail(runner, config);
+    let runner = levier_leads::qualify::register(runner);
     levier_index::semantic::task::register_task(runner, models)
 }
 
@@ -137,9 +164,6 @@ fn register_mail(runner: Runner, config: &Config) -> Runner {
     match levier_triage::Mailer::new(&config.smtp) {
         Ok(mailer) => levier_triage::outbox::register(runner, mailer),
         Err(e) => {
-    if let Some(retraining) = retraining {
-        retraining.await?;
-    }
             tracing::error!("mails stay queued, not sent: {e}");
             runner
         }
@@ -151,7 +175,6 @@ pub fn worker_id() -> String {
     let host = std::fs::read_to_string("/etc/hostname")
         .map(|h| h.trim().to_string())
         .ok()
-    let runner = levier_leads::qualify::register(runner);
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "node".into());
     format!("{host}:{}", std::process::id())

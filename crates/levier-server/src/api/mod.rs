@@ -32,6 +32,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         crate::widget::api::start, crate::widget::api::post_message, crate::widget::api::messages,
         crate::widget::api::events, crate::widget::api::ask_person, crate::widget::api::rate,
         crate::widget::api::helpful,
+        crate::widget::api::stop,
         inbox::list, inbox::get, inbox::assign, inbox::reply, inbox::note, inbox::resolve,
         inbox::reopen, inbox::ticket_events, inbox::inbox_events, inbox::verdict,
         faq::list, faq::create, faq::import, faq::get, faq::update, faq::remove, faq::add_phrasing,
@@ -41,8 +42,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         mail::delete_rule,
         leads::list, leads::get, leads::import, leads::train, leads::contacted, leads::outcome,
         leads::duplicates, leads::merge,
-    ),
         leads::mappings, leads::save_mapping, leads::dismiss,
+    ),
     modifiers(&Security),
     security(("bearer" = []), ("session" = []))
 )]

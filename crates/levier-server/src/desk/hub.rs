@@ -40,6 +40,14 @@ pub enum Update {
         /// Its status now.
         status: ConversationStatus,
     },
+    /// The assistant's answer being written by a generative model, not stored nor checked
+    /// yet: the widget shows it growing, then replaces it with the stored reply.
+    Draft {
+        /// The conversation.
+        conversation_id: ConversationId,
+        /// The answer so far; empty when the draft is over (the reply follows).
+        text: String,
+    },
 }
 
 impl Update {
@@ -47,6 +55,9 @@ impl Update {
         match self {
             Update::Message(m) => m.conversation_id,
             Update::Status {
+                conversation_id, ..
+            } => *conversation_id,
+            Update::Draft {
                 conversation_id, ..
             } => *conversation_id,
         }
@@ -86,6 +97,16 @@ impl Hub {
             .is_some_and(|sender| sender.send(message).is_err());
         if abandoned {
             channels.remove(&id);
+        }
+    }
+
+    /// Announces a change to its conversation's subscribers only, not to the inbox: drafts
+    /// come many a second, and agents see the stored reply.
+    pub fn publish_to_conversation(&self, update: Update) {
+        let id = update.conversation_id();
+        let channels = self.lock();
+        if let Some(sender) = channels.get(&id) {
+            let _ = sender.send(Arc::new(update));
         }
     }
 

@@ -74,6 +74,11 @@ pub fn messages(
                     .event("status")
                     .data(serde_json::json!({ "status": status.as_str() }).to_string()),
             ),
+            Update::Draft { text, .. } => Some(
+                Event::default()
+                    .event("draft")
+                    .data(serde_json::json!({ "text": text }).to_string()),
+            ),
         };
         std::future::ready(event)
     });

@@ -102,7 +102,15 @@ pub async fn answer(
     message: &Message,
 ) -> ApiResult<()> {
     let bot = bot_turn(state, site, conversation, &message.body).await?;
-    reply(state, conversation, bot, Some(message.id)).await
+    let written = crate::llm::widget::rewrite(state, conversation, &message.body, bot).await;
+    reply(
+        state,
+        conversation,
+        written.bot,
+        written.metadata,
+        Some(message.id),
+    )
+    .await
 }
 
 /// The customer pressed "talk to a person": a notice, then a ticket (a resolved one is
@@ -117,7 +125,7 @@ pub async fn person_asked(state: &AppState, conversation: &Conversation) -> ApiR
     let lang = language(conversation);
     let why = "the customer pressed the button asking for a person";
     let bot = handoff_turn(&state.desk, HandoffReason::HumanRequest, why, lang);
-    reply(state, conversation, bot, None).await
+    reply(state, conversation, bot, serde_json::Map::new(), None).await
 }
 
 /// The assistant's turn on a conversation's message, with the customer's earlier messages.
@@ -228,16 +236,21 @@ fn handoff_turn(desk: &Desk, reason: HandoffReason, why: &str, lang: Lang) -> Bo
     BotTurn::handoff(decision, &desk.hours, jiff::Timestamp::now(), lang)
 }
 
-/// Stores the bot's reply with its decision, and opens the ticket when it hands off. A reply
-/// to a customer's message carries a client key naming it, so that it is stored once: a
-/// second turn on the same message (a recovery racing the request) finds it taken and stops.
+/// Stores the bot's reply with its decision (and `extra`: what a generative model did), and
+/// opens the ticket when it hands off. A reply to a customer's message carries a client key
+/// naming it, so that it is stored once: a second turn on the same message (a recovery racing
+/// the request) finds it taken and stops.
 async fn reply(
     state: &AppState,
     conversation: &Conversation,
     bot: BotTurn,
+    extra: serde_json::Map<String, serde_json::Value>,
     answering: Option<MessageId>,
 ) -> ApiResult<()> {
-    let metadata = serde_json::to_value(&bot).unwrap_or_default();
+    let mut metadata = serde_json::to_value(&bot).unwrap_or_default();
+    if let Some(map) = metadata.as_object_mut() {
+        map.extend(extra);
+    }
     let new = NewMessage {
         conversation_id: conversation.id,
         author: Author::Bot(bot_reply(&bot.decision)),

@@ -239,6 +239,8 @@ pub struct MessageRow {
     /// The verdicts already given ("Wrong — Ana"), and the caller's own (`right`, `wrong`).
     verdicts: Vec<String>,
     mine: &'static str,
+    /// The generative model that wrote this answer, if one did.
+    generated: Option<String>,
 }
 
 /// An FAQ entry the assistant considered: "Question (p = 0.42)". On a bot message, the agent
@@ -430,6 +432,7 @@ fn message_row(
             .iter()
             .find(|v| v.user_id == me)
             .map_or("", |v| v.verdict.as_str()),
+        generated: m.metadata["generated"]["model"].as_str().map(str::to_owned),
     }
 }
 

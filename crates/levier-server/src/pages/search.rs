@@ -64,6 +64,8 @@ struct SearchPage {
     no_answer: bool,
     /// Whether the page comes back from the answer's rating form.
     rated: bool,
+    /// Whether a generated answer is written above the passage (`[llm.internal_qa]`).
+    generate: bool,
 }
 
 /// The extractive answer as shown.
@@ -130,6 +132,7 @@ pub async fn search(
         answer: None,
         no_answer: false,
         rated: back.rated.is_some(),
+        generate: crate::llm::search::offered(&state),
         shell,
     };
     if !q.is_empty() {

@@ -232,6 +232,22 @@ pub async fn ask_person(
     Ok(Json(Page { status, messages }))
 }
 
+/// The customer stops the answer being written (the widget's stop button): the model's
+/// answer is dropped and the assistant's extractive answer is stored in its place.
+#[utoipa::path(post, path = "/api/v1/widget/{site_key}/stop", tag = "widget", security(()),
+    params(("site_key" = String, Path, description = "the site's public key"), ("x-conversation-token" = String, Header, description = "the conversation's token")),
+    responses((status = 204, description = "stopped"), (status = 404, description = "unknown token, or no answer is being written")))]
+pub async fn stop(
+    State(state): State<AppState>,
+    WidgetConversation { conversation, .. }: WidgetConversation,
+) -> ApiResult<StatusCode> {
+    if state.llm.stop(conversation.id) {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::from_status(StatusCode::NOT_FOUND))
+    }
+}
+
 /// The customer rates the resolution of their conversation, once per resolution.
 #[utoipa::path(post, path = "/api/v1/widget/{site_key}/rating", tag = "widget", security(()),
     params(("site_key" = String, Path, description = "the site's public key"), ("x-conversation-token" = String, Header, description = "the conversation's token")),

@@ -23,6 +23,9 @@ pub struct WidgetMessage {
     /// An answer's source (`title`, `link`).
     #[schema(value_type = Option<Object>)]
     pub source: Option<serde_json::Value>,
+    /// The model that wrote the answer, for an answer written by a generative model (the
+    /// customer is told so).
+    pub generated: Option<String>,
 }
 
 impl WidgetMessage {
@@ -48,6 +51,10 @@ impl WidgetMessage {
             at: m.created_at.millis(),
             options,
             source,
+            generated: m.metadata["generated"]["model"]
+                .as_str()
+                .filter(|_| bot)
+                .map(str::to_owned),
         })
     }
 

@@ -152,6 +152,17 @@ pub fn check_answer(
     })
 }
 
+/// The answer as a reader sees it: the passage references (`[P1]`) are levier's, replaced on
+/// the page by links to the sources, so they are taken out of the text (with the space before
+/// them).
+pub fn strip_citations(answer: &str) -> String {
+    static SPACED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"[ \t]*\[\s*P\d+(?:\s*[,;]\s*P?\d+)*\s*\]")
+            .unwrap_or_else(|e| panic!("citation pattern: {e}"))
+    });
+    SPACED.replace_all(answer, "").trim().to_owned()
+}
+
 /// Whether the answer repeats the canary or a run of the system prompt's words.
 fn leaks(prompt: &GroundedPrompt, answer: &str) -> bool {
     let lower = answer.to_lowercase();

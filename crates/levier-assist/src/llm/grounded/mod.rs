@@ -6,10 +6,11 @@
 mod check;
 mod prompt;
 
-pub use check::{Fallback, GroundedAnswer, SentenceSupport, check_answer};
+pub use check::{Fallback, GroundedAnswer, SentenceSupport, check_answer, strip_citations};
 pub use prompt::{AnswerSettings, GroundedPrompt, NO_ANSWER, SourcePassage, build_prompt};
 
-use crate::llm::client::{LlmClient, LlmError};
+use crate::llm::client::{LlmClient, LlmError, StreamEvent};
+use crate::llm::config::ProviderConfig;
 use crate::llm::redact::{RedactionAudit, Redactor, Vault};
 use crate::llm::usage::Usage;
 
@@ -66,14 +67,48 @@ pub struct Generated {
     pub quarantined: usize,
 }
 
-/// Redacts (unless the provider is local and allowed not to), asks, checks, restores.
-pub async fn generate(
-    client: &LlmClient,
-    request: GroundedRequest<'_>,
-) -> Result<Generated, LlmError> {
+/// A prompt ready to send: what the model will see, the placeholders to put back in its
+/// answer, and what the audit trail records of it. Built before the call, so that a call that
+/// fails still leaves a record of what was sent.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The prompt, passages quarantined and redacted as the provider requires.
+    pub prompt: GroundedPrompt,
+    vault: Vault,
+    /// What was sent, for the audit trail.
+    pub audit: RedactionAudit,
+}
+
+impl Prepared {
+    /// `text` with the placeholders of personal data put back (a draft shown while streaming).
+    pub fn restore(&self, text: &str) -> String {
+        self.vault.restore(text)
+    }
+
+    /// Checks the model's whole `raw` answer and restores its placeholders.
+    pub fn finish(&self, raw: String, usage: Usage, request: &GroundedRequest<'_>) -> Generated {
+        let outcome = check_answer(&self.prompt, &raw, request.settings, request.encoder).map(
+            |mut answer| {
+                answer.text = self.vault.restore(&answer.text);
+                answer
+            },
+        );
+        Generated {
+            outcome,
+            raw,
+            usage,
+            audit: self.audit.clone(),
+            quarantined: self.prompt.removed.len(),
+        }
+    }
+}
+
+/// Builds the prompt of `request` for a provider configured as `config`: redacted unless the
+/// provider is local and allowed not to be.
+pub fn prepare(config: &ProviderConfig, request: &GroundedRequest<'_>) -> Prepared {
     let mut vault = Vault::default();
     let redactor = Redactor::new(request.contact_names);
-    let redaction = client.config().redacts().then_some((&redactor, &mut vault));
+    let redaction = config.redacts().then_some((&redactor, &mut vault));
     let prompt = build_prompt(
         request.question,
         request.passages,
@@ -81,20 +116,55 @@ pub async fn generate(
         redaction,
     );
     let audit = RedactionAudit::of(&prompt.messages, &vault);
-    let completion = client
-        .complete(&prompt.messages, request.conversation)
-        .await?;
-    let outcome = check_answer(&prompt, &completion.text, request.settings, request.encoder).map(
-        |mut answer| {
-            answer.text = vault.restore(&answer.text);
-            answer
-        },
-    );
-    Ok(Generated {
-        outcome,
-        raw: completion.text,
-        usage: completion.usage,
+    Prepared {
+        prompt,
+        vault,
         audit,
-        quarantined: prompt.removed.len(),
-    })
+    }
+}
+
+/// Redacts (unless the provider is local and allowed not to), asks, checks, restores.
+pub async fn generate(
+    client: &LlmClient,
+    request: GroundedRequest<'_>,
+) -> Result<Generated, LlmError> {
+    let prepared = prepare(client.config(), &request);
+    let completion = client
+        .complete(&prepared.prompt.messages, request.conversation)
+        .await?;
+    Ok(prepared.finish(completion.text, completion.usage, &request))
+}
+
+/// The streamed form of [`generate`]: `on_text` sees the answer so far (placeholders restored)
+/// after each piece, for a reader watching it being written; the checks run on the whole
+/// answer. `interrupt` ends the call early with its error (a stop button, a deadline): the
+/// stream is dropped, which closes the connection and stops the model.
+pub async fn stream_answer(
+    client: &LlmClient,
+    prepared: &Prepared,
+    request: &GroundedRequest<'_>,
+    mut on_text: impl FnMut(&str) + Send,
+    interrupt: impl std::future::Future<Output = LlmError> + Send,
+) -> Result<Generated, LlmError> {
+    let read = async {
+        let mut stream = client
+            .stream(&prepared.prompt.messages, request.conversation)
+            .await?;
+        let mut text = String::new();
+        while let Some(event) = futures_util::StreamExt::next(&mut stream).await {
+            match event? {
+                StreamEvent::Delta(piece) => {
+                    text.push_str(&piece);
+                    on_text(&prepared.restore(&text));
+                }
+                StreamEvent::Done(usage) => return Ok((text, usage)),
+            }
+        }
+        Err(LlmError::StreamCut)
+    };
+    let (raw, usage) = tokio::select! {
+        read = read => read?,
+        error = interrupt => return Err(error),
+    };
+    Ok(prepared.finish(raw, usage, request))
 }

@@ -1,0 +1,97 @@
+// Generated answers end to end with the real local model (llama.cpp's server and the 0.5B Qwen
+// GGUF of scripts/fetch-llm): on the demo company's page, a customer's question in the widget is
+// answered by the model, streamed as it is written (a draft bubble grows), checked, and shown
+// with its source, an FAQ entry of the demo; the customer is told an AI wrote it; the agent
+// sees on the ticket which model wrote it.
+//
+// Needs the embedding model (LEVIER_TEST_MODEL_DIR: the assistant is trained on the FAQ) and the
+// local LLM (e2e/pages/llm.mjs); skipped loudly without them, failing under CI.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { screenshot, useBrowser, useLevier, visit } from '../harness.mjs';
+import { ACCOUNTS } from '../pages/demo.mjs';
+import { LLM_MODEL, llmConfig, skipWithoutLlm, startLlm } from '../pages/llm.mjs';
+import { login } from '../pages/login.mjs';
+import { modelsDir, skipWithoutModel } from '../pages/model.mjs';
+import { ask, latest, widget } from '../pages/widget.mjs';
+
+const skip = skipWithoutModel || skipWithoutLlm;
+/** Questions of the demo FAQ (demo/faq.csv) with their entry: the first one the 0.5B model
+ * answers in a way that passes the checks is the one followed to the inbox. */
+const QUESTIONS = [
+  ['Quels sont les délais de livraison ?', 'Quels sont les délais de livraison ?'],
+  ['Combien coûte la livraison ?', 'Combien coûte la livraison ?'],
+  ['Comment suivre ma commande ?', 'Comment suivre ma commande ?'],
+];
+const TRAINED = /support assistant trained on the FAQ/;
+const TRAIN_TIMEOUT_MS = 300_000;
+/** One answer from the model on a busy two-core machine. */
+const ANSWER_TIMEOUT_MS = 200_000;
+
+const config = skip ? null : llmConfig(await startLlm());
+const levier = skip
+  ? null
+  : useLevier({ demo: true, args: ['--config', config], env: { LEVIER_MODELS_DIR: modelsDir(), LEVIER_TASKS_WORKERS: '0' } });
+const browser = skip ? null : useBrowser();
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function trained() {
+  const deadline = Date.now() + TRAIN_TIMEOUT_MS;
+  while (!TRAINED.test(levier.output())) {
+    if (Date.now() > deadline) throw new Error(`the assistant was not trained:\n${levier.output().slice(-3000)}`);
+    await sleep(500);
+  }
+}
+
+/** Records in the page every text the widget's draft bubble shows (the answer being written). */
+async function watchDrafts(page) {
+  await page.evaluate(() => {
+    window.__drafts = [];
+    const root = document.querySelector('[data-levier-widget]').shadowRoot;
+    new MutationObserver(() => {
+      const p = root.querySelector('li.draft p');
+      if (p && p.textContent && window.__drafts.at(-1) !== p.textContent) window.__drafts.push(p.textContent);
+    }).observe(root, { subtree: true, childList: true, characterData: true });
+  });
+}
+
+test('a question in the widget gets a streamed, cited answer written by the local model', { skip, timeout: TRAIN_TIMEOUT_MS + 4 * ANSWER_TIMEOUT_MS }, async (t) => {
+  await levier.ready();
+  await trained();
+  const tried = [];
+  for (const [question, entry] of QUESTIONS) {
+    const page = await browser.newPage();
+    await visit(t, page, levier.url('/demo/site'), { label: `asked-${tried.length}` });
+    const w = widget(page);
+    await w.launcher.click();
+    await watchDrafts(page);
+    const before = await ask(page, question);
+    const text = await latest(page, 'bot', { after: before, timeout: ANSWER_TIMEOUT_MS });
+    const last = w.messages('bot').last();
+    const drafts = await page.evaluate(() => window.__drafts);
+    const generated = last.locator('.generated');
+    tried.push({ question, text, drafts: drafts.length, generated: await generated.count() });
+    if (!(await generated.count())) continue;
+
+    assert.match(await generated.innerText(), new RegExp(LLM_MODEL.replaceAll('.', '\\.')));
+    assert.ok(drafts.length >= 1, `the answer was shown while it was written: ${JSON.stringify(drafts)}`);
+    assert.doesNotMatch(text, /\[P\d/, 'passage references become the source line');
+    const source = (await last.locator('.source').innerText()).trim();
+    assert.equal(source, `${w.t.source} ${entry}`, 'the source is the FAQ entry the answer is written from');
+    await screenshot(t, page, 'generated');
+
+    // The agent sees, on the ticket, which model wrote the answer.
+    await w.person.click();
+    await w.state.filter({ hasText: w.t.waiting }).waitFor();
+    const agent = await browser.newPage();
+    await login(agent, levier.baseUrl, ACCOUNTS.agent);
+    await visit(t, agent, levier.url('/inbox'), { label: 'inbox' });
+    const row = agent.locator('[data-testid=inbox] tbody tr').filter({ hasText: question });
+    await Promise.all([agent.waitForEvent('load'), row.first().getByRole('link').click()]);
+    const mark = agent.locator('[data-testid=generated]');
+    assert.match(await mark.first().innerText(), new RegExp(LLM_MODEL.replaceAll('.', '\\.')));
+    await screenshot(t, agent, 'ticket');
+    return;
+  }
+  assert.fail(`no generated answer passed the checks: ${JSON.stringify(tried, null, 2)}`);
+});
