@@ -110,6 +110,16 @@ fn an_answer_is_shown_only_when_its_citations_exist_and_support_it() {
         check("Vous disposez de 45 jours pour retourner un produit [P2]."),
         Err(Fallback::Unsupported { missing: Some(m), .. }) if m == "45"
     ));
+    assert_eq!(
+        check("[Retours, comment faire ?] [P2]"),
+        Err(Fallback::NotAnAnswer),
+        "a title echoed in brackets says nothing"
+    );
+    assert_eq!(
+        check("Bonjour ! Combien de jours pour retourner un produit ? [P2]"),
+        Err(Fallback::NotAnAnswer),
+        "a question back is not an answer"
+    );
     assert_eq!(check(NO_ANSWER), Err(Fallback::Refusal));
     assert_eq!(check("Je ne sais pas, désolé."), Err(Fallback::Refusal));
     assert!(matches!(

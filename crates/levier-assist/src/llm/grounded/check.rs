@@ -48,6 +48,9 @@ pub enum Fallback {
         /// The language detected.
         found: String,
     },
+    /// The answer states nothing: outside its citations and bracketed titles it only asks
+    /// questions or greets (a small model echoing "[STIC et JUDEX, c'est quoi ?] [P1]").
+    NotAnAnswer,
 }
 
 impl Fallback {
@@ -61,6 +64,7 @@ impl Fallback {
             Fallback::EchoesInjection { .. } => "echoes_injection",
             Fallback::PromptLeak => "prompt_leak",
             Fallback::WrongLanguage { .. } => "wrong_language",
+            Fallback::NotAnAnswer => "not_an_answer",
         }
     }
 }
@@ -105,6 +109,10 @@ static REFUSAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:je ne (?:sais|peux) pas|je n['’]ai pas (?:cette|d['’])information|les passages ne (?:permettent|contiennent|mentionnent|disent)|aucune information|i (?:don['’]t|do not) know|i can(?:not|['’]t) (?:answer|help)|the passages do not|no information)\b")
         .unwrap_or_else(|e| panic!("refusal pattern: {e}"))
 });
+/// Text in square brackets: once the citations are out, how a small model echoes a passage's
+/// title or question.
+static BRACKETED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\[[^\]]*\]").unwrap_or_else(|e| panic!("bracket pattern: {e}")));
 /// A figure or a code: a run of letters and digits holding a digit (`30`, `PROMO50`).
 static FIGURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b[\p{L}\d]*\d[\p{L}\d]*\b").unwrap_or_else(|e| panic!("figure pattern: {e}"))
@@ -130,6 +138,9 @@ pub fn check_answer(
         return Err(Fallback::WrongLanguage { found });
     }
     let mut checker = Checker::new(prompt, settings, encoder);
+    if !checker.states_something(&plain) {
+        return Err(Fallback::NotAnAnswer);
+    }
     let supports = cited_sentences(answer)
         .into_iter()
         .map(|(text, ids)| checker.support(text, &ids))
@@ -283,6 +294,17 @@ impl<'a> Checker<'a> {
             passage_figures,
             injected,
         }
+    }
+
+    /// Whether `plain` (the answer without its citations) states something: a sentence, outside
+    /// bracketed text, that is not a question and has more content words than a greeting.
+    fn states_something(&mut self, plain: &str) -> bool {
+        let outside = BRACKETED.replace_all(plain, " ");
+        sentences(&outside)
+            .into_iter()
+            .map(|(start, end)| outside[start..end].trim())
+            .filter(|s| !s.ends_with('?'))
+            .any(|s| (self.terms)(s).len() > MAX_CONNECTIVE_WORDS || !figures(s).is_empty())
     }
 
     /// The support of one sentence, or why it has none.
