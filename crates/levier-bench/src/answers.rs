@@ -231,9 +231,15 @@ fn entry_text(entry: &CorpusEntry, options: &AnswersOptions) -> String {
         return text.to_owned();
     }
     let cut: String = text.chars().take(options.passage_chars).collect();
-    let cut = cut
-        .rsplit_once(char::is_whitespace)
-        .map_or(cut.as_str(), |(head, _)| head);
+    // A cut that ends a word keeps it; one inside a word drops that word's start.
+    let ends_a_word = text
+        .chars()
+        .nth(options.passage_chars)
+        .is_some_and(char::is_whitespace);
+    let cut = match cut.rsplit_once(char::is_whitespace) {
+        Some((head, _)) if !ends_a_word => head,
+        _ => cut.as_str(),
+    };
     format!("{cut}…")
 }
 
@@ -368,7 +374,7 @@ mod tests {
             model: PathBuf::new(),
             provider: ProviderConfig::new("http://127.0.0.1:1/v1", "m"),
             passages: 3,
-            passage_chars: 12,
+            passage_chars: 13,
         };
         let entry = CorpusEntry {
             id: "1".into(),
@@ -376,5 +382,10 @@ mod tests {
             text: "Vous disposez de trente jours.".into(),
         };
         assert_eq!(entry_text(&entry, &options), "Vous disposez…");
+        let shorter = AnswersOptions {
+            passage_chars: 12,
+            ..options
+        };
+        assert_eq!(entry_text(&entry, &shorter), "Vous…", "never half a word");
     }
 }
