@@ -2,6 +2,7 @@
 //! temporary directory, with a clean environment, and checks what an operator would see —
 //! exit codes, messages, files left on disk, and the HTTP server of `levier demo`.
 
+#[allow(dead_code)]
 mod support;
 
 use serde_json::Value;

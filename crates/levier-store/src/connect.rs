@@ -65,6 +65,7 @@ pub(crate) async fn sqlite(path: &Path, cfg: &StoreConfig) -> StoreResult<Store>
             path: path.to_path_buf(),
         },
         clock: Default::default(),
+        listen_url: None,
     };
     if let Err(e) = check_sqlite_identity(&store, path, examined).await {
         // Close before reporting, so no connection lingers on a file we refused.
@@ -228,5 +229,6 @@ pub(crate) async fn postgres(url: &str, cfg: &StoreConfig) -> StoreResult<Store>
         pool,
         backend: Backend::Postgres { masked_url },
         clock: Default::default(),
+        listen_url: Some(url.into()),
     })
 }

@@ -30,6 +30,7 @@ mod migrations;
 pub mod pilot_surveys;
 pub mod pilots;
 mod row;
+pub mod signals;
 pub mod support;
 pub mod tasks;
 pub mod test_sets;
@@ -51,6 +52,9 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     clock: clock::Clock,
+    /// The PostgreSQL URL, password included, for the listeners of [`signals`], which need a
+    /// connection of their own; `None` on SQLite. Never shown (`Store` is not `Debug`).
+    listen_url: Option<std::sync::Arc<str>>,
 }
 
 /// The SQLite file name inside the data directory.

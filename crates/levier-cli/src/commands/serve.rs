@@ -106,6 +106,11 @@ pub async fn serve_with_workers(
         state.clone(),
         stop_rx.clone(),
     ));
+    // With PostgreSQL, messages published on this node reach agents and customers on others.
+    let relay = tokio::spawn(levier_server::desk::relay::follow(
+        state.clone(),
+        stop_rx.clone(),
+    ));
     let schedules = (runs_tasks && !config.reports.schedule.is_empty()).then(|| {
         tokio::spawn(crate::schedule::follow(
             store.clone(),
@@ -134,6 +139,7 @@ pub async fn serve_with_workers(
     semantic.await?;
     assistant.await?;
     recovery.await?;
+    relay.await?;
     if let Some(schedules) = schedules {
         schedules.await?;
     }

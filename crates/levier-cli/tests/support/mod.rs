@@ -166,10 +166,30 @@ impl Running {
     /// Waits for the next stdout line containing `needle`, failing the test (with everything
     /// the child wrote) if none comes within `timeout` or the child closes stdout first.
     pub fn wait_for_line(&mut self, needle: &str, timeout: Duration) -> String {
+        self.wait_for(false, needle, timeout)
+    }
+
+    /// Like [`Running::wait_for_line`], on stderr (where `levier serve` says it listens).
+    pub fn wait_for_stderr_line(&mut self, needle: &str, timeout: Duration) -> String {
+        self.wait_for(true, needle, timeout)
+    }
+
+    /// Kills the process at once (SIGKILL: no cleanup, as when a machine dies) and reaps it.
+    pub fn kill(&mut self) {
+        self.child.kill().expect("kill the child");
+        self.child.wait().expect("reap the child");
+    }
+
+    fn wait_for(&mut self, on_stderr: bool, needle: &str, timeout: Duration) -> String {
         let deadline = Instant::now() + timeout;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            match self.stdout.lines.recv_timeout(left) {
+            let lines = if on_stderr {
+                &self.stderr.lines
+            } else {
+                &self.stdout.lines
+            };
+            match lines.recv_timeout(left) {
                 Ok(line) if line.contains(needle) => return line,
                 Ok(_) => {}
                 Err(RecvTimeoutError::Timeout) => {

@@ -6,15 +6,16 @@
 //! stream is closed (it reconnects and catches up from the store with `Last-Event-ID`), so a
 //! slow client never holds up the others or the writer. Publishing happens only after the
 //! store committed the message, so nothing is announced that a reader cannot then find.
-//! Several nodes need the store to carry the signal instead (PostgreSQL LISTEN/NOTIFY): that
-//! replaces this type, not its callers.
+//! Several nodes share a PostgreSQL store: each update published here is also handed to the
+//! [`super::relay`], which carries it to the other nodes' hubs, so callers never know where
+//! the customer or the agent is connected.
 
 use levier_core::ids::ConversationId;
 use levier_store::support::{ConversationStatus, Message};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc};
 
 /// Messages buffered per subscriber before it is dropped as too slow.
 const BUFFER: usize = 64;
@@ -22,6 +23,9 @@ const BUFFER: usize = 64;
 /// Streams open at once on one conversation: a customer's tabs and the agents on its ticket.
 /// More is a client reconnecting in a loop or someone holding connections open.
 pub const MAX_STREAMS_PER_CONVERSATION: usize = 16;
+
+/// Updates waiting for the relay to other nodes before new ones are dropped.
+pub const RELAY_BUFFER: usize = 1024;
 
 /// A conversation already has [`MAX_STREAMS_PER_CONVERSATION`] streams open on this node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +55,8 @@ pub enum Update {
 }
 
 impl Update {
-    fn conversation_id(&self) -> ConversationId {
+    /// The conversation it is about.
+    pub fn conversation_id(&self) -> ConversationId {
         match self {
             Update::Message(m) => m.conversation_id,
             Update::Status {
@@ -70,6 +75,8 @@ pub struct Hub {
     /// `None` once closed.
     inbox: Mutex<Option<broadcast::Sender<Arc<Update>>>>,
     closed: AtomicBool,
+    /// Where updates published here go to reach the other nodes, once a relay runs.
+    outbound: std::sync::OnceLock<mpsc::Sender<Arc<Update>>>,
 }
 
 impl Default for Hub {
@@ -78,35 +85,76 @@ impl Default for Hub {
             conversations: Mutex::default(),
             inbox: Mutex::new(Some(broadcast::channel(BUFFER * 4).0)),
             closed: AtomicBool::new(false),
+            outbound: std::sync::OnceLock::new(),
         }
     }
 }
 
 impl Hub {
-    /// Announces a committed change to its conversation's and the inbox's subscribers.
+    /// Announces a committed change to its conversation's and the inbox's subscribers, here
+    /// and on the other nodes.
     pub fn publish(&self, update: Update) {
-        let message = Arc::new(update);
-        // No subscriber is not an error: nobody is watching.
-        if let Some(inbox) = self.inbox_sender() {
-            let _ = inbox.send(Arc::clone(&message));
-        }
-        let id = message.conversation_id();
-        let mut channels = self.lock();
-        let abandoned = channels
-            .get(&id)
-            .is_some_and(|sender| sender.send(message).is_err());
-        if abandoned {
-            channels.remove(&id);
-        }
+        let update = Arc::new(update);
+        self.relay(&update);
+        self.fan_out(update, true);
     }
 
     /// Announces a change to its conversation's subscribers only, not to the inbox: drafts
     /// come many a second, and agents see the stored reply.
     pub fn publish_to_conversation(&self, update: Update) {
+        let update = Arc::new(update);
+        self.relay(&update);
+        self.fan_out(update, false);
+    }
+
+    /// Announces an update another node published, to this node's subscribers only.
+    pub fn deliver_from_elsewhere(&self, update: Update) {
+        let to_inbox = !matches!(update, Update::Draft { .. });
+        self.fan_out(Arc::new(update), to_inbox);
+    }
+
+    /// Sends what is published here to `outbound` as well (the relay to other nodes). The
+    /// relay reads it; when it falls behind by [`RELAY_BUFFER`] updates, the excess is dropped
+    /// with a warning and remote viewers catch up when their streams reconnect.
+    pub fn relay_to(&self, outbound: mpsc::Sender<Arc<Update>>) {
+        if self.outbound.set(outbound).is_err() {
+            tracing::warn!("the hub already has a relay; the second one is ignored");
+        }
+    }
+
+    /// Ends the streams open now, not those to come: updates may have been missed (the relay
+    /// lost its connection), and a client whose stream ends reconnects and catches up from
+    /// the store with `Last-Event-ID`.
+    pub fn restart_streams(&self) {
+        self.lock().clear();
+        let mut inbox = self.inbox.lock().unwrap_or_else(PoisonError::into_inner);
+        if inbox.is_some() {
+            *inbox = Some(broadcast::channel(BUFFER * 4).0);
+        }
+    }
+
+    fn relay(&self, update: &Arc<Update>) {
+        if let Some(outbound) = self.outbound.get()
+            && outbound.try_send(Arc::clone(update)).is_err()
+        {
+            tracing::warn!(
+                "the relay to other nodes is behind or stopped; an update was not relayed"
+            );
+        }
+    }
+
+    fn fan_out(&self, update: Arc<Update>, to_inbox: bool) {
+        // No subscriber is not an error: nobody is watching.
+        if to_inbox && let Some(inbox) = self.inbox_sender() {
+            let _ = inbox.send(Arc::clone(&update));
+        }
         let id = update.conversation_id();
-        let channels = self.lock();
-        if let Some(sender) = channels.get(&id) {
-            let _ = sender.send(Arc::new(update));
+        let mut channels = self.lock();
+        let abandoned = channels
+            .get(&id)
+            .is_some_and(|sender| sender.send(update).is_err());
+        if abandoned {
+            channels.remove(&id);
         }
     }
 

@@ -6,6 +6,7 @@ pub mod hub;
 pub mod knowledge_base;
 pub mod limits;
 pub mod recover;
+pub mod relay;
 pub mod sla;
 pub mod stream;
 pub mod trial;

@@ -1,0 +1,571 @@
+//! Two nodes on one PostgreSQL store, as real `levier` processes on loopback:
+//! - the node holding a task (the demo company's load) is killed with SIGKILL halfway, and the
+//!   task completes on the other node, loading everything exactly once;
+//! - a login on one node is valid on the other (sessions live in the store);
+//! - a document uploaded through one node is found through the other (each node's index
+//!   follows the store's change sequence); the delay is printed;
+//! - a customer on one node and an agent on the other see each other's messages live (the
+//!   nodes relay conversation updates through PostgreSQL notifications).
+
+#[allow(dead_code)]
+mod support;
+
+use reqwest::header::{HeaderMap, SET_COOKIE};
+use sqlx::{Connection, Row};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use support::{Running, Sandbox, WAIT};
+
+/// The web page carrying the chat widget in this test.
+const ORIGIN: &str = "https://www.ergolis.test";
+
+/// The administrator this test creates, and its password.
+const ADMIN: (&str, &str) = ("ops@ergolis.test", "relais-entre-deux-noeuds");
+
+/// A fresh database on the test server (`LEVIER_TEST_POSTGRES_URL`, which `scripts/test` sets),
+/// or `None` after saying so loudly; under CI its absence fails.
+async fn fresh_database() -> Option<String> {
+    let Ok(url) = std::env::var("LEVIER_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "LEVIER_TEST_POSTGRES_URL must be set in CI: the two-node test would not run"
+        );
+        eprintln!("*** TWO NODES NOT TESTED: set LEVIER_TEST_POSTGRES_URL (scripts/test does) ***");
+        return None;
+    };
+    let name = format!("levier_nodes_{}", std::process::id());
+    sqlx::any::install_default_drivers();
+    let mut admin = sqlx::AnyConnection::connect(&url).await.expect("connect");
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("drop a leftover database");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create the test database");
+    let base = url.rsplit_once('/').map_or(url.as_str(), |(b, _)| b);
+    Some(format!("{base}/{name}"))
+}
+
+/// The nodes' common settings: the shared store and a short task lease, so a dead node's task
+/// is retaken within seconds.
+struct Cluster {
+    sb: Sandbox,
+    database_url: String,
+}
+
+impl Cluster {
+    /// `levier --data-dir DIR ARGS…` as a node of the cluster; each node has its own data
+    /// directory (its search index), the store is shared.
+    fn levier(&self, dir: &str, args: &[&str]) -> std::process::Command {
+        let mut cmd = self.sb.levier(["--data-dir"]);
+        cmd.arg(self.sb.join(dir))
+            .args(args)
+            .env("LEVIER_DATABASE_URL", &self.database_url)
+            .env("LEVIER_TASKS_LEASE_SECS", "2");
+        cmd
+    }
+
+    /// Starts `levier serve` in `dir`; returns the process and its base URL.
+    fn serve(&self, dir: &str) -> (Running, String) {
+        let mut node = Running::spawn(&mut self.levier(dir, &["serve", "--addr", "127.0.0.1:0"]));
+        let line = node.wait_for_stderr_line("levier is listening on http://", WAIT);
+        (node, base_url(&line))
+    }
+
+    async fn sql(&self) -> sqlx::AnyPool {
+        sqlx::any::AnyPoolOptions::new()
+            .max_connections(2)
+            .connect(&self.database_url)
+            .await
+            .expect("connect to the cluster's database")
+    }
+}
+
+/// `http://HOST:PORT` from a line announcing it.
+fn base_url(line: &str) -> String {
+    let start = line.find("http://").expect("an address");
+    line[start..]
+        .split_whitespace()
+        .next()
+        .expect("address")
+        .trim_end_matches('/')
+        .to_string()
+}
+
+/// The demo load task as the store sees it: (id, status, lease owner, progress, attempts).
+async fn demo_task(db: &sqlx::AnyPool) -> Option<(i64, String, Option<String>, i64, i64)> {
+    let row = sqlx::query(
+        "SELECT id, status, lease_owner, progress_done, attempts FROM tasks \
+         WHERE kind = 'demo.load' ORDER BY id LIMIT 1",
+    )
+    .fetch_optional(db)
+    .await
+    .expect("read the tasks")?;
+    Some((row.get(0), row.get(1), row.get(2), row.get(3), row.get(4)))
+}
+
+/// Polls `check` every 100 ms until it returns something, failing after [`WAIT`].
+async fn eventually<T, F: Future<Output = Option<T>>>(
+    what: &str,
+    mut check: impl FnMut() -> F,
+) -> T {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Some(found) = check().await {
+            return found;
+        }
+        assert!(Instant::now() < deadline, "{what}: not within {WAIT:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The value of cookie `name` among a response's `Set-Cookie` headers.
+fn cookie(headers: &HeaderMap, name: &str) -> String {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix(&format!("{name}=")))
+        .and_then(|v| v.split(';').next())
+        .unwrap_or_else(|| panic!("no {name} cookie in {headers:?}"))
+        .to_string()
+}
+
+/// The first hidden `_csrf` field of a page.
+fn csrf_field(page: &str) -> String {
+    let marker = "name=\"_csrf\" value=\"";
+    let start = page.find(marker).expect("a _csrf field") + marker.len();
+    let end = page[start..].find('"').expect("end of the field");
+    page[start..start + end].to_string()
+}
+
+/// Logs in through `login_node`'s form, then creates an API token through `other_node` with
+/// that session: the session opened on one node is valid on the other.
+async fn admin_token(http: &reqwest::Client, login_node: &str, other_node: &str) -> String {
+    let page = http
+        .get(format!("{login_node}/login"))
+        .send()
+        .await
+        .expect("login page");
+    let csrf = cookie(page.headers(), "levier_csrf");
+    let login = http
+        .post(format!("{login_node}/login"))
+        .header("cookie", format!("levier_csrf={csrf}"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("email", ADMIN.0),
+            ("password", ADMIN.1),
+        ])
+        .send()
+        .await
+        .expect("log in");
+    assert_eq!(login.status(), 303, "login refused");
+    let session = format!(
+        "levier_session={}",
+        cookie(login.headers(), "levier_session")
+    );
+    let home = http
+        .get(format!("{other_node}/"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .expect("home page on the other node");
+    assert_eq!(
+        home.status(),
+        200,
+        "the session is unknown to the other node"
+    );
+    let session_csrf = csrf_field(&home.text().await.expect("home page"));
+    let token = http
+        .post(format!("{other_node}/api/v1/tokens"))
+        .header("cookie", &session)
+        .header("x-csrf-token", session_csrf)
+        .json(&serde_json::json!({ "name": "two nodes", "role": "admin" }))
+        .send()
+        .await
+        .expect("create a token");
+    assert_eq!(token.status(), 201);
+    let body: serde_json::Value = token.json().await.expect("token JSON");
+    body["token"].as_str().expect("token").to_string()
+}
+
+/// A `multipart/form-data` upload of one Markdown file readable by the `personnel` group.
+fn upload(name: &str, text: &str) -> (String, Vec<u8>) {
+    let boundary = "levier-two-nodes-boundary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"group\"\r\n\r\npersonnel\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+         Content-Type: text/markdown\r\n\r\n{text}\r\n--{boundary}--\r\n"
+    );
+    (
+        format!("multipart/form-data; boundary={boundary}"),
+        body.into_bytes(),
+    )
+}
+
+/// An event stream read in the background into a shared string.
+struct Stream {
+    seen: Arc<Mutex<String>>,
+    reader: tokio::task::JoinHandle<()>,
+}
+
+impl Stream {
+    async fn open(request: reqwest::RequestBuilder) -> Stream {
+        let mut response = request.send().await.expect("open the event stream");
+        assert_eq!(response.status(), 200, "event stream refused");
+        let seen = Arc::new(Mutex::new(String::new()));
+        let sink = Arc::clone(&seen);
+        let reader = tokio::spawn(async move {
+            while let Ok(Some(chunk)) = response.chunk().await {
+                sink.lock()
+                    .expect("stream lock")
+                    .push_str(&String::from_utf8_lossy(&chunk));
+            }
+        });
+        Stream { seen, reader }
+    }
+
+    /// Waits until the stream carried `needle`.
+    async fn wait_for(&self, needle: &str, what: &str) {
+        eventually(what, || async {
+            self.seen
+                .lock()
+                .expect("stream lock")
+                .contains(needle)
+                .then_some(())
+        })
+        .await;
+    }
+}
+
+impl Drop for Stream {
+    fn drop(&mut self) {
+        self.reader.abort();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_share_one_postgres_store() {
+    let Some(database_url) = fresh_database().await else {
+        return;
+    };
+    let cluster = Cluster {
+        sb: Sandbox::new(),
+        database_url,
+    };
+    let db = cluster.sql().await;
+
+    // Node B serves the empty store; node A loads the demo company as a durable task, which
+    // either node's worker may claim. The one holding it is killed halfway.
+    let (mut b, mut url_b) = cluster.serve("b");
+    let mut a = Running::spawn(&mut cluster.levier("a", &["demo", "--addr", "127.0.0.1:0"]));
+    let (task, owner) = eventually("the demo load running halfway", || async {
+        match demo_task(&db).await {
+            Some((id, status, Some(owner), done, _)) if status == "running" && done > 0 => {
+                Some((id, owner))
+            }
+            _ => None,
+        }
+    })
+    .await;
+    let pid: u32 = owner
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("lease owner {owner:?} names no process"));
+    let killed_a = pid == a.id();
+    assert!(
+        killed_a || pid == b.id(),
+        "task {task} held by {owner}, no node of this test"
+    );
+    let url_a;
+    if killed_a {
+        a.kill();
+        eventually("the demo load finished by node B", || async {
+            demo_task(&db)
+                .await
+                .filter(|t| t.1 != "running" && t.1 != "queued")
+        })
+        .await;
+        (a, url_a) = cluster.serve("a");
+    } else {
+        b.kill();
+        url_a = base_url(&a.wait_for_line("is served at http://", WAIT));
+        (b, url_b) = cluster.serve("b");
+    }
+    let (_, status, _, _, attempts) = demo_task(&db).await.expect("the task");
+    assert_eq!(
+        status, "succeeded",
+        "the task whose node died did not complete"
+    );
+    assert!(
+        attempts >= 2,
+        "the task was not retaken: {attempts} attempt(s)"
+    );
+    eprintln!(
+        "killed node {} (pid {pid}) during the demo load; the other node completed it",
+        if killed_a { "A" } else { "B" }
+    );
+    assert_loaded_once(&db, task).await;
+
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("HTTP client");
+    add_admin(&cluster);
+    let token = admin_token(&http, &url_a, &url_b).await;
+    let bearer = format!("Bearer {token}");
+    search_across_nodes(&http, &bearer, &url_a, &url_b).await;
+    chat_across_nodes(&http, &bearer, &url_a, &url_b, &db).await;
+
+    // Behind nginx (deploy/nginx/levier.conf, round robin): the customer's requests and event
+    // stream land on either node, and the agent answers from node A.
+    let Some((_nginx, url_lb)) = nginx(&cluster, &url_a, &url_b) else {
+        return;
+    };
+    chat_across_nodes(&http, &bearer, &url_lb, &url_a, &db).await;
+    drop((a, b));
+}
+
+/// Debian's nginx running `deploy/nginx/levier.conf` in front of the two nodes, on a free
+/// loopback port; `None` (said loudly) when nginx is not installed, which fails under CI.
+fn nginx(cluster: &Cluster, url_a: &str, url_b: &str) -> Option<(Running, String)> {
+    let binary = std::path::Path::new("/usr/sbin/nginx");
+    if !binary.exists() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "nginx must be installed in CI (.ci/run does)"
+        );
+        eprintln!("*** NGINX NOT TESTED: apt-get install nginx ***");
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let shipped = include_str!("../../../deploy/nginx/levier.conf");
+    let site = shipped
+        .replace(
+            "    server 127.0.0.1:8081;\n    server 127.0.0.1:8082;\n",
+            &format!(
+                "    server {};\n    server {};\n",
+                url_a.trim_start_matches("http://"),
+                url_b.trim_start_matches("http://")
+            ),
+        )
+        .replace("listen 8080;", &format!("listen 127.0.0.1:{port};"));
+    assert_ne!(
+        site, shipped,
+        "the shipped configuration changed shape; update this test"
+    );
+    let prefix = cluster.sb.join("nginx");
+    std::fs::create_dir_all(prefix.join("logs")).expect("nginx directory");
+    let conf = prefix.join("nginx.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "daemon off;\nworker_processes 1;\npid {dir}/nginx.pid;\nerror_log stderr;\n\
+             events {{}}\nhttp {{\naccess_log off;\nclient_body_temp_path {dir}/body;\n\
+             proxy_temp_path {dir}/proxy;\n{site}\n}}\n",
+            dir = prefix.display()
+        ),
+    )
+    .expect("write nginx.conf");
+    let mut cmd = std::process::Command::new(binary);
+    cmd.arg("-p").arg(&prefix).arg("-c").arg(&conf);
+    let running = Running::spawn(&mut cmd);
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + WAIT;
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "nginx did not listen on {port}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Some((running, url))
+}
+
+/// The documents, accounts and FAQ entries in the store are exactly those the demo load
+/// reports: the attempt killed halfway left nothing twice.
+async fn assert_loaded_once(db: &sqlx::AnyPool, task: i64) {
+    let result: String = sqlx::query("SELECT result FROM tasks WHERE id = $1")
+        .bind(task)
+        .fetch_one(db)
+        .await
+        .expect("task result")
+        .get(0);
+    let loaded: serde_json::Value = serde_json::from_str(&result).expect("result JSON");
+    for table in ["documents", "users", "faq_entries"] {
+        let n: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(db)
+            .await
+            .expect("count")
+            .get(0);
+        assert_eq!(
+            Some(n),
+            loaded[table].as_i64(),
+            "{table} after the crash: {loaded}"
+        );
+    }
+}
+
+/// Creates [`ADMIN`] with `levier user add --password-stdin`.
+fn add_admin(cluster: &Cluster) {
+    use std::io::Write;
+    let mut add = cluster
+        .levier(
+            "cli",
+            &[
+                "user",
+                "add",
+                ADMIN.0,
+                "--name",
+                "Ops",
+                "--admin",
+                "--group",
+                "personnel",
+                "--password-stdin",
+            ],
+        )
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("levier user add");
+    writeln!(add.stdin.take().expect("stdin"), "{}", ADMIN.1).expect("write the password");
+    let out = add.wait_with_output().expect("levier user add output");
+    assert!(
+        out.status.success(),
+        "levier user add: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A document uploaded through node A is found through node B.
+async fn search_across_nodes(http: &reqwest::Client, bearer: &str, url_a: &str, url_b: &str) {
+    let (content_type, body) = upload(
+        "protocole-zorglub.md",
+        "# Protocole Zorglub\n\nLe protocole zorglub s'applique aux livraisons de nuit.\n",
+    );
+    let uploaded = http
+        .post(format!("{url_a}/api/v1/documents"))
+        .header("authorization", bearer)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .expect("upload through node A");
+    assert!(
+        uploaded.status().is_success(),
+        "upload: {}",
+        uploaded.status()
+    );
+    let stored = Instant::now();
+    eventually("the document found through node B", || async {
+        let found: serde_json::Value = http
+            .get(format!("{url_b}/api/v1/search?q=zorglub"))
+            .header("authorization", bearer)
+            .send()
+            .await
+            .ok()?
+            .json()
+            .await
+            .ok()?;
+        (found["total"].as_u64() > Some(0)).then_some(())
+    })
+    .await;
+    eprintln!(
+        "uploaded through node A, found through node B after {} ms",
+        stored.elapsed().as_millis()
+    );
+}
+
+/// A customer on node A and an agent on node B see each other's messages live.
+async fn chat_across_nodes(
+    http: &reqwest::Client,
+    bearer: &str,
+    url_a: &str,
+    url_b: &str,
+    db: &sqlx::AnyPool,
+) {
+    let site: serde_json::Value = http
+        .post(format!("{url_a}/api/v1/sites"))
+        .header("authorization", bearer)
+        .json(&serde_json::json!({
+            "name": "Boutique", "allowed_origins": [ORIGIN], "default_language": "fr"
+        }))
+        .send()
+        .await
+        .expect("create a site")
+        .json()
+        .await
+        .expect("site JSON");
+    let widget = format!(
+        "{url_a}/api/v1/widget/{}",
+        site["site_key"].as_str().expect("key")
+    );
+    let started: serde_json::Value = http
+        .post(format!("{widget}/conversations"))
+        .header("origin", ORIGIN)
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .expect("start a conversation")
+        .json()
+        .await
+        .expect("conversation JSON");
+    let conversation = started["token"].as_str().expect("token").to_string();
+    let customer = |method: reqwest::Method, path: &str| {
+        http.request(method, format!("{widget}{path}"))
+            .header("origin", ORIGIN)
+            .header("x-conversation-token", &conversation)
+    };
+    let handoff = customer(reqwest::Method::POST, "/handoff")
+        .send()
+        .await
+        .expect("handoff");
+    assert_eq!(handoff.status(), 200);
+    let widget_stream = Stream::open(customer(
+        reqwest::Method::GET,
+        &format!("/stream?token={conversation}"),
+    ))
+    .await;
+    let inbox_stream = Stream::open(
+        http.get(format!("{url_b}/api/v1/inbox/stream"))
+            .header("authorization", bearer),
+    )
+    .await;
+
+    let said = customer(reqwest::Method::POST, "/messages")
+        .json(&serde_json::json!({ "text": "Ma commande ZX-4521 n'est pas arrivée" }))
+        .send()
+        .await
+        .expect("the customer writes through node A");
+    assert!(said.status().is_success(), "message: {}", said.status());
+    inbox_stream
+        .wait_for(
+            "ZX-4521",
+            "node B's inbox showing node A's customer message",
+        )
+        .await;
+
+    let ticket: i64 = sqlx::query("SELECT id FROM tickets ORDER BY id DESC LIMIT 1")
+        .fetch_one(db)
+        .await
+        .expect("the handed-off ticket")
+        .get(0);
+    let replied = http
+        .post(format!("{url_b}/api/v1/tickets/{ticket}/reply"))
+        .header("authorization", bearer)
+        .json(&serde_json::json!({ "text": "Bonjour, je regarde depuis le second serveur." }))
+        .send()
+        .await
+        .expect("the agent replies through node B");
+    assert_eq!(replied.status(), 201);
+    widget_stream
+        .wait_for(
+            "second serveur",
+            "node A's widget showing node B's agent reply",
+        )
+        .await;
+}
