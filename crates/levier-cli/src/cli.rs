@@ -452,14 +452,27 @@ pub enum TriageCommand {
     /// (classified, stored once, routed); the last message done is remembered in the store, so
     /// a restart neither reads a message twice nor misses one.
     Watch {
-        /// The folder: imaps://USER@HOST[:PORT]/FOLDER (or imap:// for a server on this
-        /// network). The password comes from --password-file or LEVIER_IMAP_PASSWORD.
+        /// The folder: imaps://USER@HOST[:PORT]/FOLDER (or imap://: STARTTLS, plain to this
+        /// machine). The password comes from --password-file or LEVIER_IMAP_PASSWORD.
         #[arg(long, env = "LEVIER_IMAP_URL", value_name = "URL")]
         imap: String,
+        /// How the connection is protected: tls, starttls or plain (default: tls for
+        /// imaps://; for imap://, plain to this machine and starttls to any other).
+        #[arg(long, env = "LEVIER_IMAP_TLS", value_name = "MODE")]
+        imap_tls: Option<String>,
+        /// A PEM file of certificate authorities trusted besides the Mozilla roots (a
+        /// company's own authority).
+        #[arg(long, env = "LEVIER_IMAP_CA_FILE", value_name = "FILE")]
+        imap_ca_file: Option<PathBuf>,
+        /// Allow plain IMAP to a server that is not on this machine (the password then
+        /// crosses the network in clear: a trusted network only).
+        #[arg(long)]
+        allow_plain_imap: bool,
         /// A file holding the password (first line).
         #[arg(long, value_name = "FILE")]
         password_file: Option<PathBuf>,
-        /// Seconds between two polls.
+        /// Seconds between two polls, when the server does not offer IDLE (with IDLE a new
+        /// mail is read as soon as the server signals it).
         #[arg(long, default_value_t = 60)]
         interval: u64,
         /// Poll once and exit.

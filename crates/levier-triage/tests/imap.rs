@@ -1,15 +1,19 @@
-//! `levier triage watch`'s poll against a real IMAP server (Debian's dovecot, started here by
-//! `scripts/imap-server`, or the one `LEVIER_TEST_IMAP_URL` names, password `levier`): delivered mails
-//! become routed tickets, a second poll and a restart read nothing again, a duplicate delivery
-//! is stored once, a wrong password is refused without being shown. (Unreadable messages are
-//! covered by `tests/import.rs`: the poll reports them the same way and moves past them.)
+//! `levier triage watch`'s mailbox against a real IMAP server (Debian's dovecot, started here
+//! by `scripts/imap-server`, or the one `LEVIER_TEST_IMAP_URL` names, password `levier`):
+//! delivered mails become routed tickets, a second poll and a restart read nothing again, a
+//! duplicate delivery is stored once, a wrong password is refused without being shown; mail is
+//! read over STARTTLS and TLS when the test authority is trusted, refused with the reason when
+//! it is not; in IDLE a new mail is read without waiting for the (hour-long) poll interval.
+//! (Unreadable messages are covered by `tests/import.rs`: the poll reports them the same way
+//! and moves past them.)
 
 mod common;
 
 use common::demo_model;
 use levier_store::mail::MailQuery;
-use levier_triage::{ImapAccount, Importer, poll_once};
-use std::path::Path;
+use levier_triage::{ImapAccount, ImapSecurity, ImapWatch, Importer, poll_once};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 const PASSWORD: &str = "levier";
 
@@ -27,17 +31,60 @@ impl Drop for ImapServer {
     }
 }
 
-fn script() -> std::path::PathBuf {
+/// The server to test against: its plain address, and its TLS port and authority when it was
+/// started here.
+struct Server {
+    url: String,
+    tls: Option<(u16, PathBuf)>,
+    _dovecot: Option<ImapServer>,
+}
+
+impl Server {
+    /// The account of a folder of its own (so test runs never see each other's mail).
+    fn account(&self, folder: &str) -> ImapAccount {
+        let base = self
+            .url
+            .rsplit_once('/')
+            .map_or(self.url.as_str(), |(b, _)| b);
+        let folder = format!("{folder}{}", std::process::id());
+        ImapAccount::parse(&format!("{base}/{folder}"), PASSWORD.into()).expect("url")
+    }
+
+    /// The same folder over TLS (`security`: TLS on the imaps port, or STARTTLS on the plain
+    /// one), trusting the test authority; None (said loudly) when the server has no TLS here.
+    fn tls_account(&self, plain: &ImapAccount, security: ImapSecurity) -> Option<ImapAccount> {
+        let Some((tls_port, ca)) = &self.tls else {
+            eprintln!("*** IMAP TLS NOT TESTED: LEVIER_TEST_IMAP_URL names a plain server ***");
+            return None;
+        };
+        Some(ImapAccount {
+            port: if security == ImapSecurity::Tls {
+                *tls_port
+            } else {
+                plain.port
+            },
+            security,
+            ca_file: Some(ca.clone()),
+            ..plain.clone()
+        })
+    }
+}
+
+fn script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/imap-server")
 }
 
-/// The server's address: `LEVIER_TEST_IMAP_URL`, else a dovecot started here when it is
-/// installed; without either the test says so loudly, and fails under CI.
-fn server() -> Option<(String, Option<ImapServer>)> {
+/// The server: `LEVIER_TEST_IMAP_URL`, else a dovecot started here when it is installed;
+/// without either the test says so loudly, and fails under CI.
+fn server() -> Option<Server> {
     if let Ok(url) = std::env::var("LEVIER_TEST_IMAP_URL")
         && !url.is_empty()
     {
-        return Some((url, None));
+        return Some(Server {
+            url,
+            tls: None,
+            _dovecot: None,
+        });
     }
     if Path::new("/usr/sbin/dovecot").exists() {
         let dir = tempfile::tempdir().expect("dir");
@@ -46,13 +93,29 @@ fn server() -> Option<(String, Option<ImapServer>)> {
             .arg(dir.path())
             .output()
             .expect("scripts/imap-server");
-        let url = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        let dovecot = ImapServer { dir };
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let url = stdout.lines().next().unwrap_or_default().trim().to_owned();
         assert!(
             out.status.success() && url.starts_with("imap://"),
             "scripts/imap-server failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        return Some((url, Some(ImapServer { dir })));
+        let field = |name: &str| {
+            stdout
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .unwrap_or_else(|| panic!("scripts/imap-server printed no {name} line: {stdout}"))
+                .trim()
+                .to_owned()
+        };
+        let imaps = ImapAccount::parse(&field("imaps:"), String::new()).expect("imaps url");
+        let ca = PathBuf::from(field("ca:"));
+        return Some(Server {
+            url,
+            tls: Some((imaps.port, ca)),
+            _dovecot: Some(dovecot),
+        });
     }
     assert!(
         std::env::var("CI").is_err(),
@@ -62,7 +125,7 @@ fn server() -> Option<(String, Option<ImapServer>)> {
     None
 }
 
-/// Delivers `raw` into a folder of its own (so test runs never see each other's mail).
+/// Delivers `raw` into the account's folder (created when missing), over plain IMAP.
 async fn deliver(account: &ImapAccount, raw: &[u8]) {
     let tcp = tokio::net::TcpStream::connect((account.host.as_str(), account.port))
         .await
@@ -92,12 +155,10 @@ fn mail(id: &str, subject: &str, text: &str) -> Vec<u8> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn delivered_mails_become_tickets_once_across_polls_and_restarts() {
-    let Some((url, _server)) = server() else {
+    let Some(server) = server() else {
         return;
     };
-    let folder = format!("t{}", std::process::id());
-    let base = url.rsplit_once('/').map_or(url.as_str(), |(b, _)| b);
-    let account = ImapAccount::parse(&format!("{base}/{folder}"), PASSWORD.into()).expect("url");
+    let account = server.account("t");
     let dir = tempfile::tempdir().expect("dir");
     let model = demo_model();
 
@@ -181,5 +242,162 @@ async fn delivered_mails_become_tickets_once_across_polls_and_restarts() {
     let text = err.to_string();
     assert!(text.contains("login refused"), "{text}");
     assert!(!text.contains("not-the-password"), "{text}");
+    store.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_is_read_over_starttls_and_over_tls_from_the_first_byte() {
+    let Some(server) = server() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let model = demo_model();
+    let store = common::store(dir.path()).await;
+    let importer = Importer::new(&store, &model).await.expect("importer");
+    for (folder, security) in [("s", ImapSecurity::StartTls), ("i", ImapSecurity::Tls)] {
+        let plain = server.account(folder);
+        let Some(account) = server.tls_account(&plain, security) else {
+            return;
+        };
+        let id = format!("{folder}-tls");
+        deliver(
+            &plain,
+            &mail(&id, "Retour produit", "Je souhaite retourner la lampe."),
+        )
+        .await;
+        let report = poll_once(&store, &importer, &account)
+            .await
+            .unwrap_or_else(|e| panic!("{security:?}: {e}"));
+        assert_eq!(
+            (report.read, report.stored),
+            (1, 1),
+            "{security:?}: {report:?}"
+        );
+    }
+    assert_eq!(
+        store
+            .mails(&MailQuery::default())
+            .await
+            .expect("mails")
+            .len(),
+        2
+    );
+    store.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_untrusted_certificate_is_refused_with_the_reason() {
+    let Some(server) = server() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let model = demo_model();
+    let store = common::store(dir.path()).await;
+    let importer = Importer::new(&store, &model).await.expect("importer");
+    let plain = server.account("u");
+    deliver(&plain, &mail("untrusted", "Devis", "Un devis, svp.")).await;
+    for security in [ImapSecurity::StartTls, ImapSecurity::Tls] {
+        let Some(trusting) = server.tls_account(&plain, security) else {
+            return;
+        };
+        let untrusting = ImapAccount {
+            ca_file: None,
+            ..trusting
+        };
+        let err = poll_once(&store, &importer, &untrusting)
+            .await
+            .expect_err("the test authority is not among the Mozilla roots");
+        let text = err.to_string();
+        assert!(text.contains("TLS failed"), "{text}");
+        assert!(text.contains("not signed by a trusted authority"), "{text}");
+    }
+    // A CA file that holds no certificate is an error naming it, not a silent fallback.
+    let not_pem = dir.path().join("ca.pem");
+    std::fs::write(&not_pem, "not a certificate").expect("write");
+    let Some(trusting) = server.tls_account(&plain, ImapSecurity::Tls) else {
+        return;
+    };
+    let err = poll_once(
+        &store,
+        &importer,
+        &ImapAccount {
+            ca_file: Some(not_pem),
+            ..trusting
+        },
+    )
+    .await
+    .expect_err("no certificate in the CA file");
+    assert!(
+        err.to_string().contains("ca.pem: holds no certificate"),
+        "{err}"
+    );
+    assert!(
+        store
+            .mails(&MailQuery::default())
+            .await
+            .expect("mails")
+            .is_empty()
+    );
+    store.close().await;
+}
+
+/// With an hour between polls, only IDLE can bring the mail delivered while the watcher waits;
+/// the timeout is only there so a broken IDLE fails the test instead of hanging it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_idle_a_new_mail_is_read_without_waiting_for_the_poll_interval() {
+    let Some(server) = server() else {
+        return;
+    };
+    let plain = server.account("w");
+    let account = server
+        .tls_account(&plain, ImapSecurity::StartTls)
+        .unwrap_or(plain.clone());
+    let dir = tempfile::tempdir().expect("dir");
+    let model = demo_model();
+    let store = common::store(dir.path()).await;
+    let importer = Importer::new(&store, &model).await.expect("importer");
+    deliver(
+        &plain,
+        &mail("w1", "Livraison", "Quand arrive ma commande 77 ?"),
+    )
+    .await;
+
+    let mut watch = ImapWatch::new(account.clone(), Duration::from_secs(3600));
+    watch.wait().await.expect("the first wait is none");
+    let first = watch.import(&store, &importer).await.expect("first import");
+    assert_eq!(first.read, 1, "{first:?}");
+    let second = mail("w2", "Facture", "La facture F-12 est fausse.");
+    let (next, ()) = tokio::time::timeout(Duration::from_secs(120), async {
+        tokio::join!(
+            async {
+                watch.wait().await.expect("IDLE");
+                watch.import(&store, &importer).await
+            },
+            deliver(&plain, &second),
+        )
+    })
+    .await
+    .expect("IDLE never reported the new mail");
+    let next = next.expect("import after IDLE");
+    assert_eq!((next.read, next.stored), (1, 1), "{next:?}");
+    watch.close().await;
+
+    // A restart reads nothing twice.
+    let mut again = ImapWatch::new(account, Duration::from_secs(3600));
+    again.wait().await.expect("first wait");
+    let report = again
+        .import(&store, &importer)
+        .await
+        .expect("import after restart");
+    assert_eq!(report.read, 0, "{report:?}");
+    again.close().await;
+    assert_eq!(
+        store
+            .mails(&MailQuery::default())
+            .await
+            .expect("mails")
+            .len(),
+        2
+    );
     store.close().await;
 }

@@ -5,8 +5,8 @@ use crate::cli::{GlobalArgs, TriageCommand};
 use crate::exit::{FAILURE, INPUT, coded};
 use levier_store::Store;
 use levier_triage::{
-    CrossValidation, ImapAccount, ImportReport, Importer, Mail, MailLimits, Triage, TriageConfig,
-    TriageError, TriageModel, cross_validate, model_or_train, parse_mail, poll_once,
+    CrossValidation, ImapAccount, ImapWatch, ImportReport, Importer, Mail, MailLimits, Triage,
+    TriageConfig, TriageError, TriageModel, cross_validate, model_or_train, parse_mail,
     read_labelled_folder,
 };
 use std::path::Path;
@@ -23,13 +23,22 @@ pub async fn run(cmd: TriageCommand, global: &GlobalArgs) -> anyhow::Result<()> 
         }
         TriageCommand::Watch {
             imap,
+            imap_tls,
+            imap_ca_file,
+            allow_plain_imap,
             password_file,
             interval,
             once,
             json,
         } => {
-            let account =
+            let mut account =
                 ImapAccount::parse(&imap, password(password_file.as_deref())?).map_err(input)?;
+            if let Some(mode) = imap_tls {
+                account.security = mode.parse().map_err(input)?;
+            }
+            account.ca_file = imap_ca_file;
+            account.allow_plain = allow_plain_imap;
+            account.check().map_err(input)?;
             let (store, training, config) = open_store(global).await?;
             let watching = Watch {
                 account,
@@ -140,7 +149,8 @@ fn password(file: Option<&Path>) -> anyhow::Result<String> {
     }
 }
 
-/// `levier triage watch`: polls until stopped (Ctrl-C, SIGTERM) or once.
+/// `levier triage watch`: reads new mail until stopped (Ctrl-C, SIGTERM) or once; in IDLE as
+/// soon as the server signals it, else every `interval`.
 struct Watch {
     account: ImapAccount,
     /// The working hours promised when acknowledging new mails (`[smtp] acknowledge`).
@@ -153,23 +163,37 @@ struct Watch {
 impl Watch {
     async fn run(&self, store: &Store, training: &Path) -> anyhow::Result<()> {
         let model = default_model(store, training).await?;
+        let mut watch = ImapWatch::new(self.account.clone(), self.interval);
+        let result = self.watch(store, &model, &mut watch).await;
+        watch.close().await;
+        result
+    }
+
+    async fn watch(
+        &self,
+        store: &Store,
+        model: &TriageModel,
+        watch: &mut ImapWatch,
+    ) -> anyhow::Result<()> {
         loop {
-            // Rules are read again at each poll: an admin's change applies to the next mails.
-            let mut importer = Importer::new(store, &model).await.map_err(input)?;
+            tokio::select! {
+                waited = watch.wait() => if let Err(e) = waited {
+                    tracing::warn!(error = %e, "waiting for new mail failed; connecting again");
+                },
+                _ = tokio::signal::ctrl_c() => return Ok(()),
+            }
+            // Rules are read again at each import: an admin's change applies to the next mails.
+            let mut importer = Importer::new(store, model).await.map_err(input)?;
             if let Some(hours) = self.acknowledge {
                 importer = importer.acknowledging(hours);
             }
-            match poll_once(store, &importer, &self.account).await {
+            match watch.import(store, &importer).await {
                 Ok(report) => self.show(&report)?,
                 Err(e) if self.once => return Err(coded(FAILURE, e.to_string())),
                 Err(e) => tracing::warn!(error = %e, "mailbox poll failed; trying again later"),
             }
             if self.once {
                 return Ok(());
-            }
-            tokio::select! {
-                _ = tokio::time::sleep(self.interval) => {}
-                _ = tokio::signal::ctrl_c() => return Ok(()),
             }
         }
     }
