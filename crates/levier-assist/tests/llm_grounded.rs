@@ -10,10 +10,10 @@ use axum::Router;
 use axum::routing::post;
 use levier_assist::llm::grounded::{
     AnswerSettings, Fallback, GroundedRequest, NO_ANSWER, SourcePassage, build_prompt,
-    check_answer, generate,
+    check_answer, generate, prepare,
 };
 use levier_assist::llm::redact::PiiKind;
-use levier_assist::llm::{LlmClient, ProviderConfig};
+use levier_assist::llm::{LlmClient, ProviderConfig, Usage};
 use std::sync::{Arc, Mutex};
 
 const DELIVERY: &str = "Les commandes passées avant 13 h partent le jour même. Comptez ensuite 2 à 3 jours ouvrés en Colissimo à domicile.";
@@ -111,6 +111,11 @@ fn an_answer_is_shown_only_when_its_citations_exist_and_support_it() {
         Err(Fallback::Unsupported { missing: Some(m), .. }) if m == "45"
     ));
     assert_eq!(
+        check("[Vous disposez de 30 jours pour retourner un produit] [P2]."),
+        Ok(vec![1]),
+        "an answer a small model put in brackets still states something"
+    );
+    assert_eq!(
         check("[Retours, comment faire ?] [P2]"),
         Err(Fallback::NotAnAnswer),
         "a title echoed in brackets says nothing"
@@ -192,12 +197,9 @@ async fn no_personal_data_reaches_a_provider_that_is_not_local() {
     let generated = generate(
         &client,
         GroundedRequest {
-            question,
-            passages: &passages,
-            settings: &settings,
             contact_names: &["Claire Fontaine"],
             conversation: Some("c1"),
-            encoder: None,
+            ..GroundedRequest::new(question, &passages, &settings)
         },
     )
     .await
@@ -270,14 +272,7 @@ async fn the_real_model_answers_from_the_right_entry_or_falls_back() {
                 text: &entries[p].answer,
             })
             .collect();
-        let request = GroundedRequest {
-            question: &entries[i].question,
-            passages: &passages,
-            settings: &settings,
-            contact_names: &[],
-            conversation: None,
-            encoder: None,
-        };
+        let request = GroundedRequest::new(&entries[i].question, &passages, &settings);
         let generated = generate(&client, request).await.expect("call");
         let answer = match generated.outcome {
             Ok(answer) => answer,
@@ -329,5 +324,64 @@ fn a_reader_sees_the_answer_without_its_passage_references() {
         "Vous disposez de 30 jours. Le produit doit être complet."
     );
     assert_eq!(strip_citations("[P1] Bonjour."), "Bonjour.");
+    assert_eq!(
+        strip_citations("[25 jours ouvrés par an] [P1]."),
+        "25 jours ouvrés par an."
+    );
     assert_eq!(strip_citations("Sans référence."), "Sans référence.");
+}
+
+#[test]
+fn retrieval_decides_which_source_an_answer_may_be_written_from() {
+    let settings = AnswerSettings {
+        min_relevance: 0.9,
+        ..settings()
+    };
+    let [delivery, returns] = passages();
+    let ranked = [returns, delivery];
+    let config = ProviderConfig::new("http://127.0.0.1:1/v1", "m");
+    let usage = Usage {
+        model: "m".into(),
+        local: true,
+        prompt_tokens: 0,
+        completion_tokens: 0,
+        latency_ms: 0,
+        cost: None,
+    };
+    let outcome = |relevance: Option<f32>, answer: &str| {
+        let request = GroundedRequest {
+            relevance,
+            ..GroundedRequest::new("Combien de temps pour retourner ?", &ranked, &settings)
+        };
+        let prepared = prepare(&config, &request);
+        let generated = prepared.finish(answer.to_owned(), usage.clone(), &request);
+        generated.outcome.map(|a| a.citations)
+    };
+    let from_first = "Vous disposez de 30 jours pour retourner un produit [P1].";
+    let from_second = "Les commandes passées avant 13 h partent le jour même [P2].";
+    assert_eq!(outcome(Some(0.95), from_first), Ok(vec![0]));
+    assert_eq!(
+        outcome(Some(0.95), from_second),
+        Err(Fallback::OffFirstPassage { cited: 1 }),
+        "the model chose another source than retrieval's first"
+    );
+    assert_eq!(
+        outcome(None, from_second),
+        Ok(vec![1]),
+        "passages not ranked by retrieval may be cited in any order"
+    );
+    assert_eq!(
+        outcome(Some(0.85), from_first),
+        Err(Fallback::WeakSource { relevance: 0.85 }),
+        "too weak a source: whatever the model wrote"
+    );
+    let weak = GroundedRequest {
+        relevance: Some(0.85),
+        ..GroundedRequest::new("?", &ranked, &settings)
+    };
+    assert_eq!(
+        weak.weak_source().map(|f| f.reason()),
+        Some("weak_source"),
+        "known before the call"
+    );
 }

@@ -1,9 +1,11 @@
 //! `levier bench answers`: generated answers on a BEIR-layout FAQ set (fr_cnil_faq), through
 //! the product's grounded path (`levier_assist::llm::grounded`: prompt, call, checks). For each
-//! judged question: the best FAQ entries by meaning (multilingual-e5-small, as semantic search
-//! finds them) are given as passages (`--passages 1` is the widget's case: the assistant picked
-//! one entry and the model rewrites it), the model answers citing them, and levier checks the
-//! answer as the server does (lexical support, no sentence embeddings).
+//! judged question: the best FAQ entries by meaning (multilingual-e5-small, the closer of an
+//! entry's question and its answer, as the search page's answer rule scores them) are given as
+//! passages (`--passages 1` is the search page's case: one passage, which the model rewrites),
+//! the model answers citing them, and levier checks the answer as the server does (lexical
+//! support, no sentence embeddings; the first entry's relevance gates the call, and an answer
+//! must cite it first).
 //!
 //! It reports how often a generated answer is shown, how often a shown answer cites the right
 //! entry (the target: ≥ 95 %), why the others fell back, how many unsupported answers
@@ -60,6 +62,10 @@ pub struct AnswerOutcome {
     pub right: Option<bool>,
     /// Whether a relevant entry was among the passages given.
     pub retrieved: bool,
+    /// Whether retrieval's first entry is a relevant one.
+    pub first_right: bool,
+    /// Retrieval's cosine between the question and its first entry (what gates the call).
+    pub relevance: f32,
     /// Time of the call, in milliseconds.
     pub ms: f64,
     /// Time of the checks, in milliseconds.
@@ -81,6 +87,10 @@ pub struct AnswersReport {
     pub questions: usize,
     /// Share of questions with a relevant entry among the passages given.
     pub retrieved_rate: f64,
+    /// Share of questions whose first passage is a relevant entry (retrieval's P@1).
+    pub first_right_rate: f64,
+    /// The least relevance of the first passage for the model to be asked.
+    pub min_relevance: f32,
     /// Generated answers that passed the checks and would be shown.
     pub shown: usize,
     /// Of which, citing a relevant entry first.
@@ -102,7 +112,8 @@ pub struct AnswersReport {
     pub swapped_checked: usize,
     /// Of which, refused by the checks: all of them should be.
     pub swapped_caught: usize,
-    /// Latency of each call (prompt to last token), in milliseconds.
+    /// Latency of each call (prompt to last token), in milliseconds; questions whose first
+    /// passage was too weak to ask are left out.
     pub latency_ms: Latency,
     /// Time the checks add to an answer, in milliseconds (the target is < 20 ms).
     pub check_ms: Latency,
@@ -124,6 +135,7 @@ const UNSUPPORTED: &[&str] = &[
     "echoes_injection",
     "prompt_leak",
     "wrong_language",
+    "off_first_passage",
 ];
 
 /// A question with the passages it was asked with and the model's answer.
@@ -144,15 +156,14 @@ pub async fn run(options: &AnswersOptions) -> Result<AnswersReport, BenchError> 
     let corpus = dataset::read_corpus(dir)?;
     let encoder = SentenceEncoder::load(&options.model, "multilingual-e5-small")?;
     let entries: Vec<String> = corpus.iter().map(|e| entry_text(e, options)).collect();
-    let refs: Vec<&str> = entries.iter().map(String::as_str).collect();
-    let vectors = encoder.embed_passages(&refs)?;
+    let vectors = EntryVectors::embed(&encoder, &corpus, &entries)?;
     let client = LlmClient::new(options.provider.clone())?;
     let settings = AnswerSettings::new("la CNIL", "fr", "vouvoiement, clair et concis");
     let mut outcomes = Vec::new();
     let mut asked = Vec::new();
     let mut prompt_tokens = 0;
     for (query, relevant) in &split.queries {
-        let top = nearest(&encoder, &vectors, &query.text, options.passages)?;
+        let (top, relevance) = vectors.nearest(&encoder, &query.text, options.passages)?;
         let passages: Vec<SourcePassage<'_>> = top
             .iter()
             .map(|&i| SourcePassage {
@@ -160,32 +171,29 @@ pub async fn run(options: &AnswersOptions) -> Result<AnswersReport, BenchError> 
                 text: &entries[i],
             })
             .collect();
+        // The checks as the server runs them: lexical support, no sentence embeddings.
         let request = GroundedRequest {
-            question: &query.text,
-            passages: &passages,
-            settings: &settings,
-            contact_names: &[],
-            conversation: None,
-            // The checks as the server runs them: lexical support, no sentence embeddings.
-            encoder: None,
+            relevance: Some(relevance),
+            ..GroundedRequest::new(&query.text, &passages, &settings)
         };
         let prepared = prepare(client.config(), &request);
+        let is_relevant = |i: usize| relevant.get(&corpus[i].id).is_some_and(|&r| r > 0);
+        let retrieved = top.iter().any(|&i| is_relevant(i));
+        let first_right = top.first().is_some_and(|&i| is_relevant(i));
+        if let Some(weak) = request.weak_source() {
+            // As in the product: the model is not asked.
+            outcomes.push(AnswerOutcome {
+                outcome: weak.reason().to_owned(),
+                ..AnswerOutcome::new(&query.id, &query.text, retrieved, first_right, relevance)
+            });
+            continue;
+        }
         let started = Instant::now();
         let completion = client.complete(&prepared.prompt.messages, None).await;
         let ms = started.elapsed().as_secs_f64() * 1e3;
-        let is_relevant = |i: usize| relevant.get(&corpus[i].id).is_some_and(|&r| r > 0);
-        let retrieved = top.iter().any(|&i| is_relevant(i));
         let mut outcome = AnswerOutcome {
-            id: query.id.clone(),
-            question: query.text.clone(),
-            answer: String::new(),
-            outcome: String::new(),
-            cited: Vec::new(),
-            right: None,
-            retrieved,
             ms,
-            check_ms: 0.0,
-            completion_tokens: 0,
+            ..AnswerOutcome::new(&query.id, &query.text, retrieved, first_right, relevance)
         };
         match completion {
             Err(e) => outcome.outcome = e.reason().to_owned(),
@@ -217,11 +225,38 @@ pub async fn run(options: &AnswersOptions) -> Result<AnswersReport, BenchError> 
     let (swapped_checked, swapped_caught) = swapped(&asked, &corpus, &entries, &settings);
     Ok(report(
         options,
+        &settings,
         outcomes,
         prompt_tokens,
         swapped_checked,
         swapped_caught,
     ))
+}
+
+impl AnswerOutcome {
+    /// A question not answered yet.
+    fn new(
+        id: &str,
+        question: &str,
+        retrieved: bool,
+        first_right: bool,
+        relevance: f32,
+    ) -> AnswerOutcome {
+        AnswerOutcome {
+            id: id.to_owned(),
+            question: question.to_owned(),
+            answer: String::new(),
+            outcome: String::new(),
+            cited: Vec::new(),
+            right: None,
+            retrieved,
+            first_right,
+            relevance,
+            ms: 0.0,
+            check_ms: 0.0,
+            completion_tokens: 0,
+        }
+    }
 }
 
 /// An entry's text as given to the model: its answer, cut at a word before `passage_chars`.
@@ -243,21 +278,56 @@ fn entry_text(entry: &CorpusEntry, options: &AnswersOptions) -> String {
     format!("{cut}…")
 }
 
-/// The `k` entries nearest `question` by cosine.
-fn nearest(
-    encoder: &SentenceEncoder,
-    vectors: &[Vec<f32>],
-    question: &str,
-    k: usize,
-) -> Result<Vec<usize>, BenchError> {
-    let q = encoder.embed_queries(&[question])?.remove(0);
-    let mut scored: Vec<(usize, f32)> = vectors
-        .iter()
-        .enumerate()
-        .map(|(i, v)| (i, v.iter().zip(&q).map(|(a, b)| a * b).sum()))
-        .collect();
-    scored.sort_by(|a, b| b.1.total_cmp(&a.1));
-    Ok(scored.into_iter().take(k).map(|(i, _)| i).collect())
+/// The entries' vectors: of their question (title), when they have one, and of their answer.
+struct EntryVectors {
+    titles: Vec<Option<Vec<f32>>>,
+    texts: Vec<Vec<f32>>,
+}
+
+impl EntryVectors {
+    fn embed(
+        encoder: &SentenceEncoder,
+        corpus: &[CorpusEntry],
+        entries: &[String],
+    ) -> Result<EntryVectors, BenchError> {
+        let refs: Vec<&str> = entries.iter().map(String::as_str).collect();
+        let texts = encoder.embed_passages(&refs)?;
+        let titled: Vec<&str> = corpus
+            .iter()
+            .map(|e| e.title.trim())
+            .filter(|t| !t.is_empty())
+            .collect();
+        let mut title_vectors = encoder.embed_passages(&titled)?.into_iter();
+        let titles = corpus
+            .iter()
+            .map(|e| match e.title.trim() {
+                "" => None,
+                _ => title_vectors.next(),
+            })
+            .collect();
+        Ok(EntryVectors { titles, texts })
+    }
+
+    /// The `k` entries nearest `question`, an entry scoring the closer of its question and its
+    /// answer (as the search page's answer rule does), with the first one's cosine.
+    fn nearest(
+        &self,
+        encoder: &SentenceEncoder,
+        question: &str,
+        k: usize,
+    ) -> Result<(Vec<usize>, f32), BenchError> {
+        let q = encoder.embed_queries(&[question])?.remove(0);
+        let cosine = |v: &[f32]| -> f32 { v.iter().zip(&q).map(|(a, b)| a * b).sum() };
+        let mut scored: Vec<(usize, f32)> = (0..self.texts.len())
+            .map(|i| {
+                let title = self.titles[i].as_deref().map_or(f32::MIN, cosine);
+                (i, cosine(&self.texts[i]).max(title))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let first = scored.first().map_or(0.0, |s| s.1);
+        Ok((scored.into_iter().take(k).map(|(i, _)| i).collect(), first))
+    }
 }
 
 /// Re-checks each shown answer against the passages of the next question that shares none of
@@ -296,6 +366,7 @@ fn swapped(
 
 fn report(
     options: &AnswersOptions,
+    settings: &AnswerSettings,
     outcomes: Vec<AnswerOutcome>,
     prompt_tokens: u64,
     swapped_checked: usize,
@@ -318,6 +389,8 @@ fn report(
         model: options.provider.model.clone(),
         questions: outcomes.len(),
         retrieved_rate: outcomes.iter().filter(|o| o.retrieved).count() as f64 / n,
+        first_right_rate: outcomes.iter().filter(|o| o.first_right).count() as f64 / n,
+        min_relevance: settings.min_relevance,
         shown,
         shown_right,
         right_citation_rate: shown_right as f64 / shown.max(1) as f64,
@@ -330,7 +403,13 @@ fn report(
         fallbacks,
         swapped_checked,
         swapped_caught,
-        latency_ms: percentiles(outcomes.iter().map(|o| o.ms).collect()),
+        latency_ms: percentiles(
+            outcomes
+                .iter()
+                .filter(|o| o.outcome != "weak_source")
+                .map(|o| o.ms)
+                .collect(),
+        ),
         check_ms: percentiles(answered.iter().map(|o| o.check_ms).collect()),
         check_max_ms: answered.iter().map(|o| o.check_ms).fold(0.0, f64::max),
         completion_tokens_per_answer: per_answer(completion),

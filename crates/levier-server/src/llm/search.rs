@@ -2,7 +2,10 @@
 //! server-sent events, an answer written by the internal Q&A model from the passage that
 //! answers the question among the documents the employee may read (the same retrieval as the
 //! page's extractive answer, filtered by their access groups), then the checked answer with
-//! its sources, or the reason it is not shown (the page keeps the extractive answer).
+//! its sources, or the reason it is not shown (the page keeps the extractive answer). The
+//! model is not asked when that passage's relevance to the question (its cosine, when found
+//! by meaning) is below the company's `min_relevance`: too often another topic's passage,
+//! which the model would rewrite faithfully and cite.
 //!
 //! Events: `draft` (`text`: the answer so far, unchecked), then one of `answer` (`text`,
 //! `sources`: `title` and `href` of each cited document) or `fallback` (`reason`). Closing the
@@ -16,12 +19,12 @@ use axum::Extension;
 use axum::extract::{Query, State};
 use axum::response::IntoResponse;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use levier_assist::Answer;
 use levier_assist::llm::UseCase;
 use levier_assist::llm::grounded::{
     GroundedRequest, SourcePassage, prepare, stream_answer, strip_citations,
 };
 use levier_assist::llm::{LlmClient, LlmError};
+use levier_assist::{Answer, AnswerMethod};
 use std::convert::Infallible;
 use tokio::sync::mpsc;
 
@@ -103,14 +106,17 @@ async fn generate(
         text: &passage.text,
     }];
     let request = GroundedRequest {
-        question: q,
-        passages: &passages,
-        settings: &settings,
-        contact_names: &[],
-        conversation: None,
-        encoder: None,
+        relevance: (passage.method == AnswerMethod::Semantic).then_some(passage.confidence),
+        ..GroundedRequest::new(q, &passages, &settings)
     };
     let prepared = prepare(client.config(), &request);
+    let (model, store) = (client.config().model.as_str(), &state.store);
+    let place = serde_json::json!({ "page": "search" });
+    let use_case = UseCase::InternalQa;
+    if let Some(weak) = request.weak_source() {
+        record_fallback(store, use_case, model, weak.reason(), &prepared, place).await;
+        return Err(weak.reason());
+    }
     let closed = async {
         tx.closed().await;
         LlmError::Interrupted("stopped")
@@ -127,9 +133,6 @@ async fn generate(
         let _ = tx.try_send(Event::default().event("draft").data(data.to_string()));
     };
     let result = stream_answer(client, &prepared, &request, draft, interrupt).await;
-    let (model, store) = (client.config().model.as_str(), &state.store);
-    let place = serde_json::json!({ "page": "search" });
-    let use_case = UseCase::InternalQa;
     let generated = match result {
         Ok(generated) => generated,
         Err(e) => {

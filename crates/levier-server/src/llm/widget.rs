@@ -46,7 +46,7 @@ pub async fn rewrite(
     let Some(client) = state.llm.client(UseCase::Assistant) else {
         return unchanged(bot);
     };
-    let Some((title, text)) = answered_passage(&bot) else {
+    let Some((title, text, relevance)) = answered_passage(&bot) else {
         return unchanged(bot);
     };
     let language = match crate::desk::language(conversation) {
@@ -60,14 +60,18 @@ pub async fn rewrite(
     }];
     let conversation_key = conversation.id.0.to_string();
     let request = GroundedRequest {
-        question,
-        passages: &passages,
-        settings: &settings,
-        contact_names: &[],
         conversation: Some(&conversation_key),
-        encoder: None,
+        relevance,
+        ..GroundedRequest::new(question, &passages, &settings)
     };
     let prepared = prepare(client.config(), &request);
+    let model = client.config().model.clone();
+    let place = serde_json::json!({ "conversation_id": conversation.id.0 });
+    if let Some(weak) = request.weak_source() {
+        let (store, reason) = (&state.store, weak.reason());
+        record_fallback(store, UseCase::Assistant, &model, reason, &prepared, place).await;
+        return fell_back(bot, &model, reason);
+    }
     let writing = state.llm.writing(conversation.id);
     let mut drafts = Drafts::new(state, conversation);
     let interrupt = interruption(
@@ -84,8 +88,6 @@ pub async fn rewrite(
     .await;
     drop(writing);
     drafts.end();
-    let model = client.config().model.clone();
-    let place = serde_json::json!({ "conversation_id": conversation.id.0 });
     let generated = match result {
         Ok(generated) => generated,
         Err(e) => {
@@ -114,11 +116,18 @@ pub async fn rewrite(
     }
 }
 
-/// The passage the turn answers with: (title, text) of its FAQ entry or document passage.
-fn answered_passage(bot: &BotTurn) -> Option<(String, String)> {
+/// The passage the turn answers with: title and text of its FAQ entry or document passage,
+/// and, for a passage found by meaning, its relevance (cosine) to the question. An FAQ entry
+/// has none: the assistant answers with one only at a calibrated probability of being right
+/// (its policy's `answer_at`), which is the evidence its source is the question's.
+fn answered_passage(bot: &BotTurn) -> Option<(String, String, Option<f32>)> {
     match &bot.decision.action {
-        Action::AnswerFaq { entry } => Some((entry.question.clone(), entry.answer.clone())),
-        Action::AnswerPassage { passage } => Some((passage.title.clone(), passage.text.clone())),
+        Action::AnswerFaq { entry } => Some((entry.question.clone(), entry.answer.clone(), None)),
+        Action::AnswerPassage { passage } => Some((
+            passage.title.clone(),
+            passage.text.clone(),
+            Some(passage.confidence),
+        )),
         _ => None,
     }
 }

@@ -51,6 +51,17 @@ pub enum Fallback {
     /// The answer states nothing: outside its citations and bracketed titles it only asks
     /// questions or greets (a small model echoing "[STIC et JUDEX, c'est quoi ?] [P1]").
     NotAnAnswer,
+    /// Retrieval was not sure enough that the first passage answers the question: no answer
+    /// is written from it (known before the call).
+    WeakSource {
+        /// Retrieval's cosine between the question and the first passage.
+        relevance: f32,
+    },
+    /// The answer cites first another passage than the one retrieval ranked first.
+    OffFirstPassage {
+        /// The passage cited first (index).
+        cited: usize,
+    },
 }
 
 impl Fallback {
@@ -65,6 +76,8 @@ impl Fallback {
             Fallback::PromptLeak => "prompt_leak",
             Fallback::WrongLanguage { .. } => "wrong_language",
             Fallback::NotAnAnswer => "not_an_answer",
+            Fallback::WeakSource { .. } => "weak_source",
+            Fallback::OffFirstPassage { .. } => "off_first_passage",
         }
     }
 }
@@ -109,10 +122,12 @@ static REFUSAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:je ne (?:sais|peux) pas|je n['’]ai pas (?:cette|d['’])information|les passages ne (?:permettent|contiennent|mentionnent|disent)|aucune information|i (?:don['’]t|do not) know|i can(?:not|['’]t) (?:answer|help)|the passages do not|no information)\b")
         .unwrap_or_else(|e| panic!("refusal pattern: {e}"))
 });
-/// Text in square brackets: once the citations are out, how a small model echoes a passage's
-/// title or question.
-static BRACKETED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\[[^\]]*\]").unwrap_or_else(|e| panic!("bracket pattern: {e}")));
+/// A question in square brackets: once the citations are out, how a small model echoes a
+/// passage's title or the question. Other bracketed text is how it sometimes writes its answer
+/// (`[25 jours ouvrés par an] [P1].`, imitating the citations): that states something.
+static BRACKETED_QUESTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\[[^\]]*\?\s*\]").unwrap_or_else(|e| panic!("bracket pattern: {e}"))
+});
 /// A figure or a code: a run of letters and digits holding a digit (`30`, `PROMO50`).
 static FIGURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b[\p{L}\d]*\d[\p{L}\d]*\b").unwrap_or_else(|e| panic!("figure pattern: {e}"))
@@ -165,13 +180,17 @@ pub fn check_answer(
 
 /// The answer as a reader sees it: the passage references (`[P1]`) are levier's, replaced on
 /// the page by links to the sources, so they are taken out of the text (with the space before
-/// them).
+/// them), and brackets a small model put around its answer in imitation of them are dropped.
 pub fn strip_citations(answer: &str) -> String {
     static SPACED: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"[ \t]*\[\s*P\d+(?:\s*[,;]\s*P?\d+)*\s*\]")
             .unwrap_or_else(|e| panic!("citation pattern: {e}"))
     });
-    SPACED.replace_all(answer, "").trim().to_owned()
+    SPACED
+        .replace_all(answer, "")
+        .replace(['[', ']'], "")
+        .trim()
+        .to_owned()
 }
 
 /// Whether the answer repeats the canary or a run of the system prompt's words.
@@ -299,7 +318,7 @@ impl<'a> Checker<'a> {
     /// Whether `plain` (the answer without its citations) states something: a sentence, outside
     /// bracketed text, that is not a question and has more content words than a greeting.
     fn states_something(&mut self, plain: &str) -> bool {
-        let outside = BRACKETED.replace_all(plain, " ");
+        let outside = BRACKETED_QUESTION.replace_all(plain, " ");
         sentences(&outside)
             .into_iter()
             .map(|(start, end)| outside[start..end].trim())

@@ -34,10 +34,14 @@ pub struct AnswerSettings {
     /// Least cosine between a sentence and a passage it cites, when an encoder is given: it
     /// lets a paraphrase with half the required overlap through.
     pub min_cosine: f32,
+    /// Least relevance of the first passage to the question for an answer to be written
+    /// from it, when retrieval measured one ([`super::GroundedRequest::relevance`]).
+    pub min_relevance: f32,
 }
 
 impl AnswerSettings {
-    /// Settings with the default thresholds ([`super::MIN_OVERLAP`], [`super::MIN_COSINE`]).
+    /// Settings with the default thresholds ([`super::MIN_OVERLAP`], [`super::MIN_COSINE`],
+    /// [`super::MIN_RELEVANCE`]).
     pub fn new(company: &str, language: &str, tone: &str) -> AnswerSettings {
         AnswerSettings {
             company: company.to_owned(),
@@ -45,6 +49,7 @@ impl AnswerSettings {
             tone: tone.to_owned(),
             min_overlap: super::MIN_OVERLAP,
             min_cosine: super::MIN_COSINE,
+            min_relevance: super::MIN_RELEVANCE,
         }
     }
 }
