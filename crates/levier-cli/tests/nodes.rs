@@ -331,6 +331,7 @@ async fn two_nodes_share_one_postgres_store() {
 
 /// Debian's nginx running `deploy/nginx/levier.conf` in front of the two nodes, on a free
 /// loopback port; `None` (said loudly) when nginx is not installed, which fails under CI.
+/// One process (`master_process off`): killing it when the test ends leaves no worker behind.
 fn nginx(cluster: &Cluster, url_a: &str, url_b: &str) -> Option<(Running, String)> {
     let binary = std::path::Path::new("/usr/sbin/nginx");
     if !binary.exists() {
@@ -366,7 +367,7 @@ fn nginx(cluster: &Cluster, url_a: &str, url_b: &str) -> Option<(Running, String
     std::fs::write(
         &conf,
         format!(
-            "daemon off;\nworker_processes 1;\npid {dir}/nginx.pid;\nerror_log stderr;\n\
+            "daemon off;\nmaster_process off;\npid {dir}/nginx.pid;\nerror_log stderr;\n\
              events {{}}\nhttp {{\naccess_log off;\nclient_body_temp_path {dir}/body;\n\
              proxy_temp_path {dir}/proxy;\n{site}\n}}\n",
             dir = prefix.display()
