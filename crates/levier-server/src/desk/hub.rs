@@ -55,8 +55,7 @@ pub enum Update {
 }
 
 impl Update {
-    /// The conversation it is about.
-    pub fn conversation_id(&self) -> ConversationId {
+    fn conversation_id(&self) -> ConversationId {
         match self {
             Update::Message(m) => m.conversation_id,
             Update::Status {
@@ -83,7 +82,7 @@ impl Default for Hub {
     fn default() -> Self {
         Hub {
             conversations: Mutex::default(),
-            inbox: Mutex::new(Some(broadcast::channel(BUFFER * 4).0)),
+            inbox: Mutex::new(Some(inbox_channel())),
             closed: AtomicBool::new(false),
             outbound: std::sync::OnceLock::new(),
         }
@@ -115,7 +114,8 @@ impl Hub {
 
     /// Sends what is published here to `outbound` as well (the relay to other nodes). The
     /// relay reads it; when it falls behind by [`RELAY_BUFFER`] updates, the excess is dropped
-    /// with a warning and remote viewers catch up when their streams reconnect.
+    /// with a warning, and remote viewers see those messages when their streams next reconnect
+    /// and catch up from the store.
     pub fn relay_to(&self, outbound: mpsc::Sender<Arc<Update>>) {
         if self.outbound.set(outbound).is_err() {
             tracing::warn!("the hub already has a relay; the second one is ignored");
@@ -129,7 +129,7 @@ impl Hub {
         self.lock().clear();
         let mut inbox = self.inbox.lock().unwrap_or_else(PoisonError::into_inner);
         if inbox.is_some() {
-            *inbox = Some(broadcast::channel(BUFFER * 4).0);
+            *inbox = Some(inbox_channel());
         }
     }
 
@@ -204,6 +204,11 @@ impl Hub {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// The inbox's channel: every conversation's updates pass through it, so it buffers more.
+fn inbox_channel() -> broadcast::Sender<Arc<Update>> {
+    broadcast::channel(BUFFER * 4).0
 }
 
 /// A subscription that has already ended.
