@@ -139,6 +139,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Check that the store is sound and that this node's search index and vectors match it;
+    /// with --repair, rebuild what differs (the server must be stopped).
+    Doctor {
+        /// Rebuild the search index if it differs from the store, queue missing vectors.
+        #[arg(long)]
+        repair: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Inspect and cancel long-running tasks.
     #[command(subcommand)]
     Task(TaskCommand),

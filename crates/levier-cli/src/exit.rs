@@ -14,6 +14,8 @@ pub const STORE: u8 = 4;
 pub const INPUT: u8 = 5;
 /// Another levier process holds the data directory.
 pub const BUSY: u8 = 6;
+/// `levier doctor` found problems that remain (not repaired, or not repairable).
+pub const UNHEALTHY: u8 = 7;
 
 /// An error that carries its exit code explicitly.
 #[derive(Debug, thiserror::Error)]

@@ -10,89 +10,12 @@
 #[allow(dead_code)]
 mod support;
 
-use reqwest::header::{HeaderMap, SET_COOKIE};
-use sqlx::{Connection, Row};
-use std::sync::{Arc, Mutex};
+use sqlx::Row;
 use std::time::{Duration, Instant};
+use support::cluster::{
+    Cluster, ORIGIN, Stream, add_admin, admin_token, base_url, eventually, fresh_database, upload,
+};
 use support::{Running, Sandbox, WAIT};
-
-/// The web page carrying the chat widget in this test.
-const ORIGIN: &str = "https://www.ergolis.test";
-
-/// The administrator this test creates, and its password.
-const ADMIN: (&str, &str) = ("ops@ergolis.test", "relais-entre-deux-noeuds");
-
-/// A fresh database on the test server (`LEVIER_TEST_POSTGRES_URL`, which `scripts/test` sets),
-/// or `None` after saying so loudly; under CI its absence fails.
-async fn fresh_database() -> Option<String> {
-    let Ok(url) = std::env::var("LEVIER_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var("CI").is_err(),
-            "LEVIER_TEST_POSTGRES_URL must be set in CI: the two-node test would not run"
-        );
-        eprintln!("*** TWO NODES NOT TESTED: set LEVIER_TEST_POSTGRES_URL (scripts/test does) ***");
-        return None;
-    };
-    let name = format!("levier_nodes_{}", std::process::id());
-    sqlx::any::install_default_drivers();
-    let mut admin = sqlx::AnyConnection::connect(&url).await.expect("connect");
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
-        .execute(&mut admin)
-        .await
-        .expect("drop a leftover database");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .expect("create the test database");
-    let base = url.rsplit_once('/').map_or(url.as_str(), |(b, _)| b);
-    Some(format!("{base}/{name}"))
-}
-
-/// The nodes' common settings: the shared store and a short task lease, so a dead node's task
-/// is retaken within seconds.
-struct Cluster {
-    sb: Sandbox,
-    database_url: String,
-}
-
-impl Cluster {
-    /// `levier --data-dir DIR ARGS…` as a node of the cluster; each node has its own data
-    /// directory (its search index), the store is shared.
-    fn levier(&self, dir: &str, args: &[&str]) -> std::process::Command {
-        let mut cmd = self.sb.levier(["--data-dir"]);
-        cmd.arg(self.sb.join(dir))
-            .args(args)
-            .env("LEVIER_DATABASE_URL", &self.database_url)
-            .env("LEVIER_TASKS_LEASE_SECS", "2");
-        cmd
-    }
-
-    /// Starts `levier serve` in `dir`; returns the process and its base URL.
-    fn serve(&self, dir: &str) -> (Running, String) {
-        let mut node = Running::spawn(&mut self.levier(dir, &["serve", "--addr", "127.0.0.1:0"]));
-        let line = node.wait_for_stderr_line("levier is listening on http://", WAIT);
-        (node, base_url(&line))
-    }
-
-    async fn sql(&self) -> sqlx::AnyPool {
-        sqlx::any::AnyPoolOptions::new()
-            .max_connections(2)
-            .connect(&self.database_url)
-            .await
-            .expect("connect to the cluster's database")
-    }
-}
-
-/// `http://HOST:PORT` from a line announcing it.
-fn base_url(line: &str) -> String {
-    let start = line.find("http://").expect("an address");
-    line[start..]
-        .split_whitespace()
-        .next()
-        .expect("address")
-        .trim_end_matches('/')
-        .to_string()
-}
 
 /// The demo load task as the store sees it: (id, status, lease owner, progress, attempts).
 async fn demo_task(db: &sqlx::AnyPool) -> Option<(i64, String, Option<String>, i64, i64)> {
@@ -106,149 +29,9 @@ async fn demo_task(db: &sqlx::AnyPool) -> Option<(i64, String, Option<String>, i
     Some((row.get(0), row.get(1), row.get(2), row.get(3), row.get(4)))
 }
 
-/// Polls `check` every 100 ms until it returns something, failing after [`WAIT`].
-async fn eventually<T, F: Future<Output = Option<T>>>(
-    what: &str,
-    mut check: impl FnMut() -> F,
-) -> T {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        if let Some(found) = check().await {
-            return found;
-        }
-        assert!(Instant::now() < deadline, "{what}: not within {WAIT:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// The value of cookie `name` among a response's `Set-Cookie` headers.
-fn cookie(headers: &HeaderMap, name: &str) -> String {
-    headers
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| v.strip_prefix(&format!("{name}=")))
-        .and_then(|v| v.split(';').next())
-        .unwrap_or_else(|| panic!("no {name} cookie in {headers:?}"))
-        .to_string()
-}
-
-/// The first hidden `_csrf` field of a page.
-fn csrf_field(page: &str) -> String {
-    let marker = "name=\"_csrf\" value=\"";
-    let start = page.find(marker).expect("a _csrf field") + marker.len();
-    let end = page[start..].find('"').expect("end of the field");
-    page[start..start + end].to_string()
-}
-
-/// Logs in through `login_node`'s form, then creates an API token through `other_node` with
-/// that session: the session opened on one node is valid on the other.
-async fn admin_token(http: &reqwest::Client, login_node: &str, other_node: &str) -> String {
-    let page = http
-        .get(format!("{login_node}/login"))
-        .send()
-        .await
-        .expect("login page");
-    let csrf = cookie(page.headers(), "levier_csrf");
-    let login = http
-        .post(format!("{login_node}/login"))
-        .header("cookie", format!("levier_csrf={csrf}"))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("email", ADMIN.0),
-            ("password", ADMIN.1),
-        ])
-        .send()
-        .await
-        .expect("log in");
-    assert_eq!(login.status(), 303, "login refused");
-    let session = format!(
-        "levier_session={}",
-        cookie(login.headers(), "levier_session")
-    );
-    let home = http
-        .get(format!("{other_node}/"))
-        .header("cookie", &session)
-        .send()
-        .await
-        .expect("home page on the other node");
-    assert_eq!(
-        home.status(),
-        200,
-        "the session is unknown to the other node"
-    );
-    let session_csrf = csrf_field(&home.text().await.expect("home page"));
-    let token = http
-        .post(format!("{other_node}/api/v1/tokens"))
-        .header("cookie", &session)
-        .header("x-csrf-token", session_csrf)
-        .json(&serde_json::json!({ "name": "two nodes", "role": "admin" }))
-        .send()
-        .await
-        .expect("create a token");
-    assert_eq!(token.status(), 201);
-    let body: serde_json::Value = token.json().await.expect("token JSON");
-    body["token"].as_str().expect("token").to_string()
-}
-
-/// A `multipart/form-data` upload of one Markdown file readable by the `personnel` group.
-fn upload(name: &str, text: &str) -> (String, Vec<u8>) {
-    let boundary = "levier-two-nodes-boundary";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"group\"\r\n\r\npersonnel\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
-         Content-Type: text/markdown\r\n\r\n{text}\r\n--{boundary}--\r\n"
-    );
-    (
-        format!("multipart/form-data; boundary={boundary}"),
-        body.into_bytes(),
-    )
-}
-
-/// An event stream read in the background into a shared string.
-struct Stream {
-    seen: Arc<Mutex<String>>,
-    reader: tokio::task::JoinHandle<()>,
-}
-
-impl Stream {
-    async fn open(request: reqwest::RequestBuilder) -> Stream {
-        let mut response = request.send().await.expect("open the event stream");
-        assert_eq!(response.status(), 200, "event stream refused");
-        let seen = Arc::new(Mutex::new(String::new()));
-        let sink = Arc::clone(&seen);
-        let reader = tokio::spawn(async move {
-            while let Ok(Some(chunk)) = response.chunk().await {
-                sink.lock()
-                    .expect("stream lock")
-                    .push_str(&String::from_utf8_lossy(&chunk));
-            }
-        });
-        Stream { seen, reader }
-    }
-
-    /// Waits until the stream carried `needle`.
-    async fn wait_for(&self, needle: &str, what: &str) {
-        eventually(what, || async {
-            self.seen
-                .lock()
-                .expect("stream lock")
-                .contains(needle)
-                .then_some(())
-        })
-        .await;
-    }
-}
-
-impl Drop for Stream {
-    fn drop(&mut self) {
-        self.reader.abort();
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_nodes_share_one_postgres_store() {
-    let Some(database_url) = fresh_database().await else {
+    let Some(database_url) = fresh_database("nodes").await else {
         return;
     };
     let cluster = Cluster {
@@ -314,7 +97,7 @@ async fn two_nodes_share_one_postgres_store() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("HTTP client");
-    add_admin(&cluster);
+    add_admin(&cluster, "cli");
     let token = admin_token(&http, &url_a, &url_b).await;
     let bearer = format!("Bearer {token}");
     search_across_nodes(&http, &bearer, &url_a, &url_b).await;
@@ -408,38 +191,6 @@ async fn assert_loaded_once(db: &sqlx::AnyPool, task: i64) {
             "{table} after the crash: {loaded}"
         );
     }
-}
-
-/// Creates [`ADMIN`] with `levier user add --password-stdin`.
-fn add_admin(cluster: &Cluster) {
-    use std::io::Write;
-    let mut add = cluster
-        .levier(
-            "cli",
-            &[
-                "user",
-                "add",
-                ADMIN.0,
-                "--name",
-                "Ops",
-                "--admin",
-                "--group",
-                "personnel",
-                "--password-stdin",
-            ],
-        )
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("levier user add");
-    writeln!(add.stdin.take().expect("stdin"), "{}", ADMIN.1).expect("write the password");
-    let out = add.wait_with_output().expect("levier user add output");
-    assert!(
-        out.status.success(),
-        "levier user add: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// A document uploaded through node A is found through node B.

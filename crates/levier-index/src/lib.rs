@@ -10,6 +10,7 @@
 //! counts, facets and snippets are computed only over documents the reader may see.
 
 pub mod analysis;
+mod census;
 mod collect;
 mod error;
 mod follow;
@@ -25,6 +26,7 @@ mod sync;
 pub mod vector;
 
 pub use analysis::{ENGLISH_ANALYZER, FRENCH_ANALYZER, Variant};
+pub use census::IndexCheck;
 pub use error::{IndexError, IndexResult};
 pub use retriever::{CANDIDATES, Fusion, ListWeights, Mode, Retrieved, Retriever, SemanticState};
 pub use search::{Facets, FieldWeights, Filters, Hit, SearchRequest, SearchResults};

@@ -121,13 +121,11 @@ async fn check_backup_contents(conn: &mut sqlx::AnyConnection) -> Result<(), Str
             "it has schema version {version}, newer than this levier's {SCHEMA_VERSION}"
         ));
     }
-    let check: String = sqlx::query("PRAGMA integrity_check")
-        .fetch_one(&mut *conn)
+    let problems = crate::consistency::sqlite_integrity(conn)
         .await
-        .and_then(|r| r.try_get(0))
         .map_err(|e| e.to_string())?;
-    if check != "ok" {
-        return Err(format!("integrity check failed: {check}"));
+    if !problems.is_empty() {
+        return Err(format!("integrity check failed: {}", problems.join("; ")));
     }
     Ok(())
 }

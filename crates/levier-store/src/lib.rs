@@ -15,6 +15,7 @@ mod bulk;
 pub mod changes;
 mod clock;
 mod connect;
+pub mod consistency;
 pub mod dialect;
 pub mod directory;
 pub mod documents;

@@ -5,6 +5,7 @@ mod backup;
 mod bench;
 mod config;
 mod demo;
+mod doctor;
 mod faq;
 pub(crate) mod ingest;
 mod init;
@@ -107,6 +108,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             .await
         }
         Command::Reindex { json } => search::reindex(&settings.config, json).await,
+        Command::Doctor { repair, json } => doctor::run(&settings.config, repair, json).await,
         Command::User(cmd) => user::run(&settings.config, cmd).await,
         Command::Models(cmd) => models::run(&settings.config, cmd),
         Command::Faq(cmd) => faq::run(&settings.config, cmd).await,

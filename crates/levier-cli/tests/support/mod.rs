@@ -2,6 +2,8 @@
 //! with a clean environment, bounded waits (a hung child fails the test instead of hanging
 //! it), children killed when a test ends however it ends, and a minimal HTTP client.
 
+pub mod cluster;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
