@@ -3,7 +3,8 @@
 //!   task completes on the other node, loading everything exactly once;
 //! - a login on one node is valid on the other (sessions live in the store);
 //! - a document uploaded through one node is found through the other (each node's index
-//!   follows the store's change sequence); the delay is printed;
+//!   follows the store's change sequence); the delay is printed; a document of one access
+//!   group is found by its members through either node, never by others;
 //! - a customer on one node and an agent on the other see each other's messages live (the
 //!   nodes relay conversation updates through PostgreSQL notifications).
 
@@ -13,7 +14,8 @@ mod support;
 use sqlx::Row;
 use std::time::{Duration, Instant};
 use support::cluster::{
-    Cluster, ORIGIN, Stream, add_admin, admin_token, base_url, eventually, fresh_database, upload,
+    Cluster, ORIGIN, Stream, add_admin, add_user, admin_token, base_url, eventually,
+    fresh_database, token_of, upload, upload_to,
 };
 use support::{Running, Sandbox, WAIT};
 
@@ -101,6 +103,7 @@ async fn two_nodes_share_one_postgres_store() {
     let token = admin_token(&http, &url_a, &url_b).await;
     let bearer = format!("Bearer {token}");
     search_across_nodes(&http, &bearer, &url_a, &url_b).await;
+    groups_hold_across_nodes(&cluster, &http, &url_a, &url_b).await;
     chat_across_nodes(&http, &bearer, &url_a, &url_b, &db).await;
 
     // Behind nginx (deploy/nginx/levier.conf, round robin): the customer's requests and event
@@ -230,6 +233,72 @@ async fn search_across_nodes(http: &reqwest::Client, bearer: &str, url_a: &str, 
         "uploaded through node A, found through node B after {} ms",
         stored.elapsed().as_millis()
     );
+}
+
+/// What `bearer` finds for `q` through the node at `url`: the total of hits.
+async fn hits(http: &reqwest::Client, url: &str, bearer: &str, q: &str) -> Option<u64> {
+    let found: serde_json::Value = http
+        .get(format!("{url}/api/v1/search?q={q}"))
+        .header("authorization", bearer)
+        .send()
+        .await
+        .ok()?
+        .json()
+        .await
+        .ok()?;
+    found["total"].as_u64()
+}
+
+/// A document of the `rh` group uploaded through node A is found through node B by a member
+/// of `rh`, and never by a member of `it` alone, through either node: access groups hold
+/// whichever node's index answers.
+async fn groups_hold_across_nodes(
+    cluster: &Cluster,
+    http: &reqwest::Client,
+    url_a: &str,
+    url_b: &str,
+) {
+    const RH: (&str, &str) = ("paie@ergolis.test", "fiches-de-paie-confidentielles");
+    const IT: (&str, &str) = ("postes@ergolis.test", "imprimantes-et-postes");
+    add_user(cluster, "cli", RH, &["--role", "member", "--group", "rh"]);
+    add_user(cluster, "cli", IT, &["--role", "member", "--group", "it"]);
+    let rh = format!(
+        "Bearer {}",
+        token_of(http, url_a, url_b, RH, "member").await
+    );
+    let it = format!(
+        "Bearer {}",
+        token_of(http, url_b, url_a, IT, "member").await
+    );
+    let (content_type, body) = upload_to(
+        "rh",
+        "grille-quetzal.md",
+        "# Grille quetzal\n\nLa grille quetzal fixe les salaires de 2027.\n",
+    );
+    let uploaded = http
+        .post(format!("{url_a}/api/v1/documents"))
+        .header("authorization", &rh)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .expect("upload through node A");
+    assert!(
+        uploaded.status().is_success(),
+        "upload: {}",
+        uploaded.status()
+    );
+    eventually("the rh document found through node B by rh", || async {
+        (hits(http, url_b, &rh, "quetzal").await > Some(0)).then_some(())
+    })
+    .await;
+    for url in [url_a, url_b] {
+        assert_eq!(
+            hits(http, url, &it, "quetzal").await,
+            Some(0),
+            "a member of it alone found the rh document through {url}"
+        );
+    }
 }
 
 /// A customer on node A and an agent on node B see each other's messages live.

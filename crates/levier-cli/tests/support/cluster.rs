@@ -121,9 +121,21 @@ pub fn csrf_field(page: &str) -> String {
     page[start..start + end].to_string()
 }
 
-/// Logs in through `login_node`'s form, then creates an API token through `other_node` with
-/// that session: the session opened on one node is valid on the other.
+/// [`ADMIN`]'s API token: see [`token_of`].
 pub async fn admin_token(http: &reqwest::Client, login_node: &str, other_node: &str) -> String {
+    token_of(http, login_node, other_node, ADMIN, "admin").await
+}
+
+/// Logs `who` (e-mail, password) in through `login_node`'s form, then creates an API token
+/// with `role` through `other_node` with that session: the session opened on one node is
+/// valid on the other.
+pub async fn token_of(
+    http: &reqwest::Client,
+    login_node: &str,
+    other_node: &str,
+    who: (&str, &str),
+    role: &str,
+) -> String {
     let page = http
         .get(format!("{login_node}/login"))
         .send()
@@ -135,8 +147,8 @@ pub async fn admin_token(http: &reqwest::Client, login_node: &str, other_node: &
         .header("cookie", format!("levier_csrf={csrf}"))
         .form(&[
             ("_csrf", csrf.as_str()),
-            ("email", ADMIN.0),
-            ("password", ADMIN.1),
+            ("email", who.0),
+            ("password", who.1),
         ])
         .send()
         .await
@@ -162,7 +174,7 @@ pub async fn admin_token(http: &reqwest::Client, login_node: &str, other_node: &
         .post(format!("{other_node}/api/v1/tokens"))
         .header("cookie", &session)
         .header("x-csrf-token", session_csrf)
-        .json(&serde_json::json!({ "name": "two nodes", "role": "admin" }))
+        .json(&serde_json::json!({ "name": "two nodes", "role": role }))
         .send()
         .await
         .expect("create a token");
@@ -173,9 +185,14 @@ pub async fn admin_token(http: &reqwest::Client, login_node: &str, other_node: &
 
 /// A `multipart/form-data` upload of one Markdown file readable by the `personnel` group.
 pub fn upload(name: &str, text: &str) -> (String, Vec<u8>) {
+    upload_to("personnel", name, text)
+}
+
+/// A `multipart/form-data` upload of one Markdown file readable by `group`.
+pub fn upload_to(group: &str, name: &str, text: &str) -> (String, Vec<u8>) {
     let boundary = "levier-two-nodes-boundary";
     let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"group\"\r\n\r\npersonnel\r\n\
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"group\"\r\n\r\n{group}\r\n\
          --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
          Content-Type: text/markdown\r\n\r\n{text}\r\n--{boundary}--\r\n"
     );
@@ -230,28 +247,24 @@ impl Drop for Stream {
 /// `dir` is the data directory the command runs in: any on PostgreSQL, the node's own on
 /// SQLite.
 pub fn add_admin(cluster: &Cluster, dir: &str) {
+    add_user(cluster, dir, ADMIN, &["--admin", "--group", "personnel"]);
+}
+
+/// Creates the account `who` (e-mail, password) with `levier user add EMAIL --name …
+/// OPTIONS… --password-stdin` in data directory `dir`.
+pub fn add_user(cluster: &Cluster, dir: &str, who: (&str, &str), options: &[&str]) {
     use std::io::Write;
+    let mut args = vec!["user", "add", who.0, "--name", "Test"];
+    args.extend_from_slice(options);
+    args.push("--password-stdin");
     let mut add = cluster
-        .levier(
-            dir,
-            &[
-                "user",
-                "add",
-                ADMIN.0,
-                "--name",
-                "Ops",
-                "--admin",
-                "--group",
-                "personnel",
-                "--password-stdin",
-            ],
-        )
+        .levier(dir, &args)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("levier user add");
-    writeln!(add.stdin.take().expect("stdin"), "{}", ADMIN.1).expect("write the password");
+    writeln!(add.stdin.take().expect("stdin"), "{}", who.1).expect("write the password");
     let out = add.wait_with_output().expect("levier user add output");
     assert!(
         out.status.success(),
