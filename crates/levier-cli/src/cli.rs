@@ -478,6 +478,16 @@ pub enum TriageCommand {
         /// crosses the network in clear: a trusted network only).
         #[arg(long)]
         allow_plain_imap: bool,
+        /// What to do in the mailbox to each message once imported: leave (default: levier
+        /// reads without marking it read), seen, flag:KEYWORD, or move:FOLDER (created if
+        /// missing; the server must support MOVE).
+        #[arg(
+            long,
+            value_name = "ACTION",
+            default_value = "leave",
+            env = "LEVIER_IMAP_AFTER_IMPORT"
+        )]
+        after_import: String,
         /// A file holding the password (first line).
         #[arg(long, value_name = "FILE")]
         password_file: Option<PathBuf>,

@@ -13,14 +13,17 @@
 //! environment variable or a secret file) and is never logged.
 
 mod account;
+mod after;
 mod folder;
 mod tls;
+mod utf7;
 
 use std::time::Duration;
 
 use levier_store::Store;
 
 pub use account::{ImapAccount, ImapSecurity};
+pub use after::AfterImport;
 use folder::Folder;
 
 use crate::error::TriageError;

@@ -54,7 +54,7 @@ pub use error::TriageError;
 pub use evaluate::{
     CrossValidation, LabelScore, cross_validate, evaluate, held_out_split, label_scores,
 };
-pub use imap::{ImapAccount, ImapSecurity, ImapWatch, poll_once};
+pub use imap::{AfterImport, ImapAccount, ImapSecurity, ImapWatch, poll_once};
 pub use import::{ImportReport, Importer, message_key, new_mail, route_facts};
 pub use label_model::{LabelModel, Labelled};
 pub use labelled::{LABELS_FILE, LabelledMail, read_labelled_folder};

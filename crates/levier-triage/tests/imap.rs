@@ -401,3 +401,84 @@ async fn in_idle_a_new_mail_is_read_without_waiting_for_the_poll_interval() {
     );
     store.close().await;
 }
+
+/// The messages of `folder` (encoded in modified UTF-7) with their flags, over plain IMAP.
+async fn flags_in(account: &ImapAccount, folder: &str) -> Vec<String> {
+    use futures_util::TryStreamExt;
+    let tcp = tokio::net::TcpStream::connect((account.host.as_str(), account.port))
+        .await
+        .expect("connect");
+    let mut client = async_imap::Client::new(tcp);
+    client.read_response().await.expect("greeting");
+    let mut session = client
+        .login(&account.user, PASSWORD)
+        .await
+        .map_err(|(e, _)| e)
+        .expect("login");
+    session.select(folder).await.expect("select");
+    let fetched: Vec<_> = session
+        .fetch("1:*", "FLAGS")
+        .await
+        .expect("fetch")
+        .try_collect()
+        .await
+        .expect("flags");
+    let flags = fetched
+        .iter()
+        .map(|f| format!("{:?}", f.flags().collect::<Vec<_>>()))
+        .collect();
+    session.logout().await.expect("logout");
+    flags
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_import_messages_are_flagged_or_moved_to_a_folder_with_an_accented_name() {
+    let Some(server) = server() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let model = demo_model();
+    let store = common::store(dir.path()).await;
+    let importer = Importer::new(&store, &model).await.expect("importer");
+
+    let flagged = ImapAccount {
+        after: "flag:levier".parse().expect("action"),
+        ..server.account("f")
+    };
+    deliver(
+        &flagged,
+        &mail("f1", "Retour", "Je souhaite retourner la chaise."),
+    )
+    .await;
+    let report = poll_once(&store, &importer, &flagged).await.expect("poll");
+    assert_eq!(report.stored, 1, "{report:?}");
+    let flags = flags_in(&flagged, &flagged.folder).await;
+    assert_eq!(flags.len(), 1);
+    assert!(flags[0].contains("levier"), "{flags:?}");
+    assert!(
+        !flags[0].contains("Seen"),
+        "flagged, not marked read: {flags:?}"
+    );
+
+    let target = format!("Traités {}", std::process::id());
+    let moved = ImapAccount {
+        after: format!("move:{target}").parse().expect("action"),
+        ..server.account("m")
+    };
+    for n in 0..3 {
+        deliver(&moved, &mail(&format!("m{n}"), "Devis", "Un devis, SVP.")).await;
+    }
+    let report = poll_once(&store, &importer, &moved).await.expect("poll");
+    assert_eq!(report.stored, 3, "{report:?}");
+    assert!(
+        flags_in(&moved, &moved.folder).await.is_empty(),
+        "the inbox is left empty"
+    );
+    let encoded = format!("Trait&AOk-s {}", std::process::id());
+    assert_eq!(
+        flags_in(&moved, &encoded).await.len(),
+        3,
+        "moved to {target}"
+    );
+    store.close().await;
+}

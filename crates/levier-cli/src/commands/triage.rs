@@ -26,6 +26,7 @@ pub async fn run(cmd: TriageCommand, global: &GlobalArgs) -> anyhow::Result<()> 
             imap_tls,
             imap_ca_file,
             allow_plain_imap,
+            after_import,
             password_file,
             interval,
             once,
@@ -38,6 +39,7 @@ pub async fn run(cmd: TriageCommand, global: &GlobalArgs) -> anyhow::Result<()> 
             }
             account.ca_file = imap_ca_file;
             account.allow_plain = allow_plain_imap;
+            account.after = after_import.parse().map_err(input)?;
             account.check().map_err(input)?;
             let (store, training, config) = open_store(global).await?;
             let watching = Watch {

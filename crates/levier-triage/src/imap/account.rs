@@ -5,6 +5,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::str::FromStr;
 
+use super::after::AfterImport;
 use crate::error::TriageError;
 
 /// How the connection to the server is protected.
@@ -56,6 +57,8 @@ pub struct ImapAccount {
     /// Allows [`ImapSecurity::Plain`] to a host that is not this machine (a trusted network
     /// only: the password then travels in clear).
     pub allow_plain: bool,
+    /// What to do in the mailbox to each message once imported.
+    pub after: AfterImport,
 }
 
 impl std::fmt::Debug for ImapAccount {
@@ -102,6 +105,7 @@ impl ImapAccount {
             folder: if folder.is_empty() { "INBOX" } else { folder }.to_owned(),
             ca_file: None,
             allow_plain: false,
+            after: AfterImport::Leave,
         })
     }
 

@@ -14,7 +14,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
 use super::account::{ImapAccount, ImapSecurity};
-use super::{imap_error, tls};
+use super::{imap_error, tls, utf7};
 use crate::error::TriageError;
 use crate::import::{ImportReport, Importer};
 use crate::sources::RawMail;
@@ -53,15 +53,20 @@ impl Folder {
             .map_err(|(e, _)| {
                 imap_error(account, "login refused (check the user and password)", e)
             })?;
-        let can_idle = session
+        let capabilities = session
             .capabilities()
             .await
-            .map_err(|e| imap_error(account, "no capabilities", e))?
-            .has_str("IDLE");
+            .map_err(|e| imap_error(account, "no capabilities", e))?;
+        let (can_idle, can_move) = (capabilities.has_str("IDLE"), capabilities.has_str("MOVE"));
         let mailbox = session
-            .select(&account.folder)
+            .select(utf7::encode(&account.folder))
             .await
             .map_err(|e| imap_error(account, "cannot open the folder", e))?;
+        account
+            .after
+            .prepare(&mut session, can_move)
+            .await
+            .map_err(|e| imap_error(account, "after import", e))?;
         Ok(Folder {
             session,
             validity: mailbox.uid_validity.unwrap_or(0),
@@ -100,6 +105,9 @@ impl Folder {
             importer.try_import(&raw, &mut report).await?;
             done = uid;
             remember(store, account, self.validity, done).await?;
+            if let Err(e) = account.after.apply(&mut self.session, uid).await {
+                tracing::warn!(account = %account.label(), uid, error = %e, "message imported, left in place");
+            }
         }
         Ok(report)
     }
