@@ -124,6 +124,33 @@ test('a customer asks a paraphrased FAQ question and gets the answer with its so
   assert.equal(await w.messages('customer').count(), 1);
 });
 
+test('a message whose answer was lost on the way is stored once when the customer sends it again', { skip }, async (t) => {
+  await levier.ready();
+  const page = await customer(t, { label: 'resent' });
+  const w = await openWidget(page);
+  const text = 'Quels sont vos horaires d’ouverture ?';
+  let posts = 0;
+  await page.route('**/api/v1/widget/*/messages', async (route) => {
+    if (route.request().method() !== 'POST' || posts++) return route.fallback();
+    await route.fetch(); // the server stores the message and answers it…
+    await route.abort('connectionreset'); // …and the response never reaches the widget
+  });
+  const before = await w.messages('bot').count();
+  await w.input.fill(text);
+  await w.input.press('Enter');
+  await page.locator('[data-levier-widget] [role=alert]').filter({ hasText: /\S/ }).waitFor();
+  assert.equal(await w.input.inputValue(), text, 'the unsent text stays in the field');
+  await w.input.press('Enter');
+  await latest(page, 'bot', { after: before });
+  assert.equal(posts, 2, 'the message was sent twice');
+
+  // The conversation as the server holds it: the message once, whatever the widget drew.
+  await page.reload({ waitUntil: 'load' });
+  await openWidget(page);
+  await w.messages('bot').nth(before).waitFor();
+  assert.equal(await w.messages('customer').filter({ hasText: text }).count(), 1);
+});
+
 test('an angry message is handed to a person, and the widget says so', { skip }, async (t) => {
   assert.ok(angry, 'the first test opened the conversation');
   const page = angry;

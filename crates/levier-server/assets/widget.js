@@ -398,6 +398,14 @@ textarea { flex: 1; font: inherit; min-height: 2.6rem; max-height: 8rem; resize:
     return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
   }
 
+  // The message whose sending failed (the server may have stored it before the answer was
+  // lost): sending the same text again reuses its key, so the server stores it once.
+  let unacknowledged = null;
+  function keyFor(text) {
+    if (unacknowledged?.text !== text) unacknowledged = { text, key: clientKey() };
+    return unacknowledged.key;
+  }
+
   async function send(text) {
     const trimmed = text.trim();
     if (!trimmed || sendButton.disabled) return; // one message at a time
@@ -405,7 +413,8 @@ textarea { flex: 1; font: inherit; min-height: 2.6rem; max-height: 8rem; resize:
     sendButton.disabled = true;
     try {
       await ensureConversation();
-      const written = await call('POST', '/messages', { text: trimmed, client_key: clientKey() });
+      const written = await call('POST', '/messages', { text: trimmed, client_key: keyFor(trimmed) });
+      unacknowledged = null;
       if (text === input.value) input.value = '';
       render(written.message);
       showDraft('');
