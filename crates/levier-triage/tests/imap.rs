@@ -3,7 +3,9 @@
 //! delivered mails become routed tickets, a second poll and a restart read nothing again, a
 //! duplicate delivery is stored once, a wrong password is refused without being shown; mail is
 //! read over STARTTLS and TLS when the test authority is trusted, refused with the reason when
-//! it is not; in IDLE a new mail is read without waiting for the (hour-long) poll interval.
+//! it is not; in IDLE a new mail is read without waiting for the (hour-long) poll interval; a
+//! server that drops the connection mid-fetch costs an error, and the next poll goes on from
+//! where it stopped; once stored, messages are flagged or moved when asked.
 //! (Unreadable messages are covered by `tests/import.rs`: the poll reports them the same way
 //! and moves past them.)
 
@@ -479,6 +481,81 @@ async fn after_import_messages_are_flagged_or_moved_to_a_folder_with_an_accented
         flags_in(&moved, &encoded).await.len(),
         3,
         "moved to {target}"
+    );
+    store.close().await;
+}
+
+impl ImapServer {
+    /// Kills the server's processes serving logged-in sessions (`dovecot/imap`), as a server
+    /// that crashes or drops clients does; the listener stays up for the next connection.
+    fn drop_sessions(&self) {
+        let master = std::fs::read_to_string(self.dir.path().join("run").join("master.pid"))
+            .expect("dovecot's master.pid");
+        let status = std::process::Command::new("pkill")
+            .args(["-KILL", "-P", master.trim(), "-f", "^dovecot/imap$"])
+            .status()
+            .expect("pkill");
+        assert!(status.success(), "no IMAP session to drop");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_dropping_the_connection_mid_fetch_loses_and_doubles_nothing() {
+    let Some(server) = server() else {
+        return;
+    };
+    let Some(dovecot) = &server._dovecot else {
+        eprintln!(
+            "*** IMAP DISCONNECT NOT TESTED: LEVIER_TEST_IMAP_URL names a server not started here ***"
+        );
+        return;
+    };
+    let plain = server.account("d");
+    let account = server
+        .tls_account(&plain, ImapSecurity::StartTls)
+        .unwrap_or(plain.clone());
+    const MAILS: usize = 200;
+    for n in 0..MAILS {
+        let text = format!("Ma commande {n} n'est pas arrivée.");
+        deliver(&plain, &mail(&format!("d{n}"), "Livraison", &text)).await;
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    let model = demo_model();
+    let store = common::store(dir.path()).await;
+    let importer = Importer::new(&store, &model).await.expect("importer");
+    let stored = || async {
+        store
+            .mails(&MailQuery::default())
+            .await
+            .expect("mails")
+            .len()
+    };
+
+    let (cut, ()) = tokio::join!(poll_once(&store, &importer, &account), async {
+        while stored().await == 0 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        dovecot.drop_sessions();
+    });
+    let err = cut
+        .expect_err("the poll fails when the server drops it")
+        .to_string();
+    assert!(err.contains(&account.label()), "{err}");
+    let before = stored().await;
+    assert!(
+        before < MAILS,
+        "every mail was read before the drop: deliver more"
+    );
+
+    let rest = poll_once(&store, &importer, &account)
+        .await
+        .expect("the next poll reconnects");
+    assert_eq!(rest.already_stored, 0, "read again: {rest:?}");
+    let mails = store.mails(&MailQuery::default()).await.expect("mails");
+    assert_eq!(mails.len(), MAILS, "each mail stored once, none lost");
+    eprintln!(
+        "dropped after {before} of {MAILS} mails; the next poll read {}",
+        rest.read
     );
     store.close().await;
 }
