@@ -155,6 +155,10 @@ pub enum Command {
     /// Manage user accounts: create, list, change role, disable, reset a password.
     #[command(subcommand)]
     User(UserCommand),
+    /// A person's data under the GDPR: export everything the store holds about an e-mail
+    /// address, or erase it; both are audited.
+    #[command(subcommand)]
+    Privacy(PrivacyCommand),
     /// Measure search quality and speed on a public data set.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -843,3 +847,46 @@ mod tests {
         Cli::command().debug_assert();
     }
 }
+
+    #[test]
+    fn durations_take_a_unit_or_mean_seconds() {
+        let secs = |s: &str| parse_duration(s).map(|d| d.as_secs_f64());
+        assert_eq!(secs("600s"), Ok(600.0));
+        assert_eq!(secs("10m"), Ok(600.0));
+        assert_eq!(secs("250ms"), Ok(0.25));
+        assert_eq!(secs("15"), Ok(15.0));
+        for bad in ["", "0s", "ten", "5 parsecs", "-1s"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+}
+
+/// `levier privacy …`
+#[derive(Debug, Subcommand)]
+pub enum PrivacyCommand {
+    /// Write everything the store holds about a person as one JSON document.
+    Export {
+        /// The person's e-mail address (case-insensitive).
+        #[arg(long)]
+        email: String,
+        /// Write to FILE (which must not exist) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Erase a person's data in one transaction: texts replaced where the KPIs keep the row,
+    /// the rest deleted; says what it cannot reach (backups, mailboxes, documents).
+    Erase {
+        /// The person's e-mail address (case-insensitive).
+        #[arg(long)]
+        email: String,
+        /// Confirm: an erasure cannot be undone.
+        #[arg(long)]
+        yes: bool,
+        /// Also remove the documents that mention the address (a folder's file comes back at
+        /// its next ingestion unless removed there too); search indexes follow the store.
+        #[arg(long)]
+        documents: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },

@@ -460,6 +460,19 @@ pub fn table() -> Vec<Route> {
             delete(api::tokens::revoke),
         ),
         r("GET", "/api/v1/audit", ADMIN, get(api::audit::list)),
+        // A person's data under the GDPR: export and erasure, audited.
+        r(
+            "GET",
+            "/api/v1/privacy/export",
+            ADMIN,
+            get(api::privacy::export),
+        ),
+        r(
+            "POST",
+            "/api/v1/privacy/erase",
+            ADMIN,
+            post(api::privacy::erase),
+        ),
         r(
             "GET",
             "/api/v1/search",

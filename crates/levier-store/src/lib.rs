@@ -30,6 +30,7 @@ mod meta;
 mod migrations;
 pub mod pilot_surveys;
 pub mod pilots;
+pub mod privacy;
 mod row;
 pub mod signals;
 pub mod support;

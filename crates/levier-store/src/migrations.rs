@@ -123,6 +123,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("migrations/0015_lead_dismissals.sqlite.sql"),
         postgres: include_str!("migrations/0015_lead_dismissals.postgres.sql"),
     },
+    Migration {
+        version: 16,
+        name: "event_redactions",
+        portable: include_str!("migrations/0016_event_redactions.sql"),
+        sqlite: include_str!("migrations/0016_event_redactions.sqlite.sql"),
+        postgres: include_str!("migrations/0016_event_redactions.postgres.sql"),
+    },
 ];
 
 /// The schema version this binary writes and expects: the last migration's.

@@ -11,6 +11,7 @@ pub(crate) mod ingest;
 mod init;
 mod leads;
 mod models;
+mod privacy;
 pub mod report;
 mod run_task;
 mod search;
@@ -110,6 +111,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Reindex { json } => search::reindex(&settings.config, json).await,
         Command::Doctor { repair, json } => doctor::run(&settings.config, repair, json).await,
         Command::User(cmd) => user::run(&settings.config, cmd).await,
+        Command::Privacy(cmd) => privacy::run(&settings.config, cmd).await,
         Command::Models(cmd) => models::run(&settings.config, cmd),
         Command::Faq(cmd) => faq::run(&settings.config, cmd).await,
         Command::Leads(cmd) => leads::run(&settings.config, cmd).await,

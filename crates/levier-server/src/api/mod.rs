@@ -9,6 +9,7 @@ pub mod inbox;
 pub mod json;
 pub mod leads;
 pub mod mail;
+pub mod privacy;
 pub mod search;
 pub mod sites;
 pub mod tasks;
@@ -43,6 +44,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         leads::list, leads::get, leads::import, leads::train, leads::contacted, leads::outcome,
         leads::duplicates, leads::merge,
         leads::mappings, leads::save_mapping, leads::dismiss,
+        privacy::export, privacy::erase,
     ),
     modifiers(&Security),
     security(("bearer" = []), ("session" = []))
