@@ -13,6 +13,7 @@ pub mod dataset;
 mod dense;
 pub mod intents;
 pub mod leads;
+pub mod load;
 pub mod metrics;
 pub mod report;
 pub mod retrieval;
@@ -130,6 +131,13 @@ pub enum BenchError {
     /// A mail of the spam data set could not be read, or the spam filter refused its data.
     #[error(transparent)]
     Triage(levier_triage::TriageError),
+    /// The load test's options cannot work together.
+    #[error("{0}")]
+    LoadOptions(String),
+    /// The nodes under load could not be prepared for the run (unreachable, a token or the
+    /// widget's site refused, no FAQ to ask from).
+    #[error("cannot start the load: {0}")]
+    LoadSetup(String),
     /// Dense or hybrid retrieval was asked for without a model directory.
     #[error("--mode {0} needs an embedding model: give --model DIR")]
     NoModel(&'static str),
@@ -146,6 +154,7 @@ impl BenchError {
                 | BenchError::UnknownSplit { .. }
                 | BenchError::NoJudgedQueries { .. }
                 | BenchError::NoModel(_)
+                | BenchError::LoadOptions(_)
                 | BenchError::Intent(_)
                 | BenchError::LeadFile { .. }
                 | BenchError::Scoring(_)

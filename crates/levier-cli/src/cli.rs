@@ -739,6 +739,93 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 7)]
         seed: u64,
     },
+    /// Many widget customers and agents at once against running `levier serve` nodes, over
+    /// HTTP as the widget and the inbox API are used: throughput and latency percentiles per
+    /// kind of request, messages delivered on the customers' streams, errors by kind (must be
+    /// 0) and the nodes' memory over time. Fails when any error happened or memory grew.
+    /// scripts/soak prepares two nodes and runs it.
+    Load(LoadArgs),
+}
+
+/// `levier bench load`'s options.
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    /// A node's base URL; repeat for several: customers are spread over them, and each agent
+    /// works on the node after its customers'.
+    #[arg(long = "url", value_name = "URL", required = true)]
+    pub urls: Vec<String>,
+    /// The widget's site key.
+    #[arg(long, value_name = "KEY")]
+    pub site_key: String,
+    /// The page origin the widget runs on: one of the site's allowed origins.
+    #[arg(long, value_name = "ORIGIN")]
+    pub origin: String,
+    /// An agent's API token; repeat, one per agent.
+    #[arg(long = "agent-token", value_name = "TOKEN")]
+    pub agent_tokens: Vec<String>,
+    /// A file of agents' API tokens, one a line (keeps them out of the process list).
+    #[arg(long, value_name = "FILE")]
+    pub agent_tokens_file: Option<PathBuf>,
+    /// Agents working the inbox: the first N tokens [default: one agent per token].
+    #[arg(long, value_name = "N")]
+    pub agents: Option<usize>,
+    /// Customers each keeping one conversation going.
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    pub conversations: usize,
+    /// How long customers keep asking (600s, 10m); the run then waits for what is on its way.
+    #[arg(long, value_name = "TIME", default_value = "600s", value_parser = parse_duration)]
+    pub duration: std::time::Duration,
+    /// Over how long customers arrive at the start.
+    #[arg(long, value_name = "TIME", default_value = "30s", value_parser = parse_duration)]
+    pub ramp: std::time::Duration,
+    /// A customer's mean pause before each question (reading the answer, typing the next).
+    #[arg(long, value_name = "TIME", default_value = "15s", value_parser = parse_duration)]
+    pub think: std::time::Duration,
+    /// An agent's mean time writing a reply.
+    #[arg(long, value_name = "TIME", default_value = "1s", value_parser = parse_duration)]
+    pub agent_think: std::time::Duration,
+    /// How often an agent looks at the inbox.
+    #[arg(long, value_name = "TIME", default_value = "1s", value_parser = parse_duration)]
+    pub agent_poll: std::time::Duration,
+    /// Share of conversations whose customer asks for a person.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.2, value_parser = parse_share)]
+    pub handoff_share: f64,
+    /// A node's process id, whose memory (VmRSS) is sampled; repeat for each node.
+    #[arg(long = "pid", value_name = "PID")]
+    pub pids: Vec<u32>,
+    /// Interval between memory samples.
+    #[arg(long, value_name = "TIME", default_value = "5s", value_parser = parse_duration)]
+    pub sample_every: std::time::Duration,
+    /// Seed of the customers' and agents' choices.
+    #[arg(long, default_value_t = 11)]
+    pub seed: u64,
+    /// Also write the report as one JSON object to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Print one JSON object on stdout instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A duration: a number with a unit (`250ms`, `15s`, `10m`), or seconds alone.
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(s.len());
+    let (number, unit) = s.split_at(split);
+    let scale = match unit {
+        "ms" => 0.001,
+        "" | "s" => 1.0,
+        "m" | "min" => 60.0,
+        "h" => 3600.0,
+        _ => f64::NAN,
+    };
+    number
+        .parse::<f64>()
+        .ok()
+        .map(|n| n * scale)
+        .filter(|secs| secs.is_finite() && *secs > 0.0)
+        .map(std::time::Duration::from_secs_f64)
+        .ok_or_else(|| format!("'{s}' is not a duration: give e.g. 250ms, 15s or 10m"))
 }
 
 /// The layout of `levier bench intents`'s files.
@@ -846,7 +933,6 @@ mod tests {
     fn command_line_is_consistent() {
         Cli::command().debug_assert();
     }
-}
 
     #[test]
     fn durations_take_a_unit_or_mean_seconds() {
@@ -890,3 +976,4 @@ pub enum PrivacyCommand {
         #[arg(long)]
         json: bool,
     },
+}

@@ -205,6 +205,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
             println!("{}", serde_json::to_string(&report)?);
             Ok(())
         }
+        BenchCommand::Load(args) => load(args).await,
     }
 }
 
@@ -490,6 +491,102 @@ fn print_triage_scores(title: &str, s: &levier_triage::CrossValidation) {
         println!(
             "    {:<22} precision {:.2}  recall {:.2}  ({} mails)",
             c.label, c.precision, c.recall, c.support
+        );
+    }
+}
+
+/// `levier bench load`: the report on stdout, then a failure if any error happened or a
+/// node's memory grew, so that scripts/soak fails with it.
+async fn load(args: crate::cli::LoadArgs) -> anyhow::Result<()> {
+    let mut options = levier_bench::load::LoadOptions::new(args.urls, args.site_key, args.origin);
+    options.agent_tokens = args.agent_tokens;
+    if let Some(file) = &args.agent_tokens_file {
+        let text = std::fs::read_to_string(file).map_err(|e| {
+            coded(
+                INPUT,
+                format!("--agent-tokens-file {}: {e}", file.display()),
+            )
+        })?;
+        let lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+        options.agent_tokens.extend(lines.map(str::to_owned));
+    }
+    options.agents = args.agents.unwrap_or(0);
+    options.conversations = args.conversations;
+    options.duration = args.duration;
+    options.ramp = args.ramp;
+    options.think = args.think;
+    options.agent_think = args.agent_think;
+    options.agent_poll = args.agent_poll;
+    options.handoff_share = args.handoff_share;
+    options.pids = args.pids;
+    options.sample_every = args.sample_every;
+    options.seed = args.seed;
+    let report = levier_bench::load::run(options).await.map_err(failure)?;
+    if let Some(file) = &args.report {
+        std::fs::write(file, serde_json::to_string_pretty(&report)?)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;
+    }
+    show(&report, args.json, print_load)?;
+    let failures = report.failures();
+    if failures.is_empty() {
+        return Ok(());
+    }
+    Err(coded(
+        FAILURE,
+        format!("load test failed: {}", failures.join("; ")),
+    ))
+}
+
+fn print_load(r: &levier_bench::load::LoadReport) {
+    let s = &r.summary;
+    println!(
+        "{} conversations and {} agents on {} node(s) for {:.0} s (ramp-up {:.0} s, {:.1} s with the last deliveries)",
+        r.conversations,
+        r.agents,
+        r.nodes.len(),
+        r.duration_secs,
+        r.ramp_secs,
+        r.elapsed_secs
+    );
+    println!(
+        "  requests: {} ({:.1}/s); latency in ms",
+        s.requests_total, s.requests_per_second
+    );
+    for (kind, q) in &s.requests {
+        let l = &q.latency_ms;
+        println!(
+            "    {kind:<12} {:>8} {:>8.1}/s  p50 {:>7.1}  p95 {:>7.1}  p99 {:>7.1}  max {:>8.1}",
+            q.count, q.per_second, l.p50, l.p95, l.p99, l.max
+        );
+    }
+    for (kind, d) in &s.deliveries {
+        let l = &d.latency_ms;
+        println!(
+            "  {kind} messages delivered: {} of {} ({} across nodes); p50 {:.1} ms, p95 {:.1}, p99 {:.1}, max {:.1}",
+            d.delivered, d.expected, d.cross_node, l.p50, l.p95, l.p99, l.max
+        );
+    }
+    let counts: Vec<String> = s.counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    println!("  {}", counts.join(", "));
+    println!("  errors: {}", s.errors.total);
+    for (kind, e) in &s.errors.by_kind {
+        println!("    {kind}: {} (e.g. {})", e.count, e.examples.join(" | "));
+    }
+    println!("  memory: {}", r.memory.rule);
+    for n in &r.memory.nodes {
+        let verdict = match n.flat {
+            Some(true) => "flat",
+            Some(false) => "GREW",
+            None => "not judged",
+        };
+        println!(
+            "    pid {}: first minute {:.1} MiB, last minute {:.1} MiB (x{:.2}, {:+.0} KiB/min), peak {:.1} MiB: {verdict}",
+            n.pid,
+            n.first_minute_kib as f64 / 1024.0,
+            n.last_minute_kib as f64 / 1024.0,
+            n.growth,
+            n.slope_kib_per_minute,
+            n.peak_kib as f64 / 1024.0
         );
     }
 }
