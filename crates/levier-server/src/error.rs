@@ -193,6 +193,17 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(what) => ApiError::conflict(format!("{what} already exists")),
             StoreError::NotFound { what, id } => ApiError::not_found(format!("{what} {id}")),
             StoreError::Invalid(msg) => ApiError::bad_request(msg),
+            // PostgreSQL refuses a NUL character in text (SQLSTATE 22021) where SQLite stores
+            // it: that is the caller's input, not a server failure.
+            StoreError::Database(e)
+                if e.as_database_error()
+                    .and_then(|db| db.code())
+                    .is_some_and(|code| code == "22021") =>
+            {
+                ApiError::bad_request(
+                    "the text contains a NUL character (\\u0000), which cannot be stored: remove it",
+                )
+            }
             other => ApiError::internal(&other),
         }
     }

@@ -307,6 +307,56 @@ impl TestApp {
         }
     }
 
+    /// An installation without any account over a fresh PostgreSQL database `levier_{name}_{pid}`
+    /// on the test server (`LEVIER_TEST_POSTGRES_URL`, which `scripts/test` sets), or `None`
+    /// after saying so when there is none.
+    pub async fn on_postgres(name: &str) -> Option<TestApp> {
+        use sqlx::Connection;
+        let Ok(url) = std::env::var("LEVIER_TEST_POSTGRES_URL") else {
+            eprintln!("*** {name} NOT TESTED on PostgreSQL: set LEVIER_TEST_POSTGRES_URL ***");
+            return None;
+        };
+        let database = format!("levier_{name}_{}", std::process::id());
+        sqlx::any::install_default_drivers();
+        let mut admin = sqlx::AnyConnection::connect(&url).await.expect("connect");
+        for sql in [
+            format!("DROP DATABASE IF EXISTS {database}"),
+            format!("CREATE DATABASE {database}"),
+        ] {
+            sqlx::query(&sql).execute(&mut admin).await.expect(&sql);
+        }
+        let base = url.rsplit_once('/').map_or(url.as_str(), |(b, _)| b);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = Config {
+            data_dir: dir.path().join("data"),
+            database_url: format!("{base}/{database}"),
+            ..Config::default()
+        };
+        let store = Store::open(&config).await.expect("open postgres store");
+        let state = AppState::new(store.clone(), "Ergolis".into(), &ServerConfig::default());
+        Some(TestApp {
+            store,
+            state,
+            users: BTreeMap::new(),
+            _dir: dir,
+        })
+    }
+
+    /// A second node over the same store: a state of its own (hub, limits, answers being
+    /// written), as another `levier serve` process sharing a PostgreSQL store has.
+    pub fn another_node(&self) -> TestApp {
+        TestApp {
+            store: self.store.clone(),
+            state: AppState::new(
+                self.store.clone(),
+                "Ergolis".into(),
+                &ServerConfig::default(),
+            ),
+            users: self.users.clone(),
+            _dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
     /// An installation with one user per role (`admin@ergolis.test`, `agent@…`…).
     pub async fn new() -> TestApp {
         TestApp::with(&ServerConfig::default()).await
@@ -340,6 +390,11 @@ impl TestApp {
             )
             .await
             .expect("create user")
+    }
+
+    /// The temporary directory the installation lives in (its data dir is `data` inside).
+    pub fn root(&self) -> &std::path::Path {
+        self._dir.path()
     }
 
     /// The fixture user of `role`.
