@@ -179,8 +179,20 @@ struct Setup {
 
 /// The app with the stand-in provider as the assistant's model (not local: redacted).
 async fn setup() -> Setup {
+    let (provider, config) = stand_in(Mode::Answer).await;
+    let app = app_with(config, &ServerConfig::default()).await;
+    let widget = WidgetClient::site(&app, "Ergolis").await;
+    Setup {
+        app,
+        provider,
+        widget,
+    }
+}
+
+/// The stand-in provider, started on loopback in `mode`, and the configuration to use it.
+async fn stand_in(mode: Mode) -> (Arc<Provider>, ProviderConfig) {
     let provider = Arc::new(Provider {
-        mode: Mutex::new(Mode::Answer),
+        mode: Mutex::new(mode),
         requests: Mutex::new(Vec::new()),
     });
     let router = Router::new()
@@ -198,22 +210,20 @@ async fn setup() -> Setup {
         base_delay_ms: 10,
         max_delay_ms: 1_500,
     };
-    let app = app_with(config, &ServerConfig::default()).await;
-    let widget = WidgetClient::site(&app, "Ergolis").await;
-    Setup {
-        app,
-        provider,
-        widget,
-    }
+    (provider, config)
 }
 
 /// The app answering from [`DeliveryFaq`] with `config` as the assistant's model.
 async fn app_with(config: ProviderConfig, server: &ServerConfig) -> TestApp {
+    answering(TestApp::with(server).await, config)
+}
+
+/// `app` answering from [`DeliveryFaq`] with `config` as the assistant's model.
+fn answering(mut app: TestApp, config: ProviderConfig) -> TestApp {
     let uses = LlmUses {
         assistant: Some(config),
         ..LlmUses::default()
     };
-    let mut app = TestApp::with(server).await;
     let hours = BusinessHours::new(&HoursConfig::default()).expect("hours");
     let desk = Desk::new(
         &SupportConfig::default(),
@@ -402,6 +412,55 @@ async fn the_stop_button_ends_the_answer_being_written() {
     let bot = &reply.json()["replies"][0];
     assert_eq!(bot["text"], ENTRY_ANSWER, "{bot}");
     let fallbacks = s.events("llm_fell_back").await;
+    assert_eq!(fallbacks.len(), 1);
+    assert_eq!(fallbacks[0]["reason"], "stopped");
+}
+
+/// Behind a load balancer the customer's stop may reach a node that is not writing the
+/// answer: that node asks the others through PostgreSQL (202), and the one writing it stops.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_stop_button_pressed_on_another_node_ends_the_answer() {
+    let Some(empty) = TestApp::on_postgres("stop_relay").await else {
+        return;
+    };
+    let (_provider, config) = stand_in(Mode::Trickle).await;
+    let writer = answering(empty, config.clone());
+    let other = answering(writer.another_node(), config);
+    let (_stop_relays, relays_stopped) = tokio::sync::watch::channel(false);
+    for node in [&writer, &other] {
+        let relay = levier_server::desk::relay::follow(node.state.clone(), relays_stopped.clone());
+        tokio::spawn(relay);
+    }
+    let widget = WidgetClient::site(&writer, "Ergolis").await;
+    let token = widget.start(&writer).await;
+    let stop = || {
+        widget
+            .req("POST", "/stop")
+            .header("x-conversation-token", &token)
+    };
+
+    // The customer presses stop on the other node while the writer streams the answer.
+    let stopper = async {
+        loop {
+            let status = other.send(stop()).await.status;
+            assert_eq!(
+                status,
+                StatusCode::ACCEPTED,
+                "the other node asks the others"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    };
+    let reply = tokio::time::timeout(ANSWERED_WITHIN, async {
+        tokio::select! {
+            reply = widget.say(&writer, &token, QUESTION) => reply,
+            () = stopper => unreachable!("the stopper never ends"),
+        }
+    })
+    .await
+    .expect("stopped through the other node, long before the minute the model would take");
+    assert_eq!(reply.json()["replies"][0]["text"], ENTRY_ANSWER);
+    let fallbacks = events(&writer, "llm_fell_back").await;
     assert_eq!(fallbacks.len(), 1);
     assert_eq!(fallbacks[0]["reason"], "stopped");
 }

@@ -68,6 +68,16 @@ impl Update {
     }
 }
 
+/// What this node sends the others through the relay.
+#[derive(Debug)]
+pub enum Outgoing {
+    /// An update published here.
+    Update(Arc<Update>),
+    /// The customer pressed stop on this node, which is not the one writing the answer: the
+    /// node that is stops it.
+    StopWriting(ConversationId),
+}
+
 /// The node's fan-out.
 pub struct Hub {
     conversations: Mutex<HashMap<ConversationId, broadcast::Sender<Arc<Update>>>>,
@@ -75,7 +85,7 @@ pub struct Hub {
     inbox: Mutex<Option<broadcast::Sender<Arc<Update>>>>,
     closed: AtomicBool,
     /// Where updates published here go to reach the other nodes, once a relay runs.
-    outbound: std::sync::OnceLock<mpsc::Sender<Arc<Update>>>,
+    outbound: std::sync::OnceLock<mpsc::Sender<Outgoing>>,
 }
 
 impl Default for Hub {
@@ -116,7 +126,7 @@ impl Hub {
     /// relay reads it; when it falls behind by [`RELAY_BUFFER`] updates, the excess is dropped
     /// with a warning, and remote viewers see those messages when their streams next reconnect
     /// and catch up from the store.
-    pub fn relay_to(&self, outbound: mpsc::Sender<Arc<Update>>) {
+    pub fn relay_to(&self, outbound: mpsc::Sender<Outgoing>) {
         if self.outbound.set(outbound).is_err() {
             tracing::warn!("the hub already has a relay; the second one is ignored");
         }
@@ -133,14 +143,28 @@ impl Hub {
         }
     }
 
+    /// Asks the other nodes to stop the answer being written in `conversation`; false when
+    /// there is no other node to ask (no relay runs: one process serves).
+    pub fn relay_stop(&self, conversation: ConversationId) -> bool {
+        self.outbound.get().is_some() && self.send_out(Outgoing::StopWriting(conversation))
+    }
+
     fn relay(&self, update: &Arc<Update>) {
-        if let Some(outbound) = self.outbound.get()
-            && outbound.try_send(Arc::clone(update)).is_err()
-        {
+        self.send_out(Outgoing::Update(Arc::clone(update)));
+    }
+
+    /// Hands `what` to the relay, if one runs; false when it is behind or stopped.
+    fn send_out(&self, what: Outgoing) -> bool {
+        let Some(outbound) = self.outbound.get() else {
+            return false;
+        };
+        let sent = outbound.try_send(what).is_ok();
+        if !sent {
             tracing::warn!(
                 "the relay to other nodes is behind or stopped; an update was not relayed"
             );
         }
+        sent
     }
 
     fn fan_out(&self, update: Arc<Update>, to_inbox: bool) {

@@ -4,19 +4,19 @@
 //!
 //! Each node sends what its [`super::hub::Hub`] publishes as a small notification on [`CHANNEL`]: a
 //! message's id (the receiving nodes read the message from the store, where it was committed
-//! before being published), a conversation's new status, or a draft's text. Each node listens
-//! and hands what others sent to its own hub. Notifications are hints: when the listening
+//! before being published), a conversation's new status, or a draft's text; and the widget's
+//! stop button pressed on a node that is not writing the answer. Each node listens and hands
+//! what others sent to its own hub (a stop, to the answer it is writing). Notifications are hints: when the listening
 //! connection is lost, the node ends its open streams, whose clients reconnect and catch up
 //! from the store. On SQLite a single process serves, and there is nothing to relay.
 
-use super::hub::{RELAY_BUFFER, Update};
+use super::hub::{Outgoing, RELAY_BUFFER, Update};
 use crate::AppState;
 use levier_core::ids::{ConversationId, MessageId};
 use levier_store::signals::{Listener, MAX_PAYLOAD_BYTES, Signal};
 use levier_store::support::ConversationStatus;
 use levier_store::{Store, StoreResult};
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 
@@ -41,6 +41,18 @@ enum Wire {
     Message { id: i64 },
     Status { conversation: i64, status: String },
     Draft { conversation: i64, text: String },
+    Stop { conversation: i64 },
+}
+
+impl From<&Outgoing> for Wire {
+    fn from(outgoing: &Outgoing) -> Wire {
+        match outgoing {
+            Outgoing::Update(update) => Wire::from(update.as_ref()),
+            Outgoing::StopWriting(conversation) => Wire::Stop {
+                conversation: conversation.0,
+            },
+        }
+    }
 }
 
 impl From<&Update> for Wire {
@@ -67,9 +79,10 @@ impl From<&Update> for Wire {
 
 impl Wire {
     /// The update this stands for, read back from the store where needed; `None` for a
-    /// message that is no longer there (erased meanwhile).
+    /// message that is no longer there (erased meanwhile), and for a request to stop.
     async fn update(self, store: &Store) -> StoreResult<Option<Update>> {
         Ok(match self {
+            Wire::Stop { .. } => None,
             Wire::Message { id } => store.message(MessageId(id)).await?.map(Update::Message),
             Wire::Status {
                 conversation,
@@ -114,12 +127,12 @@ async fn listen(store: &Store, stop: &mut watch::Receiver<bool>) -> Option<Liste
     }
 }
 
-/// Sends each update published on this node to the others.
-async fn send(store: Store, node: String, mut published: mpsc::Receiver<Arc<Update>>) {
-    while let Some(update) = published.recv().await {
+/// Sends each update published on this node, and each request to stop, to the others.
+async fn send(store: Store, node: String, mut published: mpsc::Receiver<Outgoing>) {
+    while let Some(outgoing) = published.recv().await {
         let envelope = Envelope {
             node: node.clone(),
-            update: Wire::from(update.as_ref()),
+            update: Wire::from(&outgoing),
         };
         let Ok(payload) = serde_json::to_string(&envelope) else {
             continue;
@@ -172,6 +185,11 @@ async fn deliver(state: &AppState, payload: &str, node: &str) {
         }
     };
     if envelope.node == node {
+        return;
+    }
+    if let Wire::Stop { conversation } = envelope.update {
+        // Only the node writing the answer has it to stop; the others have nothing to do.
+        state.llm.stop(ConversationId(conversation));
         return;
     }
     match envelope.update.update(&state.store).await {

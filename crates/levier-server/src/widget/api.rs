@@ -233,16 +233,19 @@ pub async fn ask_person(
 }
 
 /// The customer stops the answer being written (the widget's stop button): the model's
-/// answer is dropped and the assistant's extractive answer is stored in its place.
+/// answer is dropped and the assistant's extractive answer is stored in its place. Behind a
+/// load balancer the answer may be written by another node: that node is asked (202).
 #[utoipa::path(post, path = "/api/v1/widget/{site_key}/stop", tag = "widget", security(()),
     params(("site_key" = String, Path, description = "the site's public key"), ("x-conversation-token" = String, Header, description = "the conversation's token")),
-    responses((status = 204, description = "stopped"), (status = 404, description = "unknown token, or no answer is being written")))]
+    responses((status = 204, description = "stopped"), (status = 202, description = "the other nodes were asked to stop it"), (status = 404, description = "unknown token, or no answer is being written")))]
 pub async fn stop(
     State(state): State<AppState>,
     WidgetConversation { conversation, .. }: WidgetConversation,
 ) -> ApiResult<StatusCode> {
     if state.llm.stop(conversation.id) {
         Ok(StatusCode::NO_CONTENT)
+    } else if state.desk.hub.relay_stop(conversation.id) {
+        Ok(StatusCode::ACCEPTED)
     } else {
         Err(ApiError::from_status(StatusCode::NOT_FOUND))
     }
