@@ -301,7 +301,8 @@ async fn a_node_killed_during_chats_keeps_each_acknowledged_message_once() {
     // After the restart each customer sends again what got no answer, with the same key.
     let (_node, url) = cluster.serve("node");
     let http = http();
-    for (c, key) in in_flight.lock().expect("lock").clone() {
+    let resent = in_flight.lock().expect("lock").clone();
+    for (c, key) in resent {
         let status = customers[c].write(&http, &url, &key).await;
         assert!(
             matches!(status, Some(200 | 201)),

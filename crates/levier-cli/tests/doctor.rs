@@ -20,7 +20,7 @@ fn demo() -> Sandbox {
 }
 
 fn doctor(sb: &Sandbox, args: &[&str]) -> (Option<i32>, serde_json::Value) {
-    let out = run(&mut sb.levier_data(["doctor", "--json"]).args(args));
+    let out = run(sb.levier_data(["doctor", "--json"]).args(args));
     let report = serde_json::from_str(&out.stdout)
         .unwrap_or_else(|e| panic!("doctor printed no JSON ({e}): {out}"));
     (out.code, report)
