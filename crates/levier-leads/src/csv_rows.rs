@@ -163,11 +163,17 @@ impl CsvRows {
 
     /// The line the row just read starts on (line breaks are `\n` here: see [`CrlfToLf`]), from where the reader stopped (the record's own
     /// position counts the blank lines skipped before it): the line after the row, less the
-    /// line breaks inside quoted values and the row's own.
+    /// line breaks inside quoted values and the row's own. A quote left open to the end of
+    /// the file ends the row without a line break of its own, which the reader does not
+    /// count: the row then starts no earlier than where the previous one ended, so no two
+    /// rows ever report the same line.
     fn first_line(&self) -> u64 {
         let next = self.reader.position().line();
         let inner: usize = self.record.iter().map(|v| v.matches('\n').count()).sum();
-        next.saturating_sub(inner as u64 + 1).max(1)
+        let after_previous = self.record.position().map_or(1, csv::Position::line);
+        next.saturating_sub(inner as u64 + 1)
+            .max(after_previous)
+            .max(1)
     }
 
     /// The row just read, shaped to the header.
@@ -233,8 +239,10 @@ impl Iterator for CsvRows {
     }
 }
 
-/// Windows line breaks (`\r\n`) read as `\n`: the csv reader counts a CRLF row's break only
-/// when it reads the next row, which put every reported line of a Windows export one too low.
+/// Windows line breaks (`\r\n`) and old Mac ones (a lone `\r`) read as `\n`: the csv reader
+/// counts a CRLF row's break only when it reads the next row, which put every reported line of
+/// a Windows export one too low, and it ends a row at a lone `\r` without counting a line at
+/// all, which gave two rows the same line.
 struct CrlfToLf<R> {
     inner: R,
     /// A `\r` ending the previous chunk, not yet known to start a CRLF.
@@ -261,7 +269,7 @@ impl<R: Read> Read for CrlfToLf<R> {
         let mut cr = std::mem::take(&mut self.pending_cr);
         if n == 0 {
             if cr {
-                buf[0] = b'\r';
+                buf[0] = b'\n';
                 return Ok(1);
             }
             return Ok(0);
@@ -269,7 +277,7 @@ impl<R: Read> Read for CrlfToLf<R> {
         for i in 1..=n {
             let b = buf[i];
             if cr && b != b'\n' {
-                buf[out] = b'\r';
+                buf[out] = b'\n';
                 out += 1;
             }
             cr = b == b'\r';
@@ -301,7 +309,7 @@ mod tests {
     }
 
     #[test]
-    fn windows_line_breaks_read_as_unix_ones_whatever_the_chunks() {
+    fn windows_and_mac_line_breaks_read_as_unix_ones_whatever_the_chunks() {
         for text in [
             "a\r\nb\r\n",
             "\r\r\n\r",
@@ -309,7 +317,7 @@ mod tests {
             "\r\n\r\n",
             "é\r\nà",
         ] {
-            let expected = text.replace("\r\n", "\n");
+            let expected = text.replace("\r\n", "\n").replace('\r', "\n");
             for size in 2..6 {
                 let mut reader = CrlfToLf::new(text.as_bytes());
                 let mut out = Vec::new();
@@ -336,5 +344,10 @@ mod tests {
         assert_eq!(lines("nom;ville\r\nA;B\r\nC;D\r\n"), vec![2, 3]);
         assert_eq!(lines("nom;ville\nA;B\n\nC;D"), vec![2, 4]);
         assert_eq!(lines("nom;note\nA;\"deux\nlignes\"\nC;D\n"), vec![2, 4]);
+        // A quote left open runs to the end of the file: the row still starts where it starts.
+        assert_eq!(lines("nom;note\nA;B\nC;\"ouvert\nsans fin"), vec![2, 3]);
+        assert_eq!(lines("nom;note\nA;B\nC;\"ouvert\nsans fin\n"), vec![2, 3]);
+        // An old Mac line break (a lone CR) ends a row too.
+        assert_eq!(lines("nom;note\nA;B\rC;D\n"), vec![2, 3]);
     }
 }
