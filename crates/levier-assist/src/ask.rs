@@ -183,7 +183,7 @@ fn answers(a: &Answer) -> bool {
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AskError> {
-    tokio::task::spawn_blocking(f)
+    levier_core::cpu::run(f)
         .await
         .map_err(|e| AskError::Interrupted(e.to_string()))
 }

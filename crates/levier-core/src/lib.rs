@@ -5,6 +5,7 @@
 //! and does no I/O, so that it can be used anywhere (store, server, benches, tests).
 
 pub mod config;
+pub mod cpu;
 pub mod event;
 pub mod html;
 pub mod ids;

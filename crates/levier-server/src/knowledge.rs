@@ -78,7 +78,7 @@ pub async fn search(
         .clone()
         .ok_or_else(|| ApiError::unavailable("the search index is not open on this server"))?;
     let req = request(caller, p, collapse)?;
-    tokio::task::spawn_blocking(move || index.search(&req, mode))
+    levier_core::cpu::run(move || index.search(&req, mode))
         .await
         .map_err(|e| ApiError::internal(&e))?
         .map_err(|e| match e {

@@ -182,7 +182,7 @@ pub(crate) async fn draft_reply(
         return Ok(s);
     };
     let turn_passage = passage.clone();
-    let decided = tokio::task::spawn_blocking(move || {
+    let decided = levier_core::cpu::run(move || {
         assistant.respond(&Turn {
             message: &text,
             earlier: &[],

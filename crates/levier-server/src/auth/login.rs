@@ -62,7 +62,7 @@ pub async fn login(
     let ok = match state.store.credentials(email).await? {
         Some((user, Some(hash))) if !user.disabled => {
             let password = password.to_string();
-            let verified = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+            let verified = levier_core::cpu::run(move || verify_password(&password, &hash))
                 .await
                 .unwrap_or(false);
             verified.then_some(user)

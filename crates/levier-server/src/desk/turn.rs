@@ -170,7 +170,7 @@ pub async fn assistant_turn(
             false => None,
         },
     };
-    let answered = tokio::task::spawn_blocking(move || turn.ask(&*assistant)).await;
+    let answered = levier_core::cpu::run(move || turn.ask(&*assistant)).await;
     let failure = match answered {
         Ok(Ok(mut bot)) => {
             if !before && bot.decision.handoff_reason().is_some() {
