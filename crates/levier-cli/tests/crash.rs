@@ -10,7 +10,9 @@ mod support;
 use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
-use support::cluster::{Cluster, ORIGIN, add_admin, admin_token, eventually, upload};
+use support::cluster::{
+    Cluster, ORIGIN, add_admin, admin_token, create_site, eventually, post_document, upload,
+};
 use support::{Running, Sandbox, run};
 
 /// One node on SQLite, in the sandbox's directory `node`.
@@ -91,13 +93,7 @@ async fn a_node_killed_during_uploads_keeps_every_acknowledged_document_once() {
                         &format!("consigne-{client}-{n}.md"),
                         &format!("# {title}\n\nLa consigne {client}-{n} vaut pour l'entrepôt.\n"),
                     );
-                    let sent = http
-                        .post(format!("{url}/api/v1/documents"))
-                        .header("authorization", &bearer)
-                        .header("content-type", content_type)
-                        .body(body)
-                        .send()
-                        .await;
+                    let sent = post_document(&http, &url, &bearer, (content_type, body)).await;
                     match sent {
                         Ok(r) if r.status().is_success() => {
                             acknowledged.lock().expect("lock").insert(title);
@@ -204,19 +200,7 @@ struct Customer {
 
 impl Customer {
     async fn start(http: &reqwest::Client, url: &str, bearer: &str) -> Vec<Customer> {
-        let site: serde_json::Value = http
-            .post(format!("{url}/api/v1/sites"))
-            .header("authorization", bearer)
-            .json(&serde_json::json!({
-                "name": "Boutique", "allowed_origins": [ORIGIN], "default_language": "fr"
-            }))
-            .send()
-            .await
-            .expect("create a site")
-            .json()
-            .await
-            .expect("site JSON");
-        let widget = format!("/api/v1/widget/{}", site["site_key"].as_str().expect("key"));
+        let widget = format!("/api/v1/widget/{}", create_site(http, url, bearer).await);
         let mut customers = Vec::new();
         for _ in 0..3 {
             let started: serde_json::Value = http

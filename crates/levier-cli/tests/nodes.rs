@@ -14,8 +14,8 @@ mod support;
 use sqlx::Row;
 use std::time::{Duration, Instant};
 use support::cluster::{
-    Cluster, ORIGIN, Stream, add_admin, add_user, admin_token, base_url, eventually,
-    fresh_database, token_of, upload, upload_to,
+    Cluster, ORIGIN, Stream, add_admin, add_user, admin_token, base_url, create_site, eventually,
+    fresh_database, hits, post_document, token_of, upload, upload_to,
 };
 use support::{Running, Sandbox, WAIT};
 
@@ -202,12 +202,7 @@ async fn search_across_nodes(http: &reqwest::Client, bearer: &str, url_a: &str, 
         "protocole-zorglub.md",
         "# Protocole Zorglub\n\nLe protocole zorglub s'applique aux livraisons de nuit.\n",
     );
-    let uploaded = http
-        .post(format!("{url_a}/api/v1/documents"))
-        .header("authorization", bearer)
-        .header("content-type", content_type)
-        .body(body)
-        .send()
+    let uploaded = post_document(http, url_a, bearer, (content_type, body))
         .await
         .expect("upload through node A");
     assert!(
@@ -217,36 +212,13 @@ async fn search_across_nodes(http: &reqwest::Client, bearer: &str, url_a: &str, 
     );
     let stored = Instant::now();
     eventually("the document found through node B", || async {
-        let found: serde_json::Value = http
-            .get(format!("{url_b}/api/v1/search?q=zorglub"))
-            .header("authorization", bearer)
-            .send()
-            .await
-            .ok()?
-            .json()
-            .await
-            .ok()?;
-        (found["total"].as_u64() > Some(0)).then_some(())
+        (hits(http, url_b, bearer, "zorglub").await > Some(0)).then_some(())
     })
     .await;
     eprintln!(
         "uploaded through node A, found through node B after {} ms",
         stored.elapsed().as_millis()
     );
-}
-
-/// What `bearer` finds for `q` through the node at `url`: the total of hits.
-async fn hits(http: &reqwest::Client, url: &str, bearer: &str, q: &str) -> Option<u64> {
-    let found: serde_json::Value = http
-        .get(format!("{url}/api/v1/search?q={q}"))
-        .header("authorization", bearer)
-        .send()
-        .await
-        .ok()?
-        .json()
-        .await
-        .ok()?;
-    found["total"].as_u64()
 }
 
 /// A document of the `rh` group uploaded through node A is found through node B by a member
@@ -275,12 +247,7 @@ async fn groups_hold_across_nodes(
         "grille-quetzal.md",
         "# Grille quetzal\n\nLa grille quetzal fixe les salaires de 2027.\n",
     );
-    let uploaded = http
-        .post(format!("{url_a}/api/v1/documents"))
-        .header("authorization", &rh)
-        .header("content-type", content_type)
-        .body(body)
-        .send()
+    let uploaded = post_document(http, url_a, &rh, (content_type, body))
         .await
         .expect("upload through node A");
     assert!(
@@ -309,21 +276,9 @@ async fn chat_across_nodes(
     url_b: &str,
     db: &sqlx::AnyPool,
 ) {
-    let site: serde_json::Value = http
-        .post(format!("{url_a}/api/v1/sites"))
-        .header("authorization", bearer)
-        .json(&serde_json::json!({
-            "name": "Boutique", "allowed_origins": [ORIGIN], "default_language": "fr"
-        }))
-        .send()
-        .await
-        .expect("create a site")
-        .json()
-        .await
-        .expect("site JSON");
     let widget = format!(
         "{url_a}/api/v1/widget/{}",
-        site["site_key"].as_str().expect("key")
+        create_site(http, url_a, bearer).await
     );
     let started: serde_json::Value = http
         .post(format!("{widget}/conversations"))

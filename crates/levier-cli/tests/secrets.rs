@@ -13,7 +13,9 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use support::cluster::{base_url, cookie, csrf_field, eventually, upload};
+use support::cluster::{
+    ORIGIN, base_url, cookie, create_site, csrf_field, eventually, hits, post_document, upload,
+};
 use support::{Running, Sandbox, WAIT, run};
 
 const ADMIN_EMAIL: &str = "ops@ergolis.test";
@@ -23,7 +25,6 @@ const LLM_KEY: &str = "sk-llm-SECRET-4d5e6f";
 const SMTP_PASSWORD: &str = "smtp-SECRET-a1b2c3";
 const IMAP_PASSWORD: &str = "imap-SECRET-d4e5f6";
 const PG_PASSWORD: &str = "pg-SECRET-0a9b8c";
-const ORIGIN: &str = "https://www.ergolis.test";
 
 /// A fake OpenAI-compatible server on loopback that refuses every call with 401 and keeps the
 /// heads of the requests it got.
@@ -301,26 +302,12 @@ async fn share_a_document(http: &reqwest::Client, base: &str, bearer: &str, me: 
         "conges.md",
         "# Congés\n\nLes congés payés se posent dans l'outil RH.\n",
     );
-    let uploaded = http
-        .post(format!("{base}/api/v1/documents"))
-        .header("authorization", bearer)
-        .header("content-type", content_type)
-        .body(body)
-        .send()
+    let uploaded = post_document(http, base, bearer, (content_type, body))
         .await
         .expect("upload");
     assert_eq!(uploaded.status(), 201);
     eventually("the document is indexed", || async {
-        let found: serde_json::Value = http
-            .get(format!("{base}/api/v1/search?q=cong%C3%A9s"))
-            .header("authorization", bearer)
-            .send()
-            .await
-            .ok()?
-            .json()
-            .await
-            .ok()?;
-        (found["total"].as_u64() > Some(0)).then_some(())
+        (hits(http, base, bearer, "cong%C3%A9s").await > Some(0)).then_some(())
     })
     .await;
 }
@@ -328,17 +315,7 @@ async fn share_a_document(http: &reqwest::Client, base: &str, bearer: &str, me: 
 /// A site created through the API, and a conversation a visitor starts and writes in; returns
 /// the conversation's token.
 async fn widget_conversation(http: &reqwest::Client, base: &str, bearer: &str) -> String {
-    let site: serde_json::Value = http
-        .post(format!("{base}/api/v1/sites"))
-        .header("authorization", bearer)
-        .json(&serde_json::json!({ "name": "Ergolis", "allowed_origins": [ORIGIN], "default_language": "fr" }))
-        .send()
-        .await
-        .expect("site")
-        .json()
-        .await
-        .expect("site JSON");
-    let key = site["site_key"].as_str().expect("site key").to_string();
+    let key = create_site(http, base, bearer).await;
     let started: serde_json::Value = http
         .post(format!("{base}/api/v1/widget/{key}/conversations"))
         .header("origin", ORIGIN)

@@ -183,6 +183,53 @@ pub async fn token_of(
     body["token"].as_str().expect("token").to_string()
 }
 
+/// Sends an upload made by [`upload`] or [`upload_to`] to the node at `url`.
+pub async fn post_document(
+    http: &reqwest::Client,
+    url: &str,
+    bearer: &str,
+    (content_type, body): (String, Vec<u8>),
+) -> reqwest::Result<reqwest::Response> {
+    http.post(format!("{url}/api/v1/documents"))
+        .header("authorization", bearer)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+}
+
+/// What `bearer` finds for `q` (URL-encoded) through the node at `url`: the total of hits;
+/// `None` when the node does not answer.
+pub async fn hits(http: &reqwest::Client, url: &str, bearer: &str, q: &str) -> Option<u64> {
+    let found: serde_json::Value = http
+        .get(format!("{url}/api/v1/search?q={q}"))
+        .header("authorization", bearer)
+        .send()
+        .await
+        .ok()?
+        .json()
+        .await
+        .ok()?;
+    found["total"].as_u64()
+}
+
+/// A widget site for [`ORIGIN`] created through the API of the node at `url`; its key.
+pub async fn create_site(http: &reqwest::Client, url: &str, bearer: &str) -> String {
+    let site: serde_json::Value = http
+        .post(format!("{url}/api/v1/sites"))
+        .header("authorization", bearer)
+        .json(&serde_json::json!({
+            "name": "Boutique", "allowed_origins": [ORIGIN], "default_language": "fr"
+        }))
+        .send()
+        .await
+        .expect("create a site")
+        .json()
+        .await
+        .expect("site JSON");
+    site["site_key"].as_str().expect("site key").to_string()
+}
+
 /// A `multipart/form-data` upload of one Markdown file readable by the `personnel` group.
 pub fn upload(name: &str, text: &str) -> (String, Vec<u8>) {
     upload_to("personnel", name, text)
