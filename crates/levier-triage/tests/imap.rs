@@ -127,18 +127,23 @@ fn server() -> Option<Server> {
     None
 }
 
-/// Delivers `raw` into the account's folder (created when missing), over plain IMAP.
-async fn deliver(account: &ImapAccount, raw: &[u8]) {
+/// A session on the account's server, logged in over plain IMAP (the test's own access).
+async fn login(account: &ImapAccount) -> async_imap::Session<tokio::net::TcpStream> {
     let tcp = tokio::net::TcpStream::connect((account.host.as_str(), account.port))
         .await
         .expect("connect");
     let mut client = async_imap::Client::new(tcp);
     client.read_response().await.expect("greeting");
-    let mut session = client
+    client
         .login(&account.user, PASSWORD)
         .await
         .map_err(|(e, _)| e)
-        .expect("login");
+        .expect("login")
+}
+
+/// Delivers `raw` into the account's folder (created when missing), over plain IMAP.
+async fn deliver(account: &ImapAccount, raw: &[u8]) {
+    let mut session = login(account).await;
     let _ = session.create(&account.folder).await;
     session
         .append(&account.folder, None, None, raw)
@@ -407,16 +412,7 @@ async fn in_idle_a_new_mail_is_read_without_waiting_for_the_poll_interval() {
 /// The messages of `folder` (encoded in modified UTF-7) with their flags, over plain IMAP.
 async fn flags_in(account: &ImapAccount, folder: &str) -> Vec<String> {
     use futures_util::TryStreamExt;
-    let tcp = tokio::net::TcpStream::connect((account.host.as_str(), account.port))
-        .await
-        .expect("connect");
-    let mut client = async_imap::Client::new(tcp);
-    client.read_response().await.expect("greeting");
-    let mut session = client
-        .login(&account.user, PASSWORD)
-        .await
-        .map_err(|(e, _)| e)
-        .expect("login");
+    let mut session = login(account).await;
     session.select(folder).await.expect("select");
     let fetched: Vec<_> = session
         .fetch("1:*", "FLAGS")
