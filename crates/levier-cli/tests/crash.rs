@@ -11,7 +11,8 @@ use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 use support::cluster::{
-    Cluster, ORIGIN, add_admin, admin_token, create_site, eventually, post_document, upload,
+    Cluster, ORIGIN, add_admin, admin_token, create_site, eventually, post_document,
+    start_conversation, upload,
 };
 use support::{Running, Sandbox, run};
 
@@ -203,19 +204,9 @@ impl Customer {
         let widget = format!("/api/v1/widget/{}", create_site(http, url, bearer).await);
         let mut customers = Vec::new();
         for _ in 0..3 {
-            let started: serde_json::Value = http
-                .post(format!("{url}{widget}/conversations"))
-                .header("origin", ORIGIN)
-                .json(&serde_json::json!({}))
-                .send()
-                .await
-                .expect("start a conversation")
-                .json()
-                .await
-                .expect("conversation JSON");
             customers.push(Customer {
                 widget: widget.clone(),
-                token: started["token"].as_str().expect("token").to_string(),
+                token: start_conversation(http, &format!("{url}{widget}")).await,
             });
         }
         customers

@@ -15,7 +15,7 @@ use sqlx::Row;
 use std::time::{Duration, Instant};
 use support::cluster::{
     Cluster, ORIGIN, Stream, add_admin, add_user, admin_token, base_url, create_site, eventually,
-    fresh_database, hits, post_document, token_of, upload, upload_to,
+    fresh_database, hits, post_document, start_conversation, token_of, upload, upload_to,
 };
 use support::{Running, Sandbox, WAIT};
 
@@ -280,17 +280,7 @@ async fn chat_across_nodes(
         "{url_a}/api/v1/widget/{}",
         create_site(http, url_a, bearer).await
     );
-    let started: serde_json::Value = http
-        .post(format!("{widget}/conversations"))
-        .header("origin", ORIGIN)
-        .json(&serde_json::json!({}))
-        .send()
-        .await
-        .expect("start a conversation")
-        .json()
-        .await
-        .expect("conversation JSON");
-    let conversation = started["token"].as_str().expect("token").to_string();
+    let conversation = start_conversation(http, &widget).await;
     let customer = |method: reqwest::Method, path: &str| {
         http.request(method, format!("{widget}{path}"))
             .header("origin", ORIGIN)

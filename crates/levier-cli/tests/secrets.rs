@@ -14,7 +14,8 @@ use std::net::TcpListener;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use support::cluster::{
-    ORIGIN, base_url, cookie, create_site, csrf_field, eventually, hits, post_document, upload,
+    ORIGIN, base_url, cookie, create_site, csrf_field, eventually, hits, post_document,
+    start_conversation, upload,
 };
 use support::{Running, Sandbox, WAIT, run};
 
@@ -316,20 +317,7 @@ async fn share_a_document(http: &reqwest::Client, base: &str, bearer: &str, me: 
 /// the conversation's token.
 async fn widget_conversation(http: &reqwest::Client, base: &str, bearer: &str) -> String {
     let key = create_site(http, base, bearer).await;
-    let started: serde_json::Value = http
-        .post(format!("{base}/api/v1/widget/{key}/conversations"))
-        .header("origin", ORIGIN)
-        .json(&serde_json::json!({}))
-        .send()
-        .await
-        .expect("start")
-        .json()
-        .await
-        .expect("start JSON");
-    let conversation = started["token"]
-        .as_str()
-        .expect("conversation token")
-        .to_string();
+    let conversation = start_conversation(http, &format!("{base}/api/v1/widget/{key}")).await;
     let said = http
         .post(format!("{base}/api/v1/widget/{key}/messages"))
         .header("origin", ORIGIN)

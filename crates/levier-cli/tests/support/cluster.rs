@@ -230,6 +230,22 @@ pub async fn create_site(http: &reqwest::Client, url: &str, bearer: &str) -> Str
     site["site_key"].as_str().expect("site key").to_string()
 }
 
+/// Starts a widget conversation at `widget` (`…/api/v1/widget/SITE_KEY`) as a visitor of
+/// [`ORIGIN`]; its token.
+pub async fn start_conversation(http: &reqwest::Client, widget: &str) -> String {
+    let started: serde_json::Value = http
+        .post(format!("{widget}/conversations"))
+        .header("origin", ORIGIN)
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .expect("start a conversation")
+        .json()
+        .await
+        .expect("conversation JSON");
+    started["token"].as_str().expect("token").to_string()
+}
+
 /// A `multipart/form-data` upload of one Markdown file readable by the `personnel` group.
 pub fn upload(name: &str, text: &str) -> (String, Vec<u8>) {
     upload_to("personnel", name, text)
