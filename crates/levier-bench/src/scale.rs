@@ -75,7 +75,11 @@ pub struct ScaleReport {
 
 /// Generates, loads and measures, in a temporary data directory.
 pub async fn run(options: &ScaleOptions) -> Result<ScaleReport, BenchError> {
-    let encoder = Arc::new(SentenceEncoder::load(&options.model, "model")?);
+    let mut encoder = SentenceEncoder::load(&options.model, "model")?;
+    // The queries are timed three times over (hybrid, lexical, embedding alone): remembered
+    // vectors would time the memory, not the model.
+    encoder.set_memo_entries(0);
+    let encoder = Arc::new(encoder);
     let (_tmp, config) = crate::temporary_data_dir("levier-bench-scale-")?;
     let store = Store::open(&config).await?;
     let result = measure(&store, &config, options, encoder).await;

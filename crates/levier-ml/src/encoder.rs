@@ -5,6 +5,7 @@ use crate::batch::plan_batches;
 use crate::error::MlError;
 use crate::identity::ModelIdentity;
 use crate::linear::Precision;
+use crate::memo::{DEFAULT_MEMO_ENTRIES, VectorMemo};
 use crate::model_dir::{ModelDir, Prompts, TOKENIZER_FILE};
 use crate::tokenize::TextTokenizer;
 use crate::transformer::{Transformer, masked_mean};
@@ -36,6 +37,7 @@ pub struct SentenceEncoder {
     window_tokens: usize,
     pad_id: u32,
     batch_tokens: usize,
+    memo: VectorMemo,
 }
 
 impl SentenceEncoder {
@@ -65,6 +67,7 @@ impl SentenceEncoder {
             window_tokens: model.window_tokens(),
             pad_id: model.pad_id(),
             batch_tokens: DEFAULT_BATCH_TOKENS,
+            memo: VectorMemo::new(DEFAULT_MEMO_ENTRIES),
         })
     }
 
@@ -100,14 +103,39 @@ impl SentenceEncoder {
         self.embed(texts, TextRole::Passage)
     }
 
-    /// One L2-normalised vector per text, in order.
+    /// Sets how many short texts' vectors are remembered (see `memo.rs`); 0 turns the memory
+    /// off, for a benchmark that must time every forward pass.
+    pub fn set_memo_entries(&mut self, entries: usize) {
+        self.memo = VectorMemo::new(entries);
+    }
+
+    /// One L2-normalised vector per text, in order. Short texts embedded lately as the same
+    /// role come from memory: the assistant embeds a customer's message several times per turn.
     pub fn embed(&self, texts: &[&str], role: TextRole) -> Result<Vec<Vec<f32>>, MlError> {
-        let ids = self.token_ids(texts, role)?;
+        let prompted = self.prompted(texts, role);
+        let mut vectors: Vec<Option<Vec<f32>>> =
+            prompted.iter().map(|t| self.memo.get(t)).collect();
+        let missing: Vec<usize> = (0..texts.len()).filter(|&i| vectors[i].is_none()).collect();
+        if !missing.is_empty() {
+            let wanted: Vec<String> = missing.iter().map(|&i| prompted[i].clone()).collect();
+            let fresh = self.embed_prompted(wanted)?;
+            for (i, vector) in missing.into_iter().zip(fresh) {
+                self.memo.put(&prompted[i], &vector);
+                vectors[i] = Some(vector);
+            }
+        }
+        Ok(vectors.into_iter().flatten().collect())
+    }
+
+    /// Vectors of texts that already carry their role's prompt, each computed.
+    fn embed_prompted(&self, texts: Vec<String>) -> Result<Vec<Vec<f32>>, MlError> {
+        let count = texts.len();
+        let ids = self.tokenizer.content_ids(texts)?;
         let (start, end) = (self.tokenizer.start(), self.tokenizer.end());
         let max_content = self.window_tokens.saturating_sub(start.len() + end.len());
         let windows = split_windows(&ids, start, end, max_content);
         let lengths: Vec<usize> = windows.iter().map(|w| w.ids.len()).collect();
-        let mut sums = vec![vec![0f32; self.dim]; texts.len()];
+        let mut sums = vec![vec![0f32; self.dim]; count];
         for batch in plan_batches(&lengths, self.batch_tokens) {
             let members: Vec<&Window> = batch.iter().map(|&i| &windows[i]).collect();
             let means = self.mean_states(&members)?;
@@ -124,12 +152,16 @@ impl SentenceEncoder {
 
     /// Token ids of each text with its role's prompt in front, special tokens left out.
     pub fn token_ids(&self, texts: &[&str], role: TextRole) -> Result<Vec<Vec<u32>>, MlError> {
+        self.tokenizer.content_ids(self.prompted(texts, role))
+    }
+
+    /// Each text with its role's prompt in front.
+    fn prompted(&self, texts: &[&str], role: TextRole) -> Vec<String> {
         let prompt = match role {
             TextRole::Query => &self.prompts.query,
             TextRole::Passage => &self.prompts.passage,
         };
-        let prompted = texts.iter().map(|t| format!("{prompt}{t}")).collect();
-        self.tokenizer.content_ids(prompted)
+        texts.iter().map(|t| format!("{prompt}{t}")).collect()
     }
 
     /// Mean of the last hidden states over each window's tokens (padding excluded).

@@ -18,6 +18,7 @@ mod gelu;
 mod identity;
 pub mod import;
 mod linear;
+mod memo;
 mod model_dir;
 mod norm;
 pub mod testing;

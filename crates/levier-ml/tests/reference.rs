@@ -124,7 +124,8 @@ fn a_batch_gives_the_vectors_of_single_texts() {
         return;
     };
     for (precision, min) in [(Precision::F32, 0.9999), (Precision::Int8, 0.999)] {
-        let enc = SentenceEncoder::load_with(&dir, "e5", precision).expect("load");
+        let mut enc = SentenceEncoder::load_with(&dir, "e5", precision).expect("load");
+        enc.set_memo_entries(0); // each text computed again, not remembered
         let texts = [
             "Que faire si ma commande n'a pas été livrée ?",
             "short",
@@ -137,6 +138,37 @@ fn a_batch_gives_the_vectors_of_single_texts() {
             assert!(c > min, "{precision:?}, {t}: {c}");
         }
     }
+}
+
+/// Remembered vectors are the model's: a batch mixing texts embedded before and new ones gets,
+/// in order, what an encoder without memory computes; a text remembered as a query is not
+/// taken for the same text as a passage (e5 prefixes each role differently).
+#[test]
+fn remembered_vectors_are_the_models() {
+    let Some(dir) = levier_ml::testing::model_dir() else {
+        return;
+    };
+    let remembering = encoder(&dir);
+    let mut computing = encoder(&dir);
+    computing.set_memo_entries(0);
+    let seen = "Où en est ma commande ?";
+    let first = remembering.embed_queries(&[seen]).expect("embed");
+    let texts = [
+        "Puis-je payer en trois fois ?",
+        seen,
+        "Quels sont vos horaires ?",
+    ];
+    let mixed = remembering.embed_queries(&texts).expect("embed");
+    assert_eq!(mixed[1], first[0], "the remembered vector");
+    let computed = computing.embed_queries(&texts).expect("embed");
+    for ((t, m), c) in texts.iter().zip(&mixed).zip(&computed) {
+        assert!(cosine(m, c) > 0.999, "{t}: {}", cosine(m, c));
+    }
+    let as_passage = remembering.embed_passages(&[seen]).expect("embed");
+    assert!(
+        cosine(&as_passage[0], &first[0]) < 0.9999,
+        "the query's vector reused"
+    );
 }
 
 #[test]
