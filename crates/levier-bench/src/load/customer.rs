@@ -235,7 +235,8 @@ impl Customer {
         q: u32,
         rng: &mut StdRng,
     ) -> Option<bool> {
-        let text = &ctx.questions[rng.random_range(0..ctx.questions.len())];
+        let question = &ctx.questions[rng.random_range(0..ctx.questions.len())];
+        let text = &worded(question, rng);
         let key = format!("{KEY_PREFIX}c{}-s{session}-q{q}", self.index);
         let body = serde_json::json!({ "text": text, "client_key": key });
         let sent = Instant::now();
@@ -311,4 +312,16 @@ impl Customer {
         );
         false
     }
+}
+
+/// Greetings customers put before their question.
+const GREETINGS: [&str; 4] = ["", "Bonjour, ", "Bonjour. ", "Re-bonjour, "];
+
+/// `question` as one customer writes it: a greeting or none, and the order it is about. Every
+/// text differs, as real customers' do, so no answer comes from the vectors the server
+/// remembers of earlier identical messages: the load costs what new wording costs.
+fn worded(question: &str, rng: &mut StdRng) -> String {
+    let greeting = GREETINGS[rng.random_range(0..GREETINGS.len())];
+    let order: u32 = rng.random_range(100_000..1_000_000);
+    format!("{greeting}{question} (commande {order})")
 }
