@@ -2,9 +2,11 @@
 //! the spam folder costs far more than a spam an agent deletes.
 //!
 //! - **Features**: TF-IDF of the body (word uni- and bigrams, character 3–5-grams, levier-intent's
-//!   vectoriser), a separate TF-IDF of the subject's words (a word in the subject says more than
-//!   the same word in the body), and a few facts about the mail: length, links,
-//!   digits, capitals, attachments, whether it answers an earlier mail.
+//!   vectoriser), a separate TF-IDF of the subject's words and character 3–5-grams (a word in
+//!   the subject says more than the same word in the body; the character n-grams catch the
+//!   misspelt and broken words spammers put there to slip past word lists, `inoencnt neigbhour
+//!   teen gteting`), and a few facts about the mail: length, links, digits, capitals,
+//!   attachments, whether it answers an earlier mail.
 //! - **Model**: levier-intent's logistic regression over both, two classes, the features
 //!   weighted by their naive-Bayes log-count ratios; a linear SVM ([`crate::svm`]) can join
 //!   or replace it ([`SpamLearner`]), each learner's score calibrated to log-odds on
@@ -32,7 +34,7 @@ use crate::svm::{Svm, SvmConfig};
 pub struct SpamConfig {
     /// N-grams of the body.
     pub body: TfidfConfig,
-    /// Words of the subject (no character n-grams: `char_min > char_max`).
+    /// Words and character n-grams of the subject (`char_min > char_max` for words alone).
     pub subject: TfidfConfig,
     /// Weight of the subject's row next to the body's (both unit length before it).
     pub subject_weight: f32,
@@ -69,12 +71,15 @@ impl Default for SpamConfig {
                 char_max: 5,
                 max_terms: 200_000,
             },
+            // Character n-grams of the subject: on enron1 they cut the errors of the inner folds
+            // by a sixth (levier-bench's `spam.rs`); the weight 0.7 is where those errors were
+            // fewest (0.35: 452, 0.5: 403, 0.7: 397, 1: 398 of missed + 3 × hams marked).
             subject: TfidfConfig {
-                char_min: 1,
-                char_max: 0,
+                char_min: 3,
+                char_max: 5,
                 max_terms: 20_000,
             },
-            subject_weight: 0.5,
+            subject_weight: 0.7,
             train: TrainConfig {
                 epochs: 24,
                 min_steps: 400,
@@ -490,6 +495,21 @@ mod tests {
         assert_eq!(cost_threshold(&scores, &spam, 5.0, 1.0), 0.55);
         let clean = [false, false, true, true];
         assert_eq!(cost_threshold(&[0.1, 0.2, 0.8, 0.9], &clean, 5.0, 1.0), 0.8);
+    }
+
+    #[test]
+    fn a_misspelt_subject_word_still_has_features() {
+        let mail = |subject: &str| {
+            let raw = format!("Subject: {subject}\r\n\r\nsee you tomorrow\r\n");
+            crate::parse_mail("test", raw.as_bytes(), &crate::MailLimits::default()).unwrap()
+        };
+        let seen = [mail("cheap viagra tonight"), mail("meeting notes")];
+        let seen: Vec<&Mail> = seen.iter().collect();
+        let features = SpamFeatures::fit(&seen, &SpamConfig::default());
+        // Not one of its words was seen in a subject, but its character n-grams were.
+        let row = features.row(&mail("cheeap v1agra"));
+        let offset = features.body.len() as u32;
+        assert!(row.sparse.iter().any(|&(j, v)| j >= offset && v > 0.0));
     }
 
     #[test]
