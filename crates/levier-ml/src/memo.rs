@@ -45,6 +45,9 @@ impl VectorMemo {
 
     /// The vector of `text`, if it was remembered.
     pub fn get(&self, text: &str) -> Option<Vec<f32>> {
+        if !self.keeps(text) {
+            return None;
+        }
         let mut g = self.lock();
         if let Some(v) = g.newer.get(text) {
             return Some(v.clone());
@@ -56,7 +59,7 @@ impl VectorMemo {
 
     /// Remembers `vector` as the vector of `text` (a long text is not remembered).
     pub fn put(&self, text: &str, vector: &[f32]) {
-        if self.entries == 0 || text.len() > MEMO_MAX_TEXT_BYTES {
+        if !self.keeps(text) {
             return;
         }
         let mut g = self.lock();
@@ -64,6 +67,12 @@ impl VectorMemo {
             g.older = std::mem::take(&mut g.newer);
         }
         g.newer.insert(text.to_owned(), vector.to_vec());
+    }
+
+    /// Whether `text` may be remembered: a passage being indexed is neither looked up nor
+    /// kept, so ingestion pays no hashing or lock for it.
+    fn keeps(&self, text: &str) -> bool {
+        self.entries > 0 && text.len() <= MEMO_MAX_TEXT_BYTES
     }
 
     /// A poisoned lock only means another thread panicked between two map operations: the
