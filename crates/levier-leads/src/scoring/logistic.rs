@@ -2,6 +2,15 @@
 //! dozen to few hundred features of a lead table, the Hessian is small, and Newton converges
 //! in a handful of exact steps where gradient descent needs a learning rate and hundreds of
 //! passes.
+//!
+//! Numeric features enter straight. Quantile steps (an extra 0/1 feature per eighth of each
+//! numeric feature's values, so the regression can bend) were measured on seeds 1–5 and 7 of
+//! `levier bench leads`: the regression's mean out-of-fold ROC AUC rose from 0.7914 to 0.7936
+//! on bank marketing and from 0.8946 to 0.8992 on X Education, but the trees (0.8026, 0.9069)
+//! stay ahead and the blend stays behind them (0.7998, 0.9061), so the held-out AUC did not
+//! move; on histories of a tenth of the rows (`--holdout 0.9`), where the regression and the
+//! blend are picked, the picked model's AUC went from 0.7857 to 0.7857 and 0.8915 to 0.8913.
+//! With more training time for nothing (debug build, bank: 7.8 s to 8.8 s), they are not used.
 
 use super::features::Matrix;
 use serde::{Deserialize, Serialize};
