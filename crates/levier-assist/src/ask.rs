@@ -68,6 +68,10 @@ pub struct Answer {
     pub confidence: f32,
     /// How it was chosen.
     pub method: AnswerMethod,
+    /// By meaning, how far ahead of the best passage of another document it is (confidence
+    /// minus that passage's); `None` when no other document was found or without a model.
+    /// A close runner-up means retrieval could not tell two sources apart.
+    pub margin: Option<f32>,
     /// Whether the passage and its title contain a good share of the question's words.
     #[serde(skip)]
     shares_words: bool,
@@ -263,6 +267,13 @@ fn best_span(
     Ok(best.map(|k| {
         let (i, span) = candidates[k];
         let mut a = answer(&passages[i], span, confidence(k), method);
+        let runner_up = (0..candidates.len())
+            .filter(|&j| candidates[j].0 != i)
+            .map(confidence)
+            .max_by(f32::total_cmp);
+        a.margin = runner_up
+            .filter(|_| method == AnswerMethod::Semantic)
+            .map(|r| confidence(k) - r);
         a.shares_words = coverage(
             &significant_words(question),
             &format!("{} {}", passages[i].hit.title, passages[i].text),
@@ -336,6 +347,7 @@ fn answer(p: &Passage, (a, b): (usize, usize), confidence: f32, method: AnswerMe
         passage_html: html,
         confidence,
         method,
+        margin: None,
         shares_words: false,
     }
 }
@@ -356,14 +368,14 @@ mod tests {
         assert_eq!(scores, vec![1.0, 0.0]);
     }
 
-    #[test]
-    fn the_answer_is_marked_and_the_rest_escaped() {
-        let p = Passage {
+    /// A passage of document `id` titled `title`.
+    fn passage(id: i64, title: &str, text: &str) -> Passage {
+        Passage {
             hit: Hit {
-                chunk_id: ChunkId(1),
-                document_id: DocumentId(2),
+                chunk_id: ChunkId(id),
+                document_id: DocumentId(id),
                 score: 1.0,
-                title: "T".into(),
+                title: title.into(),
                 heading_path: vec![],
                 snippet_html: String::new(),
                 media_type: "text/plain".into(),
@@ -371,8 +383,57 @@ mod tests {
                 source_id: levier_core::ids::SourceId(1),
                 updated_at: levier_core::Timestamp(0),
             },
-            text: "<b>Avant.</b> La réponse.".into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn the_answer_knows_how_far_ahead_of_the_other_documents_it_is() {
+        let Some(dir) = levier_ml::testing::model_dir() else {
+            return;
         };
+        let encoder = SentenceEncoder::load(&dir, "multilingual-e5-small").expect("model");
+        let returns = passage(
+            1,
+            "Retours",
+            "Vous disposez de 30 jours à compter de la réception pour retourner un produit.",
+        );
+        let delivery = passage(
+            2,
+            "Livraison",
+            "Les commandes passées avant 13 h partent le jour même.",
+        );
+        let question = "Combien de jours ai-je pour retourner un produit ?";
+        let passages = [returns, delivery];
+        let a = best_span(question, &passages, Some(&encoder))
+            .expect("scored")
+            .expect("an answer");
+        assert_eq!(a.document_id, DocumentId(1));
+        let margin = a.margin.expect("another document was found");
+        let runner_up = semantic_scores(
+            &encoder,
+            question,
+            &[passages[1].text.as_str(), passages[1].hit.title.as_str()],
+        )
+        .expect("scored")
+        .into_iter()
+        .fold(f32::MIN, f32::max);
+        assert!(
+            (margin - (a.confidence - runner_up)).abs() < 1e-5,
+            "{margin} is the gap to the other document's best: {} - {runner_up}",
+            a.confidence
+        );
+        assert!(margin > 0.0);
+
+        let alone = best_span(question, &passages[..1], Some(&encoder)).expect("scored");
+        assert_eq!(alone.expect("an answer").margin, None, "no other document");
+        let lexical = best_span(question, &passages, None).expect("scored");
+        assert_eq!(lexical.expect("an answer").margin, None, "not by meaning");
+    }
+
+    #[test]
+    fn the_answer_is_marked_and_the_rest_escaped() {
+        let p = passage(2, "T", "<b>Avant.</b> La réponse.");
         let a = answer(&p, (14, 26), 0.9, AnswerMethod::Semantic);
         assert_eq!(a.text, "La réponse.");
         assert_eq!(

@@ -38,6 +38,8 @@ pub struct PassageCandidate {
     pub link: String,
     /// Closeness to the question (the answer rule's confidence).
     pub confidence: f32,
+    /// How far ahead of another document's best passage it is ([`crate::Answer::margin`]).
+    pub margin: Option<f32>,
 }
 
 /// The company's settings for decisions.
@@ -315,6 +317,7 @@ mod tests {
             text: "Le délai de rétractation est de 14 jours.".into(),
             link: "/docs/1".into(),
             confidence: 0.9,
+            margin: None,
         }
     }
 

@@ -126,7 +126,40 @@ fn an_answer_is_shown_only_when_its_citations_exist_and_support_it() {
         "a question back is not an answer"
     );
     assert_eq!(check(NO_ANSWER), Err(Fallback::Refusal));
+    for spelt in ["[No_ansWER]", "[No-answer]", "No answer."] {
+        assert_eq!(check(spelt), Err(Fallback::Refusal), "{spelt}");
+    }
     assert_eq!(check("Je ne sais pas, désolé."), Err(Fallback::Refusal));
+}
+
+#[test]
+fn a_passage_named_the_way_small_models_misspell_its_reference_is_cited() {
+    for answer in [
+        "[Passage 2] Vous disposez de 30 jours pour retourner un produit.",
+        "[Passage id=\"P2\"]. Vous disposez de 30 jours pour retourner un produit.",
+        "Vous disposez de 30 jours pour retourner un produit [p2].",
+        "[2]. Vous disposez de 30 jours pour retourner un produit.",
+    ] {
+        assert_eq!(check(answer), Ok(vec![1]), "{answer}");
+    }
+    assert_eq!(
+        check("[Passage 3] Vous disposez de 30 jours pour retourner un produit."),
+        Err(Fallback::UnknownCitation { id: "P3".into() }),
+        "still only a passage that was given"
+    );
+    assert!(
+        matches!(
+            check("[Passage 1] Vous disposez de 30 jours pour retourner un produit."),
+            Err(Fallback::Unsupported { missing: Some(m), .. }) if m == "30"
+        ),
+        "and checked against it as any citation"
+    );
+    assert_eq!(check("[Passage 2]"), Err(Fallback::NotAnAnswer));
+    assert_eq!(
+        check("[30 jours à compter de la réception pour retourner un produit] [P2]."),
+        Ok(vec![1]),
+        "bracketed text that starts with a figure is not a reference"
+    );
     assert!(matches!(
         check("You have thirty days to return a product after delivery [P2]."),
         Err(Fallback::WrongLanguage { found }) if found == "en"
@@ -324,6 +357,11 @@ fn a_reader_sees_the_answer_without_its_passage_references() {
         "Vous disposez de 30 jours. Le produit doit être complet."
     );
     assert_eq!(strip_citations("[P1] Bonjour."), "Bonjour.");
+    assert_eq!(strip_citations("[Passage 1] Bonjour [1]."), "Bonjour.");
+    assert_eq!(
+        strip_citations("[P1]. 25 jours ouvrés par an.\n[P1]. Soit 2,08 jours par mois."),
+        "25 jours ouvrés par an.\nSoit 2,08 jours par mois."
+    );
     assert_eq!(
         strip_citations("[25 jours ouvrés par an] [P1]."),
         "25 jours ouvrés par an."
@@ -384,4 +422,16 @@ fn retrieval_decides_which_source_an_answer_may_be_written_from() {
         Some("weak_source"),
         "known before the call"
     );
+    let ranked_by = |margin: Option<f32>| GroundedRequest {
+        relevance: Some(0.95),
+        margin,
+        ..GroundedRequest::new("?", &ranked, &settings)
+    };
+    assert_eq!(
+        ranked_by(Some(0.005)).weak_source(),
+        Some(Fallback::CloseRunnerUp { margin: 0.005 }),
+        "another source almost as close: retrieval cannot tell which answers"
+    );
+    assert_eq!(ranked_by(Some(0.05)).weak_source(), None);
+    assert_eq!(ranked_by(None).weak_source(), None, "no other source found");
 }

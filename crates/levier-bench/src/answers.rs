@@ -4,8 +4,8 @@
 //! entry's question and its answer, as the search page's answer rule scores them) are given as
 //! passages (`--passages 1` is the search page's case: one passage, which the model rewrites),
 //! the model answers citing them, and levier checks the answer as the server does (lexical
-//! support, no sentence embeddings; the first entry's relevance gates the call, and an answer
-//! must cite it first).
+//! support, no sentence embeddings; the first entry's relevance, and its margin over the
+//! second, gate the call, and an answer must cite it first).
 //!
 //! It reports how often a generated answer is shown, how often a shown answer cites the right
 //! entry (the target: ≥ 95 %), why the others fell back, how many unsupported answers
@@ -66,6 +66,8 @@ pub struct AnswerOutcome {
     pub first_right: bool,
     /// Retrieval's cosine between the question and its first entry (what gates the call).
     pub relevance: f32,
+    /// How far ahead of the second entry the first is (difference of cosines; gates too).
+    pub margin: Option<f32>,
     /// Time of the call, in milliseconds.
     pub ms: f64,
     /// Time of the checks, in milliseconds.
@@ -91,6 +93,8 @@ pub struct AnswersReport {
     pub first_right_rate: f64,
     /// The least relevance of the first passage for the model to be asked.
     pub min_relevance: f32,
+    /// The least margin of the first entry over the second for the model to be asked.
+    pub min_margin: f32,
     /// Generated answers that passed the checks and would be shown.
     pub shown: usize,
     /// Of which, citing a relevant entry first.
@@ -113,7 +117,7 @@ pub struct AnswersReport {
     /// Of which, refused by the checks: all of them should be.
     pub swapped_caught: usize,
     /// Latency of each call (prompt to last token), in milliseconds; questions whose first
-    /// passage was too weak to ask are left out.
+    /// passage was too weak or too close to the second to ask are left out.
     pub latency_ms: Latency,
     /// Time the checks add to an answer, in milliseconds (the target is < 20 ms).
     pub check_ms: Latency,
@@ -137,6 +141,9 @@ const UNSUPPORTED: &[&str] = &[
     "wrong_language",
     "off_first_passage",
 ];
+
+/// Reasons known before the call: the model was not asked.
+const NOT_ASKED: &[&str] = &["weak_source", "close_runner_up"];
 
 /// A question with the passages it was asked with and the model's answer.
 struct Asked {
@@ -163,7 +170,8 @@ pub async fn run(options: &AnswersOptions) -> Result<AnswersReport, BenchError> 
     let mut asked = Vec::new();
     let mut prompt_tokens = 0;
     for (query, relevant) in &split.queries {
-        let (top, relevance) = vectors.nearest(&encoder, &query.text, options.passages)?;
+        let nearest = vectors.nearest(&encoder, &query.text, options.passages)?;
+        let (top, relevance, margin) = (nearest.entries, nearest.relevance, nearest.margin);
         let passages: Vec<SourcePassage<'_>> = top
             .iter()
             .map(|&i| SourcePassage {
@@ -174,6 +182,7 @@ pub async fn run(options: &AnswersOptions) -> Result<AnswersReport, BenchError> 
         // The checks as the server runs them: lexical support, no sentence embeddings.
         let request = GroundedRequest {
             relevance: Some(relevance),
+            margin,
             ..GroundedRequest::new(&query.text, &passages, &settings)
         };
         let prepared = prepare(client.config(), &request);
@@ -184,6 +193,7 @@ pub async fn run(options: &AnswersOptions) -> Result<AnswersReport, BenchError> 
             // As in the product: the model is not asked.
             outcomes.push(AnswerOutcome {
                 outcome: weak.reason().to_owned(),
+                margin,
                 ..AnswerOutcome::new(&query.id, &query.text, retrieved, first_right, relevance)
             });
             continue;
@@ -193,6 +203,7 @@ pub async fn run(options: &AnswersOptions) -> Result<AnswersReport, BenchError> 
         let ms = started.elapsed().as_secs_f64() * 1e3;
         let mut outcome = AnswerOutcome {
             ms,
+            margin,
             ..AnswerOutcome::new(&query.id, &query.text, retrieved, first_right, relevance)
         };
         match completion {
@@ -252,6 +263,7 @@ impl AnswerOutcome {
             retrieved,
             first_right,
             relevance,
+            margin: None,
             ms: 0.0,
             check_ms: 0.0,
             completion_tokens: 0,
@@ -309,13 +321,14 @@ impl EntryVectors {
     }
 
     /// The `k` entries nearest `question`, an entry scoring the closer of its question and its
-    /// answer (as the search page's answer rule does), with the first one's cosine.
+    /// answer (as the search page's answer rule does), with the first one's cosine and its
+    /// margin over the second.
     fn nearest(
         &self,
         encoder: &SentenceEncoder,
         question: &str,
         k: usize,
-    ) -> Result<(Vec<usize>, f32), BenchError> {
+    ) -> Result<Nearest, BenchError> {
         let q = encoder.embed_queries(&[question])?.remove(0);
         let cosine = |v: &[f32]| -> f32 { v.iter().zip(&q).map(|(a, b)| a * b).sum() };
         let mut scored: Vec<(usize, f32)> = (0..self.texts.len())
@@ -325,9 +338,24 @@ impl EntryVectors {
             })
             .collect();
         scored.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let first = scored.first().map_or(0.0, |s| s.1);
-        Ok((scored.into_iter().take(k).map(|(i, _)| i).collect(), first))
+        let relevance = scored.first().map_or(0.0, |s| s.1);
+        let margin = scored.get(1).map(|s| relevance - s.1);
+        let entries = scored.into_iter().take(k).map(|(i, _)| i).collect();
+        Ok(Nearest {
+            entries,
+            relevance,
+            margin,
+        })
     }
+}
+
+/// The entries nearest a question, best first, with what gates the call.
+struct Nearest {
+    entries: Vec<usize>,
+    /// The first entry's cosine.
+    relevance: f32,
+    /// How far ahead of the second it is.
+    margin: Option<f32>,
 }
 
 /// Re-checks each shown answer against the passages of the next question that shares none of
@@ -391,6 +419,7 @@ fn report(
         retrieved_rate: outcomes.iter().filter(|o| o.retrieved).count() as f64 / n,
         first_right_rate: outcomes.iter().filter(|o| o.first_right).count() as f64 / n,
         min_relevance: settings.min_relevance,
+        min_margin: settings.min_margin,
         shown,
         shown_right,
         right_citation_rate: shown_right as f64 / shown.max(1) as f64,
@@ -406,7 +435,7 @@ fn report(
         latency_ms: percentiles(
             outcomes
                 .iter()
-                .filter(|o| o.outcome != "weak_source")
+                .filter(|o| !NOT_ASKED.contains(&o.outcome.as_str()))
                 .map(|o| o.ms)
                 .collect(),
         ),

@@ -57,7 +57,8 @@ for (const box of document.querySelectorAll("[data-generate]")) {
     box.dataset.state = "answered";
     end();
   });
-  events.addEventListener("fallback", () => { box.hidden = true; box.dataset.state = "fallback"; end(); });
+  // The reason stays on the box (hidden) for whoever inspects the page: why no answer was shown.
+  events.addEventListener("fallback", (e) => { box.hidden = true; box.dataset.state = "fallback"; box.dataset.reason = JSON.parse(e.data).reason; end(); });
   events.addEventListener("error", () => { if (!box.dataset.state) { box.hidden = true; box.dataset.state = "fallback"; } end(); });
   stop.addEventListener("click", () => { status.textContent = box.dataset.stopped; text.textContent = ""; box.dataset.state = "stopped"; end(); });
 }

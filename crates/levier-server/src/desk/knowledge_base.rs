@@ -36,6 +36,7 @@ fn candidate(answer: &Answer) -> PassageCandidate {
         text: answer.text.clone(),
         link: help_link(answer),
         confidence: answer.confidence,
+        margin: answer.margin,
     }
 }
 

@@ -4,8 +4,9 @@
 //! page's extractive answer, filtered by their access groups), then the checked answer with
 //! its sources, or the reason it is not shown (the page keeps the extractive answer). The
 //! model is not asked when that passage's relevance to the question (its cosine, when found
-//! by meaning) is below the company's `min_relevance`: too often another topic's passage,
-//! which the model would rewrite faithfully and cite.
+//! by meaning) is below the company's `min_relevance`, or when another document's passage is
+//! almost as close (`min_margin`): too often another topic's passage, which the model would
+//! rewrite faithfully and cite.
 //!
 //! Events: `draft` (`text`: the answer so far, unchecked), then one of `answer` (`text`,
 //! `sources`: `title` and `href` of each cited document) or `fallback` (`reason`). Closing the
@@ -107,6 +108,7 @@ async fn generate(
     }];
     let request = GroundedRequest {
         relevance: (passage.method == AnswerMethod::Semantic).then_some(passage.confidence),
+        margin: passage.margin,
         ..GroundedRequest::new(q, &passages, &settings)
     };
     let prepared = prepare(client.config(), &request);

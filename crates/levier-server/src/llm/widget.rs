@@ -46,7 +46,13 @@ pub async fn rewrite(
     let Some(client) = state.llm.client(UseCase::Assistant) else {
         return unchanged(bot);
     };
-    let Some((title, text, relevance)) = answered_passage(&bot) else {
+    let Some(Answered {
+        title,
+        text,
+        relevance,
+        margin,
+    }) = answered_passage(&bot)
+    else {
         return unchanged(bot);
     };
     let language = match crate::desk::language(conversation) {
@@ -62,6 +68,7 @@ pub async fn rewrite(
     let request = GroundedRequest {
         conversation: Some(&conversation_key),
         relevance,
+        margin,
         ..GroundedRequest::new(question, &passages, &settings)
     };
     let prepared = prepare(client.config(), &request);
@@ -116,18 +123,36 @@ pub async fn rewrite(
     }
 }
 
-/// The passage the turn answers with: title and text of its FAQ entry or document passage,
-/// and, for a passage found by meaning, its relevance (cosine) to the question. An FAQ entry
-/// has none: the assistant answers with one only at a calibrated probability of being right
-/// (its policy's `answer_at`), which is the evidence its source is the question's.
-fn answered_passage(bot: &BotTurn) -> Option<(String, String, Option<f32>)> {
+/// The passage a turn answers with.
+struct Answered {
+    /// Its FAQ entry's question or its document's title.
+    title: String,
+    /// The entry's answer or the passage's text.
+    text: String,
+    /// For a document passage, retrieval's confidence in it ([`GroundedRequest::relevance`]).
+    /// An FAQ entry has none: the assistant answers with one only at a calibrated probability
+    /// of being right (its policy's `answer_at`), which is the evidence its source is the
+    /// question's.
+    relevance: Option<f32>,
+    /// For a document passage, its margin over another document ([`GroundedRequest::margin`]).
+    margin: Option<f32>,
+}
+
+/// The passage the turn answers with, if it answers with one.
+fn answered_passage(bot: &BotTurn) -> Option<Answered> {
     match &bot.decision.action {
-        Action::AnswerFaq { entry } => Some((entry.question.clone(), entry.answer.clone(), None)),
-        Action::AnswerPassage { passage } => Some((
-            passage.title.clone(),
-            passage.text.clone(),
-            Some(passage.confidence),
-        )),
+        Action::AnswerFaq { entry } => Some(Answered {
+            title: entry.question.clone(),
+            text: entry.answer.clone(),
+            relevance: None,
+            margin: None,
+        }),
+        Action::AnswerPassage { passage } => Some(Answered {
+            title: passage.title.clone(),
+            text: passage.text.clone(),
+            relevance: Some(passage.confidence),
+            margin: passage.margin,
+        }),
         _ => None,
     }
 }

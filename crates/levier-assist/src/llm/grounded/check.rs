@@ -57,6 +57,12 @@ pub enum Fallback {
         /// Retrieval's cosine between the question and the first passage.
         relevance: f32,
     },
+    /// Retrieval ranked another source almost as close as the first passage: it cannot tell
+    /// which answers the question, so no answer is written (known before the call).
+    CloseRunnerUp {
+        /// How far ahead of the other source the first passage is (difference of cosines).
+        margin: f32,
+    },
     /// The answer cites first another passage than the one retrieval ranked first.
     OffFirstPassage {
         /// The passage cited first (index).
@@ -77,6 +83,7 @@ impl Fallback {
             Fallback::WrongLanguage { .. } => "wrong_language",
             Fallback::NotAnAnswer => "not_an_answer",
             Fallback::WeakSource { .. } => "weak_source",
+            Fallback::CloseRunnerUp { .. } => "close_runner_up",
             Fallback::OffFirstPassage { .. } => "off_first_passage",
         }
     }
@@ -112,9 +119,12 @@ const MAX_CONNECTIVE_WORDS: usize = 2;
 /// Consecutive words of the system prompt that, found in an answer, mean it leaked.
 const LEAK_WINDOW: usize = 6;
 
+/// A reference to passages: `[P1]`, `[P1, P2]`, and how small models misspell it after the
+/// prompt's markup — `[Passage 1]`, `[passage id="P1"]`, `[p1]`, `[1]` — which name a passage as
+/// surely (the citation is still checked: a passage that was not given is refused).
+const CITATION_PATTERN: &str = r#"(?i)\[\s*(?:passage\s*)?(?:id\s*=\s*["'“]?)?(P?\s?\d+(?:\s*[,;]\s*(?:passage\s*)?P?\s?\d+)*)["'”]?\s*\]"#;
 static CITATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\[\s*(P\d+(?:\s*[,;]\s*P?\d+)*)\s*\]")
-        .unwrap_or_else(|e| panic!("citation pattern: {e}"))
+    Regex::new(CITATION_PATTERN).unwrap_or_else(|e| panic!("citation pattern: {e}"))
 });
 static CITED_ID: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\d+").unwrap_or_else(|e| panic!("id pattern: {e}")));
@@ -143,7 +153,12 @@ pub fn check_answer(
     if leaks(prompt, answer) {
         return Err(Fallback::PromptLeak);
     }
-    if answer.contains(NO_ANSWER) || REFUSAL.is_match(answer) || answer.trim().is_empty() {
+    // However a small model spells it: `[No_ansWER]`, `No-answer`.
+    let says_no_answer = answer
+        .to_uppercase()
+        .replace(['-', ' '], "_")
+        .contains(NO_ANSWER);
+    if says_no_answer || REFUSAL.is_match(answer) || answer.trim().is_empty() {
         return Err(Fallback::Refusal);
     }
     let plain = CITATION.replace_all(answer, "");
@@ -180,17 +195,18 @@ pub fn check_answer(
 
 /// The answer as a reader sees it: the passage references (`[P1]`) are levier's, replaced on
 /// the page by links to the sources, so they are taken out of the text (with the space before
-/// them), and brackets a small model put around its answer in imitation of them are dropped.
+/// them, and the stop a model puts after one that opens a line: `[P1]. Le délai…`), and
+/// brackets a small model put around its answer in imitation of them are dropped.
 pub fn strip_citations(answer: &str) -> String {
     static SPACED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"[ \t]*\[\s*P\d+(?:\s*[,;]\s*P?\d+)*\s*\]")
+        Regex::new(&format!("[ \t]*{CITATION_PATTERN}"))
             .unwrap_or_else(|e| panic!("citation pattern: {e}"))
     });
-    SPACED
-        .replace_all(answer, "")
-        .replace(['[', ']'], "")
-        .trim()
-        .to_owned()
+    static OPENING_STOP: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?m)^[ \t]*[.:,;][ \t]*").unwrap_or_else(|e| panic!("stop pattern: {e}"))
+    });
+    let stripped = SPACED.replace_all(answer, "").replace(['[', ']'], "");
+    OPENING_STOP.replace_all(&stripped, "").trim().to_owned()
 }
 
 /// Whether the answer repeats the canary or a run of the system prompt's words.
