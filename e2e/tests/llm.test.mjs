@@ -2,7 +2,9 @@
 // GGUF of scripts/fetch-llm): on the demo company's page, a customer's question in the widget is
 // answered by the model, streamed as it is written (a draft bubble grows), checked, and shown
 // with its source, an FAQ entry of the demo; the customer is told an AI wrote it; the agent
-// sees on the ticket which model wrote it.
+// sees on the ticket which model wrote it. On the internal search page, an employee's question
+// gets an answer written by the model from a passage of a document they may read, streamed as
+// it is written, with its citation linked to that document.
 //
 // Needs the embedding model (LEVIER_TEST_MODEL_DIR: the assistant is trained on the FAQ) and the
 // local LLM (e2e/pages/llm.mjs); skipped loudly without them, failing under CI.
@@ -22,6 +24,14 @@ const QUESTIONS = [
   ['Quels sont les délais de livraison ?', 'Quels sont les délais de livraison ?'],
   ['Combien coûte la livraison ?', 'Combien coûte la livraison ?'],
   ['Comment suivre ma commande ?', 'Comment suivre ma commande ?'],
+];
+/** Questions an employee (Élodie Garnier reads "personnel" and "commercial") asks the search
+ * page, answered by the HR and expense notes; the first answer that passes the checks is
+ * followed. */
+const SEARCHES = [
+  'Combien de jours de congés payés par an ?',
+  'Combien de jours de RTT pour les salariés non cadres ?',
+  "Quel est le plafond d'un repas d'affaires en note de frais ?",
 ];
 const TRAINED = /support assistant trained on the FAQ/;
 const TRAIN_TIMEOUT_MS = 300_000;
@@ -91,6 +101,67 @@ test('a question in the widget gets a streamed, cited answer written by the loca
     const mark = agent.locator('[data-testid=generated]');
     assert.match(await mark.first().innerText(), new RegExp(LLM_MODEL.replaceAll('.', '\\.')));
     await screenshot(t, agent, 'ticket');
+    return;
+  }
+  assert.fail(`no generated answer passed the checks: ${JSON.stringify(tried, null, 2)}`);
+});
+
+/** Records in the page every text the search page's generated answer shows while it is written
+ * (installed before the page's script opens the stream). */
+async function watchSearchDrafts(page) {
+  await page.addInitScript(() => {
+    window.__drafts = [];
+    document.addEventListener('DOMContentLoaded', () => {
+      const box = document.querySelector('[data-generate]');
+      const text = box?.querySelector('.generated-text');
+      if (!text) return;
+      new MutationObserver(() => {
+        if (!box.dataset.state && text.textContent && window.__drafts.at(-1) !== text.textContent) window.__drafts.push(text.textContent);
+      }).observe(text, { subtree: true, childList: true, characterData: true });
+    });
+  });
+}
+
+test('an employee\'s search gets a streamed answer from the local model, citing a document they may read', { skip, timeout: SEARCHES.length * ANSWER_TIMEOUT_MS + 60_000 }, async (t) => {
+  await levier.ready();
+  const page = await browser.newPage();
+  await login(page, levier.baseUrl, ACCOUNTS.member);
+  await watchSearchDrafts(page);
+  const tried = [];
+  for (const q of SEARCHES) {
+    await visit(t, page, levier.url(`/search?q=${encodeURIComponent(q)}`), { label: `search-${tried.length}` });
+    const box = page.locator('[data-testid=generated-answer]');
+    if (!(await box.count())) {
+      tried.push({ q, state: 'no extractive answer, no generated one offered' });
+      continue;
+    }
+    await page.locator('[data-testid=generated-answer][data-state]').waitFor({ state: 'attached', timeout: ANSWER_TIMEOUT_MS });
+    const state = await box.getAttribute('data-state');
+    const reason = await box.getAttribute('data-reason');
+    const drafts = await page.evaluate(() => window.__drafts);
+    tried.push({ q, state, reason, drafts: drafts.length, last: drafts.at(-1) });
+    if (state !== 'answered') continue;
+
+    assert.ok(drafts.length >= 1, `the answer was shown while it was written: ${JSON.stringify(drafts)}`);
+    const text = await box.locator('.generated-text').innerText();
+    assert.ok(text.trim().length > 0, 'the answer has text');
+    assert.doesNotMatch(text, /\[P\d/, 'passage references become the source links');
+    assert.doesNotMatch(text, /^\s*[.:,;]/m, 'no stop left where a reference opened a line');
+    assert.match(await box.locator('.generated-status').innerText(), new RegExp(LLM_MODEL.replaceAll('.', '\\.')));
+    const cited = box.locator('.generated-sources a');
+    assert.equal(await cited.count(), 1, 'one source: the passage the answer is written from');
+    const href = await cited.getAttribute('href');
+    assert.match(href, /^\/documents\/\d+/, `the citation links to a document: ${href}`);
+    const extractive = await page.locator('[data-testid=answer] .answer-source a').getAttribute('href');
+    assert.equal(new URL(href, levier.baseUrl).pathname, new URL(extractive, levier.baseUrl).pathname, 'the document of the passage shown below');
+    await screenshot(t, page, 'search-generated');
+
+    // The employee may read the cited document: the link opens it.
+    const title = (await cited.innerText()).split(' › ')[0].trim();
+    await Promise.all([page.waitForEvent('load'), cited.click()]);
+    assert.equal(new URL(page.url()).pathname, new URL(href, levier.baseUrl).pathname, 'not sent elsewhere (login, error)');
+    assert.match(await page.locator('h1').first().innerText(), new RegExp(title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    await screenshot(t, page, 'search-cited-document');
     return;
   }
   assert.fail(`no generated answer passed the checks: ${JSON.stringify(tried, null, 2)}`);
