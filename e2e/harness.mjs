@@ -314,6 +314,11 @@ export function useBrowser(options = {}) {
 
 const shots = new Map();
 
+/** `s` matched literally inside a regular expression (a title, an e-mail, a model name). */
+export function escapeRegExp(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** A file-name-safe version of a test name. */
 export function safeName(name) {
   return (

@@ -1,6 +1,8 @@
 // The settings pages: users (/settings/users), API tokens (/settings/tokens) and the audit log
 // (/settings/audit). Tests read and drive them only through these helpers.
 
+import { escapeRegExp } from '../harness.mjs';
+
 const submitAndLoad = (page, button) => Promise.all([page.waitForEvent('load'), button.click()]);
 
 // --- Users -------------------------------------------------------------------------------------
@@ -112,8 +114,4 @@ export async function auditEntries(page) {
       return { when, actor, action, target, details, ip };
     }),
   );
-}
-
-function escapeRegExp(s) {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -10,7 +10,7 @@
 // local LLM (e2e/pages/llm.mjs); skipped loudly without them, failing under CI.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { screenshot, useBrowser, useLevier, visit } from '../harness.mjs';
+import { escapeRegExp, screenshot, useBrowser, useLevier, visit } from '../harness.mjs';
 import { ACCOUNTS } from '../pages/demo.mjs';
 import { LLM_MODEL, llmConfig, skipWithoutLlm, startLlm } from '../pages/llm.mjs';
 import { login } from '../pages/login.mjs';
@@ -83,7 +83,7 @@ test('a question in the widget gets a streamed, cited answer written by the loca
     tried.push({ question, text, drafts: drafts.length, generated: await generated.count() });
     if (!(await generated.count())) continue;
 
-    assert.match(await generated.innerText(), new RegExp(LLM_MODEL.replaceAll('.', '\\.')));
+    assert.match(await generated.innerText(), new RegExp(escapeRegExp(LLM_MODEL)));
     assert.ok(drafts.length >= 1, `the answer was shown while it was written: ${JSON.stringify(drafts)}`);
     assert.doesNotMatch(text, /\[P\d/, 'passage references become the source line');
     const source = (await last.locator('.source').innerText()).trim();
@@ -99,7 +99,7 @@ test('a question in the widget gets a streamed, cited answer written by the loca
     const row = agent.locator('[data-testid=inbox] tbody tr').filter({ hasText: question });
     await Promise.all([agent.waitForEvent('load'), row.first().getByRole('link').click()]);
     const mark = agent.locator('[data-testid=generated]');
-    assert.match(await mark.first().innerText(), new RegExp(LLM_MODEL.replaceAll('.', '\\.')));
+    assert.match(await mark.first().innerText(), new RegExp(escapeRegExp(LLM_MODEL)));
     await screenshot(t, agent, 'ticket');
     return;
   }
@@ -147,7 +147,7 @@ test('an employee\'s search gets a streamed answer from the local model, citing 
     assert.ok(text.trim().length > 0, 'the answer has text');
     assert.doesNotMatch(text, /\[P\d/, 'passage references become the source links');
     assert.doesNotMatch(text, /^\s*[.:,;]/m, 'no stop left where a reference opened a line');
-    assert.match(await box.locator('.generated-status').innerText(), new RegExp(LLM_MODEL.replaceAll('.', '\\.')));
+    assert.match(await box.locator('.generated-status').innerText(), new RegExp(escapeRegExp(LLM_MODEL)));
     const cited = box.locator('.generated-sources a');
     assert.equal(await cited.count(), 1, 'one source: the passage the answer is written from');
     const href = await cited.getAttribute('href');
@@ -160,7 +160,7 @@ test('an employee\'s search gets a streamed answer from the local model, citing 
     const title = (await cited.innerText()).split(' › ')[0].trim();
     await Promise.all([page.waitForEvent('load'), cited.click()]);
     assert.equal(new URL(page.url()).pathname, new URL(href, levier.baseUrl).pathname, 'not sent elsewhere (login, error)');
-    assert.match(await page.locator('h1').first().innerText(), new RegExp(title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    assert.match(await page.locator('h1').first().innerText(), new RegExp(escapeRegExp(title)));
     await screenshot(t, page, 'search-cited-document');
     return;
   }

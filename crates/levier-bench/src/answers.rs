@@ -68,7 +68,7 @@ pub struct AnswerOutcome {
     pub relevance: f32,
     /// How far ahead of the second entry the first is (difference of cosines; gates too).
     pub margin: Option<f32>,
-    /// Time of the call, in milliseconds.
+    /// Time of the call, in milliseconds; 0 when the model was not asked.
     pub ms: f64,
     /// Time of the checks, in milliseconds.
     pub check_ms: f64,
@@ -142,9 +142,6 @@ const UNSUPPORTED: &[&str] = &[
     "off_first_passage",
 ];
 
-/// Reasons known before the call: the model was not asked.
-const NOT_ASKED: &[&str] = &["weak_source", "close_runner_up"];
-
 /// A question with the passages it was asked with and the model's answer.
 struct Asked {
     passages: Vec<usize>,
@@ -170,8 +167,11 @@ pub async fn run(options: &AnswersOptions) -> Result<AnswersReport, BenchError> 
     let mut asked = Vec::new();
     let mut prompt_tokens = 0;
     for (query, relevant) in &split.queries {
-        let nearest = vectors.nearest(&encoder, &query.text, options.passages)?;
-        let (top, relevance, margin) = (nearest.entries, nearest.relevance, nearest.margin);
+        let Nearest {
+            entries: top,
+            relevance,
+            margin,
+        } = vectors.nearest(&encoder, &query.text, options.passages)?;
         let passages: Vec<SourcePassage<'_>> = top
             .iter()
             .map(|&i| SourcePassage {
@@ -189,23 +189,22 @@ pub async fn run(options: &AnswersOptions) -> Result<AnswersReport, BenchError> 
         let is_relevant = |i: usize| relevant.get(&corpus[i].id).is_some_and(|&r| r > 0);
         let retrieved = top.iter().any(|&i| is_relevant(i));
         let first_right = top.first().is_some_and(|&i| is_relevant(i));
+        let unasked = AnswerOutcome {
+            margin,
+            ..AnswerOutcome::new(&query.id, &query.text, retrieved, first_right, relevance)
+        };
         if let Some(weak) = request.weak_source() {
             // As in the product: the model is not asked.
             outcomes.push(AnswerOutcome {
                 outcome: weak.reason().to_owned(),
-                margin,
-                ..AnswerOutcome::new(&query.id, &query.text, retrieved, first_right, relevance)
+                ..unasked
             });
             continue;
         }
         let started = Instant::now();
         let completion = client.complete(&prepared.prompt.messages, None).await;
         let ms = started.elapsed().as_secs_f64() * 1e3;
-        let mut outcome = AnswerOutcome {
-            ms,
-            margin,
-            ..AnswerOutcome::new(&query.id, &query.text, retrieved, first_right, relevance)
-        };
+        let mut outcome = AnswerOutcome { ms, ..unasked };
         match completion {
             Err(e) => outcome.outcome = e.reason().to_owned(),
             Ok(completion) => {
@@ -435,7 +434,7 @@ fn report(
         latency_ms: percentiles(
             outcomes
                 .iter()
-                .filter(|o| !NOT_ASKED.contains(&o.outcome.as_str()))
+                .filter(|o| o.ms > 0.0)
                 .map(|o| o.ms)
                 .collect(),
         ),
